@@ -1,0 +1,24 @@
+"""Getting Credit One-Stop: creates the Chalice app, registers the blueprints and handlers.
+
+No business decision lives here; see chalicelib/services for the use cases.
+"""
+from chalice import Chalice
+
+from chalicelib import settings
+from chalicelib.api import agency, applications, bank, public, staff
+from chalicelib.api.http import normalize_errors
+from chalicelib.handlers import deliver_outbox_records
+
+app = Chalice(app_name="getting-credit")
+app.register_middleware(normalize_errors, "http")
+for blueprint in (public.bp, applications.bp, agency.bp, bank.bp, staff.bp):
+    app.register_blueprint(blueprint)
+if settings.dev_routes_wanted():
+    from chalicelib.api import dev
+    app.register_blueprint(dev.bp)
+
+
+@app.on_dynamodb_record(stream_arn=settings.outbox_stream_arn(), batch_size=100)
+def fan_out(event):
+    """Outbox items committed with a state change → their SQS queues."""
+    deliver_outbox_records(event)

@@ -1,0 +1,256 @@
+"""The application store on one DynamoDB table.
+
+Item layout (every access in the API contract is a GetItem or a Query; nothing Scans):
+
+| item            | PK                 | SK        | GSI1 (PK / SK)                  | GSI2                      | GSI3                      |
+|-----------------|--------------------|-----------|---------------------------------|---------------------------|---------------------------|
+| application     | APP#<id>           | A         | OWNER#<uscc> / <created>#<id>   | STATUS#<s> / <created>#<id> | APPS / <created>#<id>     |
+| history entry   | APP#<id>           | H#<seq>   |                                 |                           |                           |
+| review (index)  | REVIEW#<rid>       | R         | AGENCY#<agency> / <status>#<created>#<rid> |                |                           |
+| outbox message  | OUTBOX#<msg id>    | O         |                                 |                           | OUTBOX / <created>#<msg>  |
+| idempotency     | IDEM#<scope>#<key> | I         |                                 |                           |                           |
+| counters        | STATS              | TOTAL     |                                 |                           |                           |
+| approved owner  | STATS#OWNER#<uscc> | S         |                                 |                           |                           |
+
+The application, its history, review index, outbox and counters change in one transaction, with
+a condition on the application's version: the optimistic lock that turns a race into a 409.
+Documents are stored as JSON strings: one attribute to read, no Decimal conversions.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from decimal import Decimal
+
+from ..domain.application import Application, HistoryEntry
+from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page,
+                              ReviewEntry, Snapshot, StaleVersion, StatsChange)
+
+STATS_KEY = {"PK": {"S": "STATS"}, "SK": {"S": "TOTAL"}}
+COUNTERS = ("approved_count", "approved_amount", "approved_enterprises", "approved_sme_count",
+            "approved_first_loan_count")
+
+
+def _s(value: str) -> dict:
+    return {"S": value}
+
+
+def _dumps(doc) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def _encode_cursor(key: dict | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(_dumps(key).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict | None:
+    """A cursor is an opaque LastEvaluatedKey; a tampered one raises ValueError (→ 400)."""
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except Exception as exc:
+        raise ValueError("malformed cursor") from exc
+    if not isinstance(key, dict) or not all(
+            isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values()):
+        raise ValueError("malformed cursor")
+    return key
+
+
+class DynamoApplicationStore:
+    def __init__(self, client, table_name: str):
+        self._db = client
+        self._table = table_name
+
+    # ---- reads ----------------------------------------------------------------------------
+    def get(self, app_id: str) -> Application | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True,
+                                 Key={"PK": _s(f"APP#{app_id}"), "SK": _s("A")}).get("Item")
+        return self._app(item) if item else None
+
+    def get_with_history(self, app_id: str) -> Snapshot | None:
+        items = self._query_all(KeyConditionExpression="PK = :pk",
+                                ExpressionAttributeValues={":pk": _s(f"APP#{app_id}")},
+                                ConsistentRead=True)
+        apps = [i for i in items if i["SK"]["S"] == "A"]
+        if not apps:
+            return None
+        history = [HistoryEntry(**json.loads(i["doc"]["S"])) for i in items if i["SK"]["S"].startswith("H#")]
+        return Snapshot(self._app(apps[0]), sorted(history, key=lambda h: h.seq))
+
+    def list_for_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
+        return self._page("GSI1", f"OWNER#{owner}", limit, cursor, newest_first=True, parse=self._app)
+
+    def list_all(self, status: str | None, limit: int, cursor: str | None) -> Page:
+        if status:
+            return self._page("GSI2", f"STATUS#{status}", limit, cursor, newest_first=True, parse=self._app)
+        return self._page("GSI3", "APPS", limit, cursor, newest_first=True, parse=self._app)
+
+    def pending_reviews(self, agency: str, limit: int, cursor: str | None) -> Page:
+        return self._page("GSI1", f"AGENCY#{agency}", limit, cursor, newest_first=False,
+                          parse=self._review, sk_prefix="pending#")
+
+    def review_entry(self, review_id: str) -> ReviewEntry | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True,
+                                 Key={"PK": _s(f"REVIEW#{review_id}"), "SK": _s("R")}).get("Item")
+        return self._review(item) if item else None
+
+    def idempotent_response(self, scope: str, key: str) -> IdempotencyRecord | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True,
+                                 Key={"PK": _s(f"IDEM#{scope}#{key}"), "SK": _s("I")}).get("Item")
+        return IdempotencyRecord(**json.loads(item["doc"]["S"])) if item else None
+
+    def stats(self) -> dict:
+        item = self._db.get_item(TableName=self._table, Key=STATS_KEY, ConsistentRead=True).get("Item", {})
+        return {name: Decimal(item[name]["N"]) if name in item else Decimal(0) for name in COUNTERS}
+
+    def pending_outbox(self, limit: int) -> list[OutboxItem]:
+        resp = self._db.query(TableName=self._table, IndexName="GSI3", Limit=limit,
+                              KeyConditionExpression="GSI3PK = :pk",
+                              ExpressionAttributeValues={":pk": _s("OUTBOX")})
+        return [outbox_item_from_image(i) for i in resp.get("Items", [])]
+
+    # ---- writes ---------------------------------------------------------------------------
+    def save(self, app: Application, *, stats: StatsChange | None = None,
+             idempotency: IdempotencyRecord | None = None) -> None:
+        history, outbox = app.new_history, app.outbox
+        ops = [self._put_application(app)]
+        ops += [self._put_history(app.id, h) for h in history]
+        ops += [self._put_review(app, r) for r in app.reviews]
+        ops += [self._put_outbox(m, app.updated_at) for m in outbox]
+        if stats is not None:
+            ops += self._count_approval(stats)
+        idem_index = None
+        if idempotency is not None:
+            idem_index = len(ops)
+            ops.append(self._put_idempotency(idempotency))
+        try:
+            self._db.transact_write_items(TransactItems=ops)
+        except self._db.exceptions.TransactionCanceledException as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            codes = [r.get("Code") for r in reasons]
+            if idem_index is not None and idem_index < len(codes) and codes[idem_index] == "ConditionalCheckFailed":
+                raise IdempotencyKeyTaken() from exc
+            raise StaleVersion(f"application {app.id} changed concurrently: {codes}") from exc
+        app.version += 1
+        app.take_effects()
+        app.approved_now = False
+
+    def delete_outbox(self, message_ids: list[str]) -> None:
+        for start in range(0, len(message_ids), 25):
+            batch = message_ids[start:start + 25]
+            request = {self._table: [{"DeleteRequest": {"Key": {"PK": _s(f"OUTBOX#{m}"), "SK": _s("O")}}}
+                                     for m in batch]}
+            while request:
+                request = self._db.batch_write_item(RequestItems=request).get("UnprocessedItems") or None
+
+    # ---- item builders --------------------------------------------------------------------
+    def _put_application(self, app: Application) -> dict:
+        record = app.to_record() | {"version": app.version + 1}
+        order = f"{app.created_at}#{app.id}"
+        item = {
+            "PK": _s(f"APP#{app.id}"), "SK": _s("A"), "doc": _s(_dumps(record)),
+            "version": {"N": str(app.version + 1)}, "status": _s(app.status.value),
+            "GSI1PK": _s(f"OWNER#{app.owner}"), "GSI1SK": _s(order),
+            "GSI2PK": _s(f"STATUS#{app.status.value}"), "GSI2SK": _s(order),
+            "GSI3PK": _s("APPS"), "GSI3SK": _s(order),
+        }
+        put = {"TableName": self._table, "Item": item}
+        if app.version == 0:
+            put["ConditionExpression"] = "attribute_not_exists(PK)"
+        else:
+            put["ConditionExpression"] = "version = :v"
+            put["ExpressionAttributeValues"] = {":v": {"N": str(app.version)}}
+        return {"Put": put}
+
+    def _put_history(self, app_id: str, entry: HistoryEntry) -> dict:
+        doc = {"seq": entry.seq, "at": entry.at, "actor": entry.actor, "action": entry.action,
+               "from_status": entry.from_status, "to_status": entry.to_status, "detail": entry.detail}
+        return {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
+                        "Item": {"PK": _s(f"APP#{app_id}"), "SK": _s(f"H#{entry.seq:06d}"),
+                                 "doc": _s(_dumps(doc))}}}
+
+    def _put_review(self, app: Application, review) -> dict:
+        entry = ReviewEntry(review.id, app.id, review.agency, review.status.value, review.due,
+                            review.created_at)
+        return {"Put": {"TableName": self._table, "Item": {
+            "PK": _s(f"REVIEW#{review.id}"), "SK": _s("R"), "doc": _s(_dumps(entry.to_dict())),
+            "GSI1PK": _s(f"AGENCY#{review.agency}"),
+            "GSI1SK": _s(f"{review.status.value}#{review.created_at}#{review.id}")}}}
+
+    def _put_outbox(self, message, now: str) -> dict:
+        return {"Put": {"TableName": self._table, "Item": {
+            "PK": _s(f"OUTBOX#{message.message_id}"), "SK": _s("O"),
+            "message_id": _s(message.message_id), "queue": _s(message.queue),
+            "body": _s(_dumps(message.body)),
+            "GSI3PK": _s("OUTBOX"), "GSI3SK": _s(f"{now}#{message.message_id}")}}}
+
+    def _count_approval(self, change: StatsChange) -> list[dict]:
+        """Counters move in the same transaction as the approval (no Scan behind /stats)."""
+        marker_key = {"PK": _s(f"STATS#OWNER#{change.owner}"), "SK": _s("S")}
+        first_for_owner = "Item" not in self._db.get_item(
+            TableName=self._table, Key=marker_key, ConsistentRead=True)
+        values = {":one": {"N": "1"}, ":amt": {"N": str(change.amount)},
+                  ":sme": {"N": "1" if change.sme else "0"},
+                  ":fl": {"N": "1" if change.first_loan else "0"},
+                  ":ent": {"N": "1" if first_for_owner else "0"}}
+        ops = [{"Update": {
+            "TableName": self._table, "Key": STATS_KEY,
+            "UpdateExpression": ("ADD approved_count :one, approved_amount :amt, approved_sme_count :sme, "
+                                 "approved_first_loan_count :fl, approved_enterprises :ent"),
+            "ExpressionAttributeValues": values}}]
+        if first_for_owner:
+            ops.append({"Put": {"TableName": self._table, "Item": marker_key,
+                                "ConditionExpression": "attribute_not_exists(PK)"}})
+        return ops
+
+    def _put_idempotency(self, rec: IdempotencyRecord) -> dict:
+        doc = {"scope": rec.scope, "key": rec.key, "request_hash": rec.request_hash,
+               "status_code": rec.status_code, "response": rec.response, "expires_at": rec.expires_at}
+        return {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
+                        "Item": {"PK": _s(f"IDEM#{rec.scope}#{rec.key}"), "SK": _s("I"),
+                                 "doc": _s(_dumps(doc)), "expires_at": {"N": str(rec.expires_at)}}}}
+
+    # ---- helpers --------------------------------------------------------------------------
+    @staticmethod
+    def _app(item: dict) -> Application:
+        return Application.from_record(json.loads(item["doc"]["S"]))
+
+    @staticmethod
+    def _review(item: dict) -> ReviewEntry:
+        return ReviewEntry(**json.loads(item["doc"]["S"]))
+
+    def _page(self, index: str, pk: str, limit: int, cursor: str | None, *, newest_first: bool,
+              parse, sk_prefix: str | None = None) -> Page:
+        condition = f"{index}PK = :pk"
+        values = {":pk": _s(pk)}
+        if sk_prefix:
+            condition += f" AND begins_with({index}SK, :pre)"
+            values[":pre"] = _s(sk_prefix)
+        kwargs = dict(TableName=self._table, IndexName=index, Limit=limit,
+                      KeyConditionExpression=condition, ExpressionAttributeValues=values,
+                      ScanIndexForward=not newest_first)
+        start = decode_cursor(cursor)
+        if start:
+            kwargs["ExclusiveStartKey"] = start
+        resp = self._db.query(**kwargs)
+        return Page([parse(i) for i in resp.get("Items", [])], _encode_cursor(resp.get("LastEvaluatedKey")))
+
+    def _query_all(self, **kwargs) -> list[dict]:
+        items, start = [], None
+        while True:
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            resp = self._db.query(TableName=self._table, **kwargs)
+            items += resp.get("Items", [])
+            start = resp.get("LastEvaluatedKey")
+            if not start:
+                return items
+
+
+def outbox_item_from_image(image: dict) -> OutboxItem:
+    """Read an outbox item from a table item or a stream record's NewImage (same shape)."""
+    return OutboxItem(message_id=image["message_id"]["S"], queue=image["queue"]["S"],
+                      body=json.loads(image["body"]["S"]))

@@ -1,0 +1,20 @@
+"""Routes for agency reviewers: their pending reviews, oldest first, and their decisions."""
+from chalice import Blueprint
+
+from ..bootstrap import deps
+from ..services import applications
+from .http import endpoint, query_limit
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "/reviews", roles=("agency",))
+def list_reviews(request, actor):
+    params = request.query_params or {}
+    return applications.list_reviews(deps(), actor, params.get("status", "pending"), params.get("cursor"),
+                                     query_limit(request))
+
+
+@endpoint(bp, "/reviews/{review_id}/decision", method="POST", roles=("agency",), body=True)
+def decide(request, actor, body, review_id):
+    return applications.decide_review(deps(), actor, review_id, body)

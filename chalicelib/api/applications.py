@@ -1,0 +1,39 @@
+"""Routes on applications: the enterprise submits and withdraws; every party reads its own."""
+from chalice import Blueprint
+
+from ..bootstrap import deps
+from ..services import applications
+from .http import endpoint, query_limit, require_object
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "/applications", method="POST", roles=("enterprise",), body=True, status=201)
+def submit(request, actor, body):
+    key = (request.headers or {}).get("idempotency-key")
+    status, result = applications.submit(deps(), actor, require_object(body), key)
+    from chalice import Response
+    return Response(body=result, status_code=status, headers={"Content-Type": "application/json",
+                                                             "Location": f"/applications/{result['id']}"})
+
+
+@endpoint(bp, "/applications", roles=("enterprise", "window"))
+def list_applications(request, actor):
+    params = request.query_params or {}
+    return applications.list_applications(deps(), actor, params.get("status"), params.get("cursor"),
+                                          query_limit(request))
+
+
+@endpoint(bp, "/applications/{app_id}", roles=("enterprise", "agency", "bank", "window"))
+def get_application(request, actor, app_id):
+    return applications.get_application(deps(), actor, app_id)
+
+
+@endpoint(bp, "/applications/{app_id}/withdraw", method="POST", roles=("enterprise",))
+def withdraw(request, actor, app_id):
+    raw = request.raw_body
+    body = {}
+    if raw and raw.strip():
+        from .http import parse_json
+        body = require_object(parse_json(request, deps().settings.max_body_bytes))
+    return applications.withdraw(deps(), actor, app_id, body)

@@ -1,0 +1,18 @@
+"""Routes for banks: where their queue is, and recording their decision."""
+from chalice import Blueprint
+
+from ..bootstrap import deps
+from ..services import applications
+from .http import endpoint
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "/banks/{code}/queue", roles=("bank",))
+def queue(request, actor, code):
+    return applications.bank_queue(deps(), actor, code)
+
+
+@endpoint(bp, "/applications/{app_id}/bank-decision", method="POST", roles=("bank",), body=True)
+def decide(request, actor, body, app_id):
+    return applications.bank_decision(deps(), actor, app_id, body)

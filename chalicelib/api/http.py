@@ -1,0 +1,151 @@
+"""The edge: request parsing, authentication and the one mapping of errors to responses.
+
+Routes are declared with `endpoint(...)`, which authenticates, checks the role, parses the body
+and turns any domain error into the contract's error body. Chalice's own error responses (415,
+405, 500 …) are rewritten into the same shape by `normalize_errors`, so a client only ever has
+to read `{"errors": [{path, code, message_zh, message_en}]}`.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+
+from chalice import Response
+
+from ..bootstrap import deps
+from ..domain.application import Actor
+from ..domain.errors import (DomainError, FieldError, Forbidden, PayloadTooLarge, Unauthenticated,
+                             ValidationFailed)
+from . import auth
+
+log = logging.getLogger("getting_credit.api")
+
+ROLES = ("enterprise", "agency", "bank", "policy", "window")
+ANYONE = None
+
+
+def error_body(errors) -> dict:
+    return {"errors": [e.to_dict() for e in errors]}
+
+
+def error_response(exc: DomainError) -> Response:
+    return Response(body=error_body(exc.errors), status_code=exc.status,
+                    headers={"Content-Type": "application/json"})
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError("number too large")
+    return value
+
+
+def parse_json(request, max_bytes: int):
+    raw = request.raw_body or b""
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge.single("", "too_large", f"请求体超过 {max_bytes // 1024} KiB 上限",
+                                     f"The body is larger than the {max_bytes // 1024} KiB limit")
+    if not raw.strip():
+        raise ValidationFailed.single("", "empty_body", "请求体不能为空", "The request body is empty")
+    try:
+        return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise ValidationFailed.single("", "too_deep", "JSON 嵌套过深", "The JSON is nested too deeply")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed.single("", "malformed_json", f"JSON 格式错误：{exc}", f"Malformed JSON: {exc}")
+
+
+def require_object(body) -> dict:
+    if not isinstance(body, dict):
+        raise ValidationFailed.single("", "type", "请求体须为 JSON 对象", "The body must be a JSON object")
+    return body
+
+
+def authenticate(request, roles) -> Actor:
+    header = (request.headers or {}).get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated.single("", "missing_token", "请先登录（缺少 Bearer 令牌）",
+                                     "Sign in first: no Bearer token")
+    actor = auth.verify(token.strip(), deps().settings)
+    if roles is not ANYONE and actor.role not in roles:
+        raise Forbidden.single("", "role_not_allowed", f"角色“{actor.role}”无权执行此操作",
+                               f"The role '{actor.role}' may not do this")
+    return actor
+
+
+def query_limit(request, default: int = 20, maximum: int = 100) -> int:
+    raw = (request.query_params or {}).get("limit")
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise ValidationFailed.single("/limit", "range", f"limit 须为 1–{maximum} 的整数",
+                                      f"limit must be an integer from 1 to {maximum}")
+    return int(raw)
+
+
+def endpoint(bp, path: str, *, method: str = "GET", roles=ANYONE, body: bool = False,
+             status: int = 200, auth_required: bool = True):
+    """Register `fn(request, actor, [body], **path_params)` as a route on blueprint `bp`.
+
+    `roles=ANYONE` with `auth_required=False` is a public route; otherwise the caller must
+    present a valid token and hold one of `roles`.
+    """
+    def decorate(fn):
+        @functools.wraps(fn)
+        def view(**params):
+            request = bp.current_request
+            try:
+                actor = authenticate(request, roles) if auth_required else None
+                args = [request, actor]
+                if body:
+                    args.append(parse_json(request, deps().settings.max_body_bytes))
+                result = fn(*args, **params)
+            except DomainError as exc:
+                return error_response(exc)
+            if isinstance(result, Response):
+                return result
+            return Response(body=result, status_code=status, headers={"Content-Type": "application/json"})
+        bp.route(path, methods=[method])(view)
+        return fn
+    return decorate
+
+
+_CHALICE_CODES = {
+    400: ("bad_request", "请求无效", "Bad request"),
+    403: ("not_found_or_forbidden", "资源不存在或无权访问", "No such resource, or not for you"),
+    404: ("not_found", "资源不存在", "Not found"),
+    405: ("method_not_allowed", "不支持该请求方法", "This method is not allowed here"),
+    413: ("too_large", "请求体过大", "The body is too large"),
+    415: ("unsupported_media_type", "请使用 Content-Type: application/json", "Send Content-Type: application/json"),
+}
+
+
+def normalize_errors(event, get_response):
+    """Middleware: every error leaves in the contract's shape, and no stack trace leaves at all."""
+    try:
+        response = get_response(event)
+    except Exception:  # pragma: no cover - Chalice already turns these into a 500 response
+        log.exception("unhandled error")
+        response = Response(body={}, status_code=500)
+    if response.status_code < 400:
+        return response
+    body = response.body
+    if isinstance(body, dict) and isinstance(body.get("errors"), list):
+        return response
+    if response.status_code >= 500:
+        log.error("internal error", extra={"status": response.status_code})
+        error = FieldError("", "internal_error", "服务暂时出现问题，请稍后重试；您的数据未被改动",
+                           "Something went wrong on our side; nothing was changed. Please try again")
+    else:
+        code, zh, en = _CHALICE_CODES.get(response.status_code, ("error", "请求失败", "Request failed"))
+        error = FieldError("", code, zh, en)
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    return Response(body=error_body([error]), status_code=response.status_code,
+                    headers=headers | {"Content-Type": "application/json"})

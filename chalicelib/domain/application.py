@@ -1,0 +1,298 @@
+"""The loan application: one aggregate whose methods are the only way its state changes.
+
+Each method checks the transition is allowed, changes the state, appends a history entry and
+queues the messages the change causes (`outbox`). The repository writes state, history and
+messages in one transaction, so a message exists exactly when the change that caused it does.
+Pure Python: no AWS, no clock, no id generator; callers pass `now` and ids in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from enum import Enum
+
+from .errors import Conflict
+
+
+class Status(str, Enum):
+    IN_REVIEW = "in_review"
+    AT_BANKS = "at_banks"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+WITHDRAWABLE = frozenset({Status.IN_REVIEW, Status.AT_BANKS})
+SME_SIZES = frozenset({"medium", "small", "micro"})
+
+
+class ReviewStatus(str, Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class BankStatus(str, Enum):
+    WAITING = "waiting"      # agency reviews not finished; the bank has not seen it
+    SENT = "sent"            # on the bank's queue, no decision yet
+    APPROVED = "approved"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"  # withdrawn or rejected before this bank decided
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: str      # enterprise | agency | bank | policy | window
+    subject: str   # USCC, agency id, bank code or staff id
+
+    @property
+    def label(self) -> str:
+        return f"{self.role}:{self.subject}"
+
+
+@dataclass(frozen=True)
+class Message:
+    queue: str     # "agency:<agency id>" or "bank:<bank code>"
+    body: dict
+    message_id: str
+
+
+@dataclass
+class Review:
+    id: str
+    agency: str
+    status: ReviewStatus
+    due: str
+    created_at: str
+    decided_at: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class BankOutcome:
+    code: str
+    status: BankStatus
+    sent_at: str | None = None
+    decided_at: str | None = None
+    amount: float | None = None
+    annual_rate: float | None = None
+    term_months: int | None = None
+    guarantee_fee_rate: float | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BankOffer:
+    approved: bool
+    reason: str
+    amount: float | None = None
+    annual_rate: float | None = None
+    term_months: int | None = None
+    guarantee_fee_rate: float | None = None
+
+
+@dataclass
+class Application:
+    id: str
+    owner: str
+    scenario: str
+    form: dict
+    decision: dict
+    status: Status
+    reviews: list[Review]
+    banks: list[BankOutcome]
+    created_at: str
+    updated_at: str
+    version: int = 0
+    history_count: int = 0
+    # Effects of the current command, written with the state and then cleared.
+    new_history: list[HistoryEntry] = field(default_factory=list, repr=False)
+    outbox: list[Message] = field(default_factory=list, repr=False)
+    approved_now: bool = field(default=False, repr=False)
+
+    # ---- creation -------------------------------------------------------------------------
+    @classmethod
+    def submit(cls, *, app_id: str, owner: Actor, form: dict, decision: dict, now: str,
+               reviews: list[tuple[str, str, str]]) -> "Application":
+        """`reviews` is [(review_id, agency_id, due_date)] as the rules required them."""
+        app = cls(
+            id=app_id, owner=owner.subject, scenario=form["scenario"], form=form,
+            decision=decision, status=Status.IN_REVIEW, created_at=now, updated_at=now,
+            reviews=[Review(rid, agency, ReviewStatus.PENDING, due, now) for rid, agency, due in reviews],
+            banks=[BankOutcome(code, BankStatus.WAITING) for code in form["banks"]],
+        )
+        first = Status.IN_REVIEW if app.reviews else Status.AT_BANKS
+        app._record(owner, "submitted", None, first, now,
+                    {"required_reviews": [r.agency for r in app.reviews]})
+        if app.reviews:
+            for review in app.reviews:
+                app._send(f"agency:{review.agency}", app._review_message(review), review.id)
+        else:
+            app._forward_to_banks(owner, now)
+        return app
+
+    # ---- agency reviews -------------------------------------------------------------------
+    def review(self, review_id: str) -> Review | None:
+        return next((r for r in self.reviews if r.id == review_id), None)
+
+    def decide_review(self, review_id: str, actor: Actor, approved: bool, reason: str, now: str) -> None:
+        review = self.review(review_id)
+        if review is None or review.agency != actor.subject:
+            raise ValueError("the service must check the review belongs to this agency")
+        if review.status is not ReviewStatus.PENDING or self.status is not Status.IN_REVIEW:
+            raise Conflict.single(
+                "", "review_closed",
+                f"该审核已结束（审核状态：{review.status.value}，申请状态：{self.status.value}）",
+                f"This review is closed (review: {review.status.value}, application: {self.status.value})")
+        review.status = ReviewStatus.APPROVED if approved else ReviewStatus.REJECTED
+        review.decided_at, review.reason = now, reason
+        action = "review_approved" if approved else "review_rejected"
+        detail = {"review_id": review.id, "agency": review.agency, "reason": reason}
+        if not approved:
+            self._cancel_open_work(now)
+            self._record(actor, action, self.status, Status.REJECTED, now, detail)
+            return
+        self._record(actor, action, self.status, self.status, now, detail)
+        if all(r.status is ReviewStatus.APPROVED for r in self.reviews):
+            self._forward_to_banks(actor, now)
+
+    # ---- banks ----------------------------------------------------------------------------
+    def bank(self, code: str) -> BankOutcome | None:
+        return next((b for b in self.banks if b.code == code), None)
+
+    def was_sent_to(self, code: str) -> bool:
+        outcome = self.bank(code)
+        return outcome is not None and outcome.sent_at is not None
+
+    def record_bank_decision(self, actor: Actor, offer: BankOffer, now: str) -> None:
+        outcome = self.bank(actor.subject)
+        if outcome is None or outcome.sent_at is None:
+            raise ValueError("the service must check the application was sent to this bank")
+        if outcome.status is not BankStatus.SENT or self.status not in (Status.AT_BANKS, Status.APPROVED):
+            raise Conflict.single(
+                "", "bank_decision_closed",
+                f"本行已无法对该申请作出决定（本行状态：{outcome.status.value}，申请状态：{self.status.value}）",
+                f"This bank can no longer decide (bank: {outcome.status.value}, application: {self.status.value})")
+        outcome.decided_at, outcome.reason = now, offer.reason
+        detail = {"bank": outcome.code, "reason": offer.reason}
+        if offer.approved:
+            outcome.status = BankStatus.APPROVED
+            outcome.amount, outcome.annual_rate = offer.amount, offer.annual_rate
+            outcome.term_months, outcome.guarantee_fee_rate = offer.term_months, offer.guarantee_fee_rate
+            detail.update(amount=offer.amount, annual_rate=offer.annual_rate, term_months=offer.term_months)
+            before = self.status
+            if before is Status.AT_BANKS:
+                self.approved_now = True
+            self._record(actor, "bank_approved", before, Status.APPROVED, now, detail)
+            return
+        outcome.status = BankStatus.DECLINED
+        everyone_declined = all(b.status is BankStatus.DECLINED for b in self.banks)
+        after = Status.DECLINED if everyone_declined and self.status is Status.AT_BANKS else self.status
+        self._record(actor, "bank_declined", self.status, after, now, detail)
+
+    def first_approval(self) -> BankOutcome | None:
+        approved = [b for b in self.banks if b.status is BankStatus.APPROVED]
+        return min(approved, key=lambda b: b.decided_at or "") if approved else None
+
+    # ---- the enterprise -------------------------------------------------------------------
+    def withdraw(self, actor: Actor, reason: str, now: str) -> None:
+        if self.status not in WITHDRAWABLE:
+            raise Conflict.single(
+                "", "not_withdrawable",
+                f"申请当前状态为“{self.status.value}”，无法撤回（银行批准后不可撤回）",
+                f"An application in status '{self.status.value}' cannot be withdrawn "
+                "(withdrawal is possible only until a bank approves)")
+        self._cancel_open_work(now)
+        self._record(actor, "withdrawn", self.status, Status.WITHDRAWN, now, {"reason": reason})
+
+    # ---- derived facts ----------------------------------------------------------------------
+    @property
+    def is_sme(self) -> bool:
+        return self.decision.get("enterprise_size") in SME_SIZES
+
+    @property
+    def amount(self) -> float:
+        return self.form["amount"]
+
+    def take_effects(self) -> tuple[list[HistoryEntry], list[Message]]:
+        history, outbox = self.new_history, self.outbox
+        self.new_history, self.outbox = [], []
+        return history, outbox
+
+    # ---- internals ----------------------------------------------------------------------------
+    def _forward_to_banks(self, actor: Actor, now: str) -> None:
+        for outcome in self.banks:
+            outcome.status, outcome.sent_at = BankStatus.SENT, now
+            self._send(f"bank:{outcome.code}", self.bank_message(), f"{self.id}:bank:{outcome.code}")
+        self._record(actor, "sent_to_banks", self.status, Status.AT_BANKS, now,
+                     {"banks": [b.code for b in self.banks]})
+
+    def _cancel_open_work(self, now: str) -> None:
+        for review in self.reviews:
+            if review.status is ReviewStatus.PENDING:
+                review.status, review.decided_at = ReviewStatus.CANCELLED, now
+        for outcome in self.banks:
+            if outcome.status in (BankStatus.WAITING, BankStatus.SENT):
+                outcome.status = BankStatus.CANCELLED
+
+    def _record(self, actor: Actor, action: str, before: Status | None, after: Status,
+                now: str, detail: dict) -> None:
+        self.history_count += 1
+        self.status, self.updated_at = after, now
+        self.new_history.append(HistoryEntry(
+            seq=self.history_count, at=now, actor=actor.label, action=action,
+            from_status=before.value if before else None, to_status=after.value, detail=detail))
+
+    def _send(self, queue: str, body: dict, message_id: str) -> None:
+        self.outbox.append(Message(queue=queue, body=body, message_id=message_id))
+
+    def _review_message(self, review: Review) -> dict:
+        return {"type": "review_requested", "review_id": review.id, "application_id": self.id,
+                "agency": review.agency, "scenario": self.scenario, "due": review.due}
+
+    def bank_message(self) -> dict:
+        """What a bank receives on its queue (fixed by the API contract)."""
+        return {
+            "application_id": self.id,
+            "scenario": self.scenario,
+            "amount": self.form["amount"],
+            "term_months": self.form["term_months"],
+            "enterprise": self.form["enterprise"],
+            "decision": self.decision,
+            "reviews": [{"agency": r.agency, "status": r.status.value, "decided_at": r.decided_at}
+                        for r in self.reviews],
+        }
+
+    # ---- persistence shape ------------------------------------------------------------------
+    def to_record(self) -> dict:
+        return {
+            "id": self.id, "owner": self.owner, "scenario": self.scenario, "form": self.form,
+            "decision": self.decision, "status": self.status.value,
+            "reviews": [asdict(r) | {"status": r.status.value} for r in self.reviews],
+            "banks": [asdict(b) | {"status": b.status.value} for b in self.banks],
+            "created_at": self.created_at, "updated_at": self.updated_at,
+            "version": self.version, "history_count": self.history_count,
+        }
+
+    @classmethod
+    def from_record(cls, rec: dict) -> "Application":
+        return cls(
+            id=rec["id"], owner=rec["owner"], scenario=rec["scenario"], form=rec["form"],
+            decision=rec["decision"], status=Status(rec["status"]),
+            reviews=[Review(**(r | {"status": ReviewStatus(r["status"])})) for r in rec["reviews"]],
+            banks=[BankOutcome(**(b | {"status": BankStatus(b["status"])})) for b in rec["banks"]],
+            created_at=rec["created_at"], updated_at=rec["updated_at"],
+            version=rec["version"], history_count=rec["history_count"],
+        )

@@ -1,0 +1,318 @@
+"""Use cases of the application lifecycle: submit, read, list, withdraw, review, bank decision.
+
+Each takes the wired dependencies (`deps`, see bootstrap), the acting party and a plain command,
+and either returns plain data or raises a typed domain error. Who may act is checked here,
+in one place per use case, so local and deployed stages behave alike.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timedelta, timezone
+
+from ..domain.application import Actor, Application, BankOffer, Status
+from ..domain.errors import (BusinessRuleViolated, Conflict, FieldError, Forbidden, NotFound,
+                             ValidationFailed)
+from .ports import IdempotencyKeyTaken, IdempotencyRecord, StaleVersion, StatsChange
+from . import views
+
+BEIJING = timezone(timedelta(hours=8))
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+MAX_ATTEMPTS = 4
+
+
+def now_iso(deps) -> str:
+    return deps.clock.now().astimezone(BEIJING).isoformat(timespec="milliseconds")
+
+
+def today(deps) -> date:
+    return deps.clock.now().astimezone(BEIJING).date()
+
+
+def not_found(what: str = "application") -> NotFound:
+    zh = {"application": "申请不存在", "review": "审核任务不存在"}.get(what, "资源不存在")
+    return NotFound.single("", "not_found", zh, f"No such {what}")
+
+
+# ---- eligibility and submission ---------------------------------------------------------------
+def check_form(deps, body, *, allow_as_of: bool) -> None:
+    errors = deps.forms.validate(body)
+    if not errors and not allow_as_of and "as_of" in body:
+        errors = [FieldError("/as_of", "not_allowed", "提交申请时不能指定 as_of（仅用于资格预审）",
+                             "as_of is only for /eligibility, not for a submission")]
+    if errors:
+        raise ValidationFailed(*errors)
+    errors = list(_catalog_errors(deps.catalog, body))
+    if errors:
+        raise BusinessRuleViolated(*errors)
+
+
+def _catalog_errors(catalog, body):
+    for n, code in enumerate(body["banks"]):
+        if catalog.bank(code) is None:
+            yield FieldError(f"/banks/{n}", "unknown_bank", f"银行代码 {code} 不存在",
+                             f"No bank with code {code}")
+    for n, product_id in enumerate(body.get("products", [])):
+        product = catalog.product(product_id)
+        path = f"/products/{n}"
+        if product is None:
+            yield FieldError(path, "unknown_product", f"产品 {product_id} 不存在", f"No product {product_id}")
+        elif product["bank"] not in body["banks"]:
+            yield FieldError(path, "product_bank_not_chosen",
+                             f"产品 {product_id} 属于未选择的银行 {product['bank']}",
+                             f"Product {product_id} belongs to {product['bank']}, which is not among the chosen banks")
+        elif body["scenario"] not in product["scenarios"]:
+            yield FieldError(path, "product_scenario_mismatch",
+                             f"产品 {product_id} 不适用于该贷款场景", f"Product {product_id} does not offer this loan scenario")
+        elif not (product["min_amount"] <= body["amount"] <= product["max_amount"]
+                  and product["min_term_months"] <= body["term_months"] <= product["max_term_months"]):
+            yield FieldError(
+                path, "product_range",
+                f"产品 {product_id} 的额度为 {product['min_amount']}–{product['max_amount']} 元、期限 "
+                f"{product['min_term_months']}–{product['max_term_months']} 个月，申请不在范围内",
+                f"Product {product_id} lends {product['min_amount']}–{product['max_amount']} yuan for "
+                f"{product['min_term_months']}–{product['max_term_months']} months; the request is outside that")
+
+
+def decide(deps, body: dict, as_of: date) -> dict:
+    from ..domain.facts import facts_from_application
+    return deps.engine.decide(facts_from_application(body), as_of)
+
+
+def eligibility(deps, body) -> dict:
+    check_form(deps, body, allow_as_of=True)
+    as_of = date.fromisoformat(body["as_of"]) if "as_of" in body else today(deps)
+    return decide(deps, {k: v for k, v in body.items() if k != "as_of"}, as_of)
+
+
+def _ineligible(decision: dict) -> BusinessRuleViolated:
+    reasons = decision.get("ineligible_reasons") or decision.get("reasons") or []
+    zh = "；".join(r["zh"] for r in reasons) or "不符合申请条件"
+    en = "; ".join(r["en"] for r in reasons) or "Not eligible"
+    return BusinessRuleViolated.single("", "not_eligible", f"不符合申请条件：{zh}", f"Not eligible: {en}")
+
+
+def request_hash(body) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def replay(deps, scope: str, key: str | None, body) -> tuple[int, dict] | None:
+    """The first response to a retried request, or None if this key is new."""
+    if not key:
+        return None
+    record = deps.store.idempotent_response(scope, key)
+    if record is None:
+        return None
+    if record.request_hash != request_hash(body):
+        raise Conflict.single("", "idempotency_key_reused",
+                              "该幂等键已用于另一个不同的请求", "This Idempotency-Key was used for a different request")
+    return record.status_code, record.response
+
+
+def _idempotency(deps, scope, key, body, status, response) -> IdempotencyRecord | None:
+    if not key:
+        return None
+    expires = int(deps.clock.now().timestamp()) + IDEMPOTENCY_TTL_SECONDS
+    return IdempotencyRecord(scope, key, request_hash(body), status, response, expires)
+
+
+def submit(deps, actor: Actor, body, idempotency_key: str | None = None) -> tuple[int, dict]:
+    scope = f"{actor.label}:submit"
+    replayed = replay(deps, scope, idempotency_key, body)
+    if replayed:
+        return replayed
+    check_form(deps, body, allow_as_of=False)
+    if body["enterprise"]["uscc"] != actor.subject:
+        raise Forbidden.single(
+            "/enterprise/uscc", "uscc_not_yours", "统一社会信用代码与登录企业不一致",
+            "The unified social credit code is not the one you are signed in with")
+    as_of = today(deps)
+    decision = decide(deps, body, as_of)
+    if not decision["eligible"]:
+        raise _ineligible(decision)
+    now = now_iso(deps)
+    reviews = [(deps.ids.new_id(), agency,
+                deps.calendar.add_working_days(as_of, decision["review_deadlines"][agency]).isoformat())
+               for agency in decision["required_reviews"]]
+    app = Application.submit(app_id=deps.ids.new_id(), owner=actor, form=body, decision=decision,
+                             now=now, reviews=reviews)
+    response = views.application_view(app, list(app.new_history), actor, deps.catalog)
+    try:
+        deps.store.save(app, idempotency=_idempotency(deps, scope, idempotency_key, body, 201, response))
+    except IdempotencyKeyTaken:
+        return replay(deps, scope, idempotency_key, body)
+    return 201, response
+
+
+# ---- reading ----------------------------------------------------------------------------------
+def may_see(app: Application, actor: Actor) -> bool:
+    if actor.role == "window":
+        return True
+    if actor.role == "enterprise":
+        return app.owner == actor.subject
+    if actor.role == "agency":
+        return any(r.agency == actor.subject for r in app.reviews)
+    if actor.role == "bank":
+        return app.was_sent_to(actor.subject)
+    return False
+
+
+def get_application(deps, actor: Actor, app_id: str) -> dict:
+    snapshot = deps.store.get_with_history(app_id)
+    if snapshot is None or not may_see(snapshot.application, actor):
+        raise not_found()
+    return views.application_view(snapshot.application, snapshot.history, actor, deps.catalog)
+
+
+def list_applications(deps, actor: Actor, status: str | None, cursor: str | None, limit: int) -> dict:
+    if status is not None and status not in {s.value for s in Status}:
+        raise ValidationFailed.single("/status", "enum", "状态取值无效", f"Unknown status {status!r}")
+    try:
+        if actor.role == "window":
+            page = deps.store.list_all(status, limit, cursor)
+        else:
+            page = deps.store.list_for_owner(actor.subject, limit, cursor)
+    except ValueError:
+        raise ValidationFailed.single("/cursor", "cursor", "分页游标无效", "Malformed cursor")
+    items = [views.application_summary(a) for a in page.items]
+    if status and actor.role != "window":
+        items = [i for i in items if i["status"] == status]
+    return {"items": items, "cursor": page.cursor}
+
+
+# ---- changes with an optimistic lock ----------------------------------------------------------
+def _change(deps, app_id: str, visible, apply) -> Application:
+    """Load, check visibility, apply, save; on a lost race re-read and try again.
+
+    A change that is no longer allowed after the re-read (already decided, withdrawn) raises
+    Conflict from the domain: the second of two racing requests gets 409, never a lost update."""
+    for _ in range(MAX_ATTEMPTS):
+        app = deps.store.get(app_id)
+        if app is None or not visible(app):
+            raise not_found()
+        apply(app)
+        stats = None
+        if app.approved_now:
+            offer = app.first_approval()
+            stats = StatsChange(owner=app.owner, amount=offer.amount, sme=app.is_sme,
+                                first_loan=bool(app.form.get("first_loan")))
+        try:
+            deps.store.save(app, stats=stats)
+            return app
+        except StaleVersion:
+            continue
+    raise Conflict.single("", "concurrent_update", "申请正被同时修改，请稍后重试",
+                          "The application is being changed by someone else; try again")
+
+
+def withdraw(deps, actor: Actor, app_id: str, body: dict) -> dict:
+    reason = (body or {}).get("reason") or ""
+    if not isinstance(reason, str) or len(reason) > 500:
+        raise ValidationFailed.single("/reason", "type", "撤回原因须为不超过 500 字的文字",
+                                      "reason must be text of at most 500 characters")
+    app = _change(deps, app_id, lambda a: a.owner == actor.subject and actor.role == "enterprise",
+                  lambda a: a.withdraw(actor, reason, now_iso(deps)))
+    return views.application_summary(app)
+
+
+def list_reviews(deps, actor: Actor, status: str, cursor: str | None, limit: int) -> dict:
+    if status != "pending":
+        raise ValidationFailed.single("/status", "enum", "目前仅支持 status=pending",
+                                      "Only status=pending is supported")
+    try:
+        page = deps.store.pending_reviews(actor.subject, limit, cursor)
+    except ValueError:
+        raise ValidationFailed.single("/cursor", "cursor", "分页游标无效", "Malformed cursor")
+    return {"items": [r.to_dict() for r in page.items], "cursor": page.cursor}
+
+
+def decide_review(deps, actor: Actor, review_id: str, body: dict) -> dict:
+    approved, reason = _decision_fields(body)
+    entry = deps.store.review_entry(review_id)
+    if entry is None or entry.agency != actor.subject:
+        raise not_found("review")
+    app = _change(deps, entry.application_id, lambda a: True,
+                  lambda a: a.decide_review(review_id, actor, approved, reason, now_iso(deps)))
+    return views.review_view(app, app.review(review_id)) | {"application_status": app.status.value}
+
+
+def _decision_fields(body) -> tuple[bool, str]:
+    errors = []
+    if not isinstance(body, dict):
+        raise ValidationFailed.single("", "type", "请求体须为 JSON 对象", "The body must be a JSON object")
+    approved, reason = body.get("approved"), body.get("reason")
+    if not isinstance(approved, bool):
+        errors.append(FieldError("/approved", "required" if approved is None else "type",
+                                 "approved 须为 true 或 false", "approved must be true or false"))
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 1000:
+        errors.append(FieldError("/reason", "required" if reason is None else "type",
+                                 "请填写 1–1000 字的理由", "Give a reason of 1–1000 characters"))
+    if errors:
+        raise ValidationFailed(*errors)
+    return approved, reason.strip()
+
+
+# ---- banks ------------------------------------------------------------------------------------
+def bank_queue(deps, actor: Actor, code: str) -> dict:
+    if actor.subject != code or deps.catalog.bank(code) is None:
+        raise NotFound.single("", "not_found", "该银行队列不存在或无权访问", "No such queue for you")
+    return {"queue_url": deps.sender.queue_url(f"bank:{code}")}
+
+
+_OFFER_LIMITS = {"amount": (0, 1e10), "annual_rate": (0, 0.36), "term_months": (1, 360),
+                 "guarantee_fee_rate": (0, 0.1)}
+
+
+def _offer(body) -> BankOffer:
+    approved, reason = _decision_fields(body)
+    known = {"approved", "reason", *_OFFER_LIMITS}
+    errors = [FieldError(f"/{k}", "unknown_field", f"未知字段 {k}", f"Unknown field {k}")
+              for k in body if k not in known]
+    values = {}
+    for name, (low, high) in _OFFER_LIMITS.items():
+        value = body.get(name)
+        needed = approved and name != "guarantee_fee_rate"
+        if value is None:
+            if needed:
+                errors.append(FieldError(f"/{name}", "required", f"批准时须填写 {name}",
+                                         f"{name} is required when approving"))
+            continue
+        integral = name == "term_months"
+        if isinstance(value, bool) or not isinstance(value, int if integral else (int, float)) \
+                or not (low < value <= high if name in ("amount", "annual_rate") else low <= value <= high):
+            errors.append(FieldError(f"/{name}", "range", f"{name} 须在 {low}–{high} 之间",
+                                     f"{name} must be {'an integer ' if integral else ''}within {low}–{high}"))
+            continue
+        values[name] = value
+    if errors:
+        raise ValidationFailed(*errors)
+    return BankOffer(approved=approved, reason=reason, **(values if approved else {}))
+
+
+def bank_decision(deps, actor: Actor, app_id: str, body) -> dict:
+    offer = _offer(body)
+
+    def apply(app: Application) -> None:
+        if offer.approved and offer.amount > app.amount:
+            raise BusinessRuleViolated.single(
+                "/amount", "above_requested", "批准金额不能超过申请金额",
+                f"The approved amount cannot exceed the requested {app.amount} yuan")
+        app.record_bank_decision(actor, offer, now_iso(deps))
+
+    app = _change(deps, app_id, lambda a: a.was_sent_to(actor.subject), apply)
+    outcome = app.bank(actor.subject)
+    return {"application_id": app.id, "bank": outcome.code, "status": outcome.status.value,
+            "application_status": app.status.value}
+
+
+def stats(deps) -> dict:
+    raw = deps.store.stats()
+    count = raw["approved_count"]
+    enterprises = raw["approved_enterprises"]
+    return {
+        "approved_count": int(count),
+        "approved_amount": float(raw["approved_amount"]),
+        "average_amount_per_enterprise": float(raw["approved_amount"] / enterprises) if enterprises else 0.0,
+        "sme_share": float(raw["approved_sme_count"] / count) if count else 0.0,
+        "first_loan_share": float(raw["approved_first_loan_count"] / count) if count else 0.0,
+    }

@@ -1,0 +1,109 @@
+"""The service layer's view of the outside world: small interfaces with a real and a fake side.
+
+`adapters/dynamodb.py` and `adapters/sqs.py` implement them on AWS; `adapters/memory.py`
+implements them in memory. `tests/contract` runs one suite against both so the fake never lies.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from ..domain.application import Application, HistoryEntry
+
+
+class StaleVersion(Exception):
+    """Someone else changed the application since it was read (optimistic lock lost)."""
+
+
+class IdempotencyKeyTaken(Exception):
+    """Another request committed first with the same idempotency key."""
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    scope: str          # who may replay it, e.g. "enterprise:<USCC>:submit"
+    key: str
+    request_hash: str
+    status_code: int
+    response: dict
+    expires_at: int     # epoch seconds (DynamoDB TTL)
+
+
+@dataclass(frozen=True)
+class StatsChange:
+    """What an approval adds to the city-wide counters (written with the state change)."""
+    owner: str
+    amount: float
+    sme: bool
+    first_loan: bool
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    message_id: str
+    queue: str
+    body: dict
+
+
+@dataclass
+class Page:
+    items: list
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    id: str
+    application_id: str
+    agency: str
+    status: str
+    due: str
+    created_at: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "application_id": self.application_id, "agency": self.agency,
+                "status": self.status, "due": self.due, "created_at": self.created_at}
+
+
+@dataclass
+class Snapshot:
+    application: Application
+    history: list[HistoryEntry] = field(default_factory=list)
+
+
+class ApplicationStore(Protocol):
+    def get(self, app_id: str) -> Application | None: ...
+    def get_with_history(self, app_id: str) -> Snapshot | None: ...
+    def save(self, app: Application, *, stats: StatsChange | None = None,
+             idempotency: IdempotencyRecord | None = None) -> None:
+        """Write state, new history, review index, outbox and counters atomically.
+
+        Raises StaleVersion if the stored version is not `app.version`, IdempotencyKeyTaken if
+        the idempotency key was used meanwhile. On success bumps `app.version`."""
+    def list_for_owner(self, owner: str, limit: int, cursor: str | None) -> Page: ...
+    def list_all(self, status: str | None, limit: int, cursor: str | None) -> Page: ...
+    def pending_reviews(self, agency: str, limit: int, cursor: str | None) -> Page: ...
+    def review_entry(self, review_id: str) -> ReviewEntry | None: ...
+    def idempotent_response(self, scope: str, key: str) -> IdempotencyRecord | None: ...
+    def stats(self) -> dict: ...
+    def pending_outbox(self, limit: int) -> list[OutboxItem]: ...
+    def delete_outbox(self, message_ids: list[str]) -> None: ...
+
+
+class MessageSender(Protocol):
+    def send(self, queue: str, items: list[OutboxItem]) -> None:
+        """Deliver to the queue named by its logical key ("bank:ICBC-BJ"); raise if any fails."""
+    def queue_url(self, queue: str) -> str: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class IdGenerator(Protocol):
+    def new_id(self) -> str: ...
+
+
+class WorkingCalendar(Protocol):
+    def add_working_days(self, start: date, days: int) -> date: ...

@@ -1,0 +1,77 @@
+"""Settings read from the environment once, validated, and handed to `bootstrap`.
+
+Nothing else in the code base reads `os.environ`. A stage is `local` (make run), `test`
+(pytest) or anything else (a deployed stage). Only `local` and `test` may mint dev tokens, and
+never inside Lambda, whatever the variables say.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+DEV_STAGES = frozenset({"local", "test"})
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    resource_prefix: str          # prefixes every table, queue and bucket name
+    aws_endpoint_url: str | None  # the embedded moto server locally; None in AWS
+    jwt_secret: str | None        # HS256 secret for dev tokens (local/test only)
+    jwt_issuer: str
+    jwt_audience: str
+    cognito_jwks_url: str | None
+    max_body_bytes: int
+    in_lambda: bool
+
+    @property
+    def dev_tokens_enabled(self) -> bool:
+        return self.stage in DEV_STAGES and not self.in_lambda
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        stage = env.get("GC_STAGE", "prod").strip() or "prod"
+        in_lambda = bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
+        secret = env.get("GC_JWT_SECRET")
+        if stage in DEV_STAGES and not secret:
+            secret = "dev-only-secret-" + stage  # never valid outside local/test
+        if stage not in DEV_STAGES and not env.get("GC_COGNITO_JWKS_URL"):
+            raise SettingsError(
+                f"stage {stage!r} is a deployed stage: GC_COGNITO_JWKS_URL must be set "
+                "(dev tokens exist only in the local and test stages)")
+        try:
+            max_body = int(env.get("GC_MAX_BODY_BYTES", str(256 * 1024)))
+        except ValueError as exc:
+            raise SettingsError("GC_MAX_BODY_BYTES must be an integer") from exc
+        return cls(
+            stage=stage,
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "cn-north-1",
+            resource_prefix=env.get("GC_RESOURCE_PREFIX", f"gc-{stage}"),
+            aws_endpoint_url=env.get("GC_AWS_ENDPOINT_URL") or None,
+            jwt_secret=secret if stage in DEV_STAGES else None,
+            jwt_issuer=env.get("GC_JWT_ISSUER", "getting-credit-dev"),
+            jwt_audience=env.get("GC_JWT_AUDIENCE", "getting-credit"),
+            cognito_jwks_url=env.get("GC_COGNITO_JWKS_URL") or None,
+            max_body_bytes=max_body,
+            in_lambda=in_lambda,
+        )
+
+
+def dev_routes_wanted(env: Mapping[str, str] | None = None) -> bool:
+    """Read at import time by app.py to decide whether the dev-token route exists at all."""
+    env = os.environ if env is None else env
+    return env.get("GC_STAGE", "prod") in DEV_STAGES and not env.get("AWS_LAMBDA_FUNCTION_NAME")
+
+
+def outbox_stream_arn(env: Mapping[str, str] | None = None) -> str:
+    """The table stream the fan-out handler subscribes to (set per stage in .chalice/config.json)."""
+    env = os.environ if env is None else env
+    return env.get("GC_OUTBOX_STREAM_ARN",
+                   "arn:aws:dynamodb:cn-north-1:000000000000:table/gc-local-main/stream/local")
