@@ -1,0 +1,133 @@
+"""In-memory fakes of the store and the message sender, for fast unit tests of the services.
+
+`tests/contract` runs the same suite against these and against DynamoDB/SQS on moto, so the
+fakes behave like the real adapters: optimistic versions, idempotency keys, newest-first
+listing, oldest-first pending reviews, opaque cursors.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+from collections import defaultdict
+from decimal import Decimal
+
+from ..domain.application import Application, HistoryEntry
+from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page, ReviewEntry,
+                              Snapshot, StaleVersion, StatsChange)
+from .dynamodb import COUNTERS
+
+
+def _page(rows: list, limit: int, cursor: str | None) -> Page:
+    start = int(cursor) if cursor else 0
+    if cursor and not cursor.isdigit():
+        raise ValueError("malformed cursor")
+    chunk = rows[start:start + limit]
+    more = start + limit < len(rows)
+    return Page(chunk, str(start + limit) if more else None)
+
+
+class InMemoryApplicationStore:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._apps: dict[str, dict] = {}
+        self._history: dict[str, list[HistoryEntry]] = defaultdict(list)
+        self._reviews: dict[str, ReviewEntry] = {}
+        self._idem: dict[tuple[str, str], IdempotencyRecord] = {}
+        self._outbox: dict[str, OutboxItem] = {}
+        self._stats = {name: Decimal(0) for name in COUNTERS}
+        self._approved_owners: set[str] = set()
+
+    def get(self, app_id: str) -> Application | None:
+        with self._lock:
+            rec = self._apps.get(app_id)
+            return Application.from_record(copy.deepcopy(rec)) if rec else None
+
+    def get_with_history(self, app_id: str) -> Snapshot | None:
+        app = self.get(app_id)
+        if app is None:
+            return None
+        with self._lock:
+            return Snapshot(app, list(self._history[app_id]))
+
+    def save(self, app: Application, *, stats: StatsChange | None = None,
+             idempotency: IdempotencyRecord | None = None) -> None:
+        with self._lock:
+            stored = self._apps.get(app.id)
+            if (stored["version"] if stored else 0) != app.version:
+                raise StaleVersion(app.id)
+            if idempotency and (idempotency.scope, idempotency.key) in self._idem:
+                raise IdempotencyKeyTaken()
+            history, outbox = app.new_history, app.outbox
+            self._apps[app.id] = copy.deepcopy(app.to_record()) | {"version": app.version + 1}
+            self._history[app.id].extend(history)
+            for r in app.reviews:
+                self._reviews[r.id] = ReviewEntry(r.id, app.id, r.agency, r.status.value, r.due, r.created_at)
+            for m in outbox:
+                self._outbox[m.message_id] = OutboxItem(m.message_id, m.queue, copy.deepcopy(m.body))
+            if stats:
+                self._count(stats)
+            if idempotency:
+                self._idem[(idempotency.scope, idempotency.key)] = idempotency
+        app.version += 1
+        app.take_effects()
+        app.approved_now = False
+
+    def _count(self, change: StatsChange) -> None:
+        s = self._stats
+        s["approved_count"] += 1
+        s["approved_amount"] += Decimal(str(change.amount))
+        s["approved_sme_count"] += int(change.sme)
+        s["approved_first_loan_count"] += int(change.first_loan)
+        if change.owner not in self._approved_owners:
+            self._approved_owners.add(change.owner)
+            s["approved_enterprises"] += 1
+
+    def _sorted_apps(self, keep) -> list[Application]:
+        with self._lock:
+            recs = [r for r in self._apps.values() if keep(r)]
+        recs.sort(key=lambda r: (r["created_at"], r["id"]), reverse=True)
+        return [Application.from_record(copy.deepcopy(r)) for r in recs]
+
+    def list_for_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
+        return _page(self._sorted_apps(lambda r: r["owner"] == owner), limit, cursor)
+
+    def list_all(self, status: str | None, limit: int, cursor: str | None) -> Page:
+        return _page(self._sorted_apps(lambda r: status is None or r["status"] == status), limit, cursor)
+
+    def pending_reviews(self, agency: str, limit: int, cursor: str | None) -> Page:
+        with self._lock:
+            rows = [r for r in self._reviews.values() if r.agency == agency and r.status == "pending"]
+        rows.sort(key=lambda r: (r.created_at, r.id))
+        return _page(rows, limit, cursor)
+
+    def review_entry(self, review_id: str) -> ReviewEntry | None:
+        with self._lock:
+            return self._reviews.get(review_id)
+
+    def idempotent_response(self, scope: str, key: str) -> IdempotencyRecord | None:
+        with self._lock:
+            return self._idem.get((scope, key))
+
+    def stats(self) -> dict:
+        with self._lock:
+            return dict(self._stats)
+
+    def pending_outbox(self, limit: int) -> list[OutboxItem]:
+        with self._lock:
+            return list(self._outbox.values())[:limit]
+
+    def delete_outbox(self, message_ids: list[str]) -> None:
+        with self._lock:
+            for m in message_ids:
+                self._outbox.pop(m, None)
+
+
+class InMemorySender:
+    def __init__(self):
+        self.queues: dict[str, list[OutboxItem]] = defaultdict(list)
+
+    def send(self, queue: str, items: list[OutboxItem]) -> None:
+        self.queues[queue].extend(items)
+
+    def queue_url(self, queue: str) -> str:
+        return f"memory://{queue}"

@@ -1,0 +1,124 @@
+"""`make run`: the whole service on this machine, no AWS account, no network.
+
+Starts an embedded moto server on loopback as the AWS backend, creates the table, queues and
+bucket from `chalicelib.resources`, follows the table's stream into the same fan-out handler
+Lambda runs, and serves the Chalice app on http://127.0.0.1:$PORT until Ctrl-C.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+
+HOST = "127.0.0.1"
+POLL_SECONDS = 0.2
+SWEEP_SECONDS = 5.0
+
+log = logging.getLogger("local_stack")
+
+
+def start_moto(port: int):
+    from moto.server import ThreadedMotoServer
+    server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
+    server.start()
+    return server, server.get_host_and_port()[1]
+
+
+def configure_environment(moto_port: int) -> None:
+    # Dummy credentials: the embedded moto server accepts any; real ones must never be used here.
+    os.environ.update({
+        "GC_STAGE": "local",
+        "GC_AWS_ENDPOINT_URL": f"http://{HOST}:{moto_port}",
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "cn-north-1"),
+    })
+    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        os.environ.pop(var, None)
+
+
+class FanOutLoop(threading.Thread):
+    """Follows the table stream into the fan-out handler; sweeps the outbox as a safety net."""
+
+    def __init__(self, container, handler):
+        super().__init__(name="fan-out", daemon=True)
+        from chalicelib.adapters.stream_reader import StreamReader
+        streams = container.client("dynamodbstreams", account_id_endpoint_mode="disabled")
+        self.reader = StreamReader(container.dynamodb, streams, container.resources.table_name)
+        self.container, self.handler = container, handler
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        from chalicelib.services import fanout
+        last_sweep = time.monotonic()
+        while not self.stopping.wait(POLL_SECONDS):
+            try:
+                event = self.reader.poll()
+                if event["Records"]:
+                    self.handler(event["Records"])
+                if time.monotonic() - last_sweep > SWEEP_SECONDS:
+                    fanout.sweep(self.container)
+                    last_sweep = time.monotonic()
+            except Exception:  # keep going; the sweep delivers what a failed poll left behind
+                log.exception("fan-out failed; will retry")
+
+
+def banner(port: int, moto_port: int, region: str, queue_prefix: str) -> str:
+    api = f"http://{HOST}:{port}"
+    return f"""
+获得信贷“一件事” Getting Credit One-Stop is running (local stage)
+  API                 {api}        (try: curl {api}/banks)
+  AWS backend (moto)  http://{HOST}:{moto_port}   region {region}, any access key works
+  Sign in (dev only)  curl -s -X POST {api}/auth/dev-token -H 'Content-Type: application/json' \\
+                        -d '{{"role": "bank", "subject": "ICBC-BJ"}}'
+  A bank's queue      GET {api}/banks/ICBC-BJ/queue with that token gives its SQS queue URL; read it with
+                      any SQS client pointed at http://{HOST}:{moto_port}, e.g.
+                      aws --endpoint-url http://{HOST}:{moto_port} --region {region} sqs receive-message \\
+                        --queue-url http://{HOST}:{moto_port}/123456789012/{queue_prefix}-bank-ICBC-BJ
+Press Ctrl-C to stop (everything above stops with it; data lives in memory only).
+"""
+
+
+def main() -> int:
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    port = int(os.environ.get("PORT", "8000"))
+    moto, moto_port = start_moto(int(os.environ.get("MOTO_PORT", "0")))
+    configure_environment(moto_port)
+
+    from chalice.config import Config
+    from chalice.local import create_local_server
+
+    import app as app_module
+    from chalicelib.adapters.provision import provision
+    from chalicelib.bootstrap import deps
+    from chalicelib.handlers import deliver_outbox_records
+
+    container = deps()
+    provision(container)
+    fan_out = FanOutLoop(container, deliver_outbox_records)
+    fan_out.start()
+    server = create_local_server(app_module.app, Config.create(chalice_stage="local", app_name="getting-credit"),
+                                 HOST, port)
+    print(banner(port, moto_port, container.settings.region, container.settings.resource_prefix), flush=True)
+
+    def stop(*_):
+        threading.Thread(target=server.server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fan_out.stopping.set()
+        fan_out.join(timeout=2)
+        moto.stop()
+        print("stopped: API, fan-out and the embedded AWS backend", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
