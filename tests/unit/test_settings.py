@@ -1,0 +1,42 @@
+"""Dev tokens exist only where they are safe: the local and test stages, never inside Lambda."""
+import pytest
+
+from chalicelib.settings import Settings, SettingsError, dev_routes_wanted
+
+
+def test_local_and_test_stages_mint_dev_tokens():
+    for stage in ("local", "test"):
+        assert Settings.from_env({"GC_STAGE": stage}).dev_tokens_enabled
+
+
+def test_a_deployed_stage_needs_cognito_and_never_mints_dev_tokens():
+    with pytest.raises(SettingsError):
+        Settings.from_env({"GC_STAGE": "prod"})
+    prod = Settings.from_env({"GC_STAGE": "prod", "GC_COGNITO_JWKS_URL": "https://example/jwks.json"})
+    assert not prod.dev_tokens_enabled and prod.jwt_secret is None
+
+
+def test_no_stage_means_deployed():
+    assert not dev_routes_wanted({})
+    with pytest.raises(SettingsError):
+        Settings.from_env({})
+
+
+def test_inside_lambda_the_dev_route_is_absent_even_if_the_stage_says_local():
+    env = {"GC_STAGE": "local", "AWS_LAMBDA_FUNCTION_NAME": "getting-credit-prod"}
+    assert not dev_routes_wanted(env)
+    assert not Settings.from_env(env).dev_tokens_enabled
+
+
+def test_the_deployed_app_has_no_dev_token_route():
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = "import json, app; print(json.dumps(sorted(app.app.routes)))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GC_")} | {"GC_STAGE": "prod"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    routes = json.loads(out)
+    assert "/applications" in routes and "/auth/dev-token" not in routes
