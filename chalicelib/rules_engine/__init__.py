@@ -1,0 +1,5 @@
+"""Policy as data: YAML rule files compiled to durable-rules rulesets and evaluated statelessly."""
+from .decision import DecisionEngine, RuleBook
+from .loader import RuleFileError
+
+__all__ = ["DecisionEngine", "RuleBook", "RuleFileError"]

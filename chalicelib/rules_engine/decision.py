@@ -1,0 +1,153 @@
+"""The rule book (every ruleset version on file) and the decision it gives for one application.
+
+Rulesets run in the order `rulebook.yaml` gives; each one's outcomes become facts for the next
+(enterprise size feeds eligibility and the subsidy). The decision names every ruleset version it
+used with the hash of its file, and every rule that fired, so it can be explained and replayed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .engine import CompiledRuleset, RulesHost, version_in_force
+from .loader import (CATALOG_FILES, RuleFileError, RulesetParser, check_versions, find_conflicts,
+                     load_catalog, read_yaml)
+from .model import RulesetFile
+
+SIZE, ELIGIBILITY, SUBSIDY, REVIEWS = "enterprise_size", "eligibility", "first_loan_subsidy", "required_reviews"
+
+
+@dataclass
+class RuleBook:
+    facts: dict
+    outcomes: dict
+    order: list[str]
+    rulesets: list[RulesetFile]
+    directory: Path
+
+    @classmethod
+    def load(cls, directory: Path | None = None, overrides: dict[str, bytes] | None = None) -> "RuleBook":
+        """Every file under `directory`; `overrides` (file name → content) stands in for drafts."""
+        from ..datafiles import data_dir
+        directory = Path(directory or data_dir("rules"))
+        facts = load_catalog(directory, "facts.yaml", "facts")
+        outcomes = load_catalog(directory, "outcomes.yaml", "outcomes")
+        order_doc = read_yaml(directory / "rulebook.yaml")
+        order = list(order_doc.get("evaluation_order") or [])
+        contents = {p.name: p.read_bytes() for p in sorted(directory.glob("*.yaml")) if p.name not in CATALOG_FILES}
+        contents.update(overrides or {})
+        files = []
+        for name, raw in sorted(contents.items()):
+            path = directory / name
+            doc = read_yaml(path, raw.decode("utf-8"))
+            ruleset = RulesetParser(path, facts, outcomes).parse(doc, raw)
+            if ruleset.name not in order:
+                raise RuleFileError(path, 1, f"ruleset {ruleset.name!r} is not in rulebook.yaml's evaluation_order {order}")
+            find_conflicts(ruleset, facts)
+            files.append(ruleset)
+        check_versions(files)
+        return cls(facts, outcomes, order, files, directory)
+
+    def versions(self, name: str) -> list[RulesetFile]:
+        return sorted((f for f in self.rulesets if f.name == name), key=lambda f: f.effective_from)
+
+
+class DecisionEngine:
+    """Compiles every ruleset version once; `decide` is then safe to call from any thread."""
+
+    def __init__(self, book: RuleBook, host: RulesHost | None = None):
+        self.book = book
+        self.host = host or RulesHost()
+        self._compiled = {f.key: CompiledRuleset(f, self.host) for f in book.rulesets}
+
+    def compiled_for(self, name: str, as_of: date) -> CompiledRuleset | None:
+        version = version_in_force(self.book.versions(name), as_of)
+        return self._compiled[version.key] if version else None
+
+    def evaluate(self, name: str, facts: dict, as_of: date) -> tuple[dict, list[str]]:
+        compiled = self.compiled_for(name, as_of)
+        if compiled is None:
+            return {}, []
+        return compiled.outcomes(facts)
+
+    def run_all(self, facts: dict, as_of: date) -> tuple[dict, list[tuple[RulesetFile, list[str]]]]:
+        """Every ruleset in order; returns the facts enriched with all outcomes, and what fired."""
+        known = dict(facts)
+        trace = []
+        for name in self.book.order:
+            compiled = self.compiled_for(name, as_of)
+            if compiled is None:
+                continue
+            outcomes, fired = compiled.outcomes(known)
+            known.update(outcomes)
+            trace.append((compiled.ruleset, fired))
+        return known, trace
+
+    def decide(self, facts: dict, as_of: date) -> dict:
+        known, trace = self.run_all(facts, as_of)
+        return build_decision(known, trace, self)
+
+
+def _reason(ruleset: RulesetFile, rule_id: str) -> dict:
+    rule = next(r for r in ruleset.rules if r.id == rule_id)
+    source = ruleset.source
+    return {"rule": rule_id, "zh": rule.reason_zh, "en": rule.reason_en,
+            "source": f"{source.get('title')} {source.get('number')} {source.get('clause', '')}".strip()}
+
+
+def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
+    reasons, ineligible = [], []
+    for ruleset, fired in trace:
+        for rule_id in fired:
+            reason = _reason(ruleset, rule_id)
+            reasons.append(reason)
+            rule = next(r for r in ruleset.rules if r.id == rule_id)
+            if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
+                ineligible.append(reason)
+    subsidy_eligible = bool(known.get("first_loan_subsidy_eligible"))
+    reviews = known.get("review") or []
+    subsidy = {
+        "eligible": subsidy_eligible,
+        "interest_subsidy_rate": known.get("interest_subsidy_rate") if subsidy_eligible else None,
+        "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap") if subsidy_eligible else None,
+        "subsidy_amount_cap": known.get("subsidy_amount_cap") if subsidy_eligible else None,
+    }
+    if not subsidy_eligible:
+        subsidy["why_not"] = explain_miss(engine, trace, known)
+    return {
+        "eligible": known.get("eligible", True) is not False,
+        "enterprise_size": known.get("enterprise_size"),
+        "first_loan_subsidy": subsidy,
+        "required_reviews": [r["agency"] for r in reviews],
+        "review_deadlines": {r["agency"]: r["working_days"] for r in reviews},
+        "ineligible_reasons": ineligible,
+        "reasons": reasons,
+        "rules": [{"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace],
+    }
+
+
+def explain_miss(engine: DecisionEngine, trace, known: dict) -> dict | None:
+    """The granting rule closest to firing, and the first condition it failed on."""
+    subsidy = next((rs for rs, _ in trace if rs.name == SUBSIDY), None)
+    if subsidy is None:
+        return {"rule": None, "zh": "该日期没有有效的首贷贴息政策", "en": "No first-loan subsidy policy was in force on that date"}
+    facts = subsidy.derived(known)
+    best = None
+    for rule in subsidy.rules:
+        if not rule.then.get("first_loan_subsidy_eligible"):
+            continue
+        parts = rule.when.parts if rule.when.op == "all" else (rule.when,)
+        failing = [p for p in parts if not p.holds(facts)]
+        if failing and (best is None or len(failing) < len(best[1])):
+            best = (rule, failing)
+    if best is None:
+        return None
+    rule, failing = best
+    leaf = failing[0].first_failure(facts) or failing[0]
+    zh, en = leaf.describe()
+    return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
+                                           "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
+            "failed_conditions": len(failing),
+            "zh": f"最接近的规则 {rule.id} 未满足条件：{zh}（{rule.reason_zh}）",
+            "en": f"Nearest rule {rule.id} failed on: {en} ({rule.reason_en})"}

@@ -1,0 +1,359 @@
+"""Read rule files written by policy staff, and refuse a wrong one with its file, line and a plain reason.
+
+The folder holds `facts.yaml` (what rules may test), `outcomes.yaml` (what rules may decide),
+`rulebook.yaml` (the order rulesets run in) and one file per ruleset version.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from .model import COMBINATORS, COMPARISONS, Condition, Derivation, Rule, RulesetFile
+
+CATALOG_FILES = ("facts.yaml", "outcomes.yaml", "rulebook.yaml")
+RULESET_KEYS = {"ruleset", "version", "effective_from", "effective_to", "source", "parameters",
+                "hit_policy", "priority", "defaults", "derive", "rules"}
+REQUIRED_KEYS = {"ruleset", "version", "effective_from", "source", "hit_policy", "rules"}
+RULE_KEYS = {"id", "when", "then", "reason"}
+HIT_POLICIES = ("unique", "priority", "collect")
+FACT_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,)}
+TEMPLATE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+MAX_CONFLICT_PROBES = 20000
+
+
+class RuleFileError(ValueError):
+    def __init__(self, file, line: int, message: str):
+        self.file, self.line, self.message = str(file), line, message
+        super().__init__(f"{file}:{line}: {message}")
+
+
+class _Map(dict):
+    line = 0
+
+
+class _Seq(list):
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping and list."""
+
+
+def _construct_map(loader, node):
+    loader.flatten_mapping(node)
+    out = _Map((loader.construct_object(k, deep=True), loader.construct_object(v, deep=True))
+               for k, v in node.value)
+    out.line = node.start_mark.line + 1
+    return out
+
+
+def _construct_seq(loader, node):
+    out = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+
+
+def read_yaml(path: Path, text: str | None = None):
+    text = path.read_text(encoding="utf-8") if text is None else text
+    try:
+        return yaml.load(text, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise RuleFileError(path, mark.line + 1 if mark else 0,
+                            f"not valid YAML ({exc.problem}); check indentation and quotes") from None
+
+
+def _line(node, default: int = 0) -> int:
+    return getattr(node, "line", default)
+
+
+class RulesetParser:
+    """Turns one ruleset document into a RulesetFile, checking every name against the catalogs."""
+
+    def __init__(self, path, facts: dict, outcomes: dict):
+        self.path, self.facts, self.outcomes = path, facts, outcomes
+        self.params: dict = {}
+
+    def fail(self, node, message: str, line: int | None = None):
+        raise RuleFileError(self.path, line if line is not None else _line(node), message)
+
+    def parse(self, doc, raw: bytes) -> RulesetFile:
+        if not isinstance(doc, dict):
+            self.fail(doc, "a ruleset file must be a mapping with ruleset, version, rules …", 1)
+        unknown = set(doc) - RULESET_KEYS
+        if unknown:
+            self.fail(doc, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(RULESET_KEYS)}")
+        missing = REQUIRED_KEYS - set(doc)
+        if missing:
+            self.fail(doc, f"missing key(s) {sorted(missing)}")
+        self.params = self._parameters(doc.get("parameters") or {})
+        hit = doc["hit_policy"]
+        if hit not in HIT_POLICIES:
+            self.fail(doc, f"hit_policy must be one of {HIT_POLICIES}, not {hit!r}")
+        start, end = self._date(doc, "effective_from"), self._date(doc, "effective_to", optional=True)
+        if end is not None and end < start:
+            self.fail(doc, f"effective_to {end} is before effective_from {start}")
+        source = doc["source"]
+        if not isinstance(source, dict) or not {"title", "number"} <= set(source):
+            self.fail(doc, "source needs at least title and number (the policy document it comes from)")
+        rules = doc["rules"]
+        if not isinstance(rules, list) or not rules:
+            self.fail(doc, "rules must be a non-empty list")
+        parsed = tuple(self._rule(r) for r in rules)
+        ids = [r.id for r in parsed]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            self.fail(rules, f"rule ids must be unique; repeated: {dupes}")
+        priority = self._priority(doc, hit)
+        defaults = self._outcome_map(doc["defaults"], doc, allow_templates=False) if doc.get("defaults") else {}
+        return RulesetFile(
+            name=str(doc["ruleset"]), version=str(doc["version"]), effective_from=start, effective_to=end,
+            source=dict(source), hit_policy=hit, priority=priority, defaults=defaults,
+            derive=self._derivations(doc.get("derive") or {}), rules=parsed, path=str(self.path),
+            sha256=hashlib.sha256(raw).hexdigest(), parameters=self.params)
+
+    # ---- pieces --------------------------------------------------------------------------------
+    def _date(self, doc, key, optional=False):
+        value = doc.get(key)
+        if value is None and optional:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(doc, f"{key} must be a date like 2022-01-01, not {value!r}")
+
+    def _parameters(self, node) -> dict:
+        if not isinstance(node, dict):
+            self.fail(node, "parameters must be a mapping of name → {value, source}")
+        out = {}
+        for name, spec in node.items():
+            if not isinstance(spec, dict) or "value" not in spec:
+                self.fail(node, f"parameter {name!r} needs a value (and ideally a source)")
+            out[name] = spec["value"]
+        return out
+
+    def _resolve(self, value, node):
+        if isinstance(value, str) and value.startswith("$"):
+            name = value[1:]
+            if name not in self.params:
+                self.fail(node, f"unknown parameter {value}; defined: {sorted(self.params)}")
+            return self.params[name]
+        return value
+
+    def _derivations(self, node) -> tuple[Derivation, ...]:
+        out = []
+        for fact, spec in node.items():
+            if fact not in self.facts:
+                self.fail(node, f"derive: {fact!r} is not declared in facts.yaml")
+            if not isinstance(spec, dict) or not {"from", "longest_prefix"} <= set(spec):
+                self.fail(node, f"derive {fact}: needs `from` and `longest_prefix` (a table or $parameter)")
+            table = self._resolve(spec["longest_prefix"], node)
+            if not isinstance(table, dict):
+                self.fail(node, f"derive {fact}: longest_prefix must be a table of prefix → value")
+            out.append(Derivation(fact, spec["from"], {str(k): v for k, v in table.items()}, spec.get("default")))
+        return tuple(out)
+
+    def _priority(self, doc, hit) -> dict:
+        node = doc.get("priority") or {}
+        if hit == "priority" and not node:
+            self.fail(doc, "hit_policy priority needs `priority: {outcome: [highest, …, lowest]}`")
+        for outcome, order in node.items():
+            if outcome not in self.outcomes or not isinstance(order, list):
+                self.fail(node, f"priority: {outcome!r} must be a known outcome with a list of values")
+        return {k: list(v) for k, v in node.items()}
+
+    def _rule(self, node) -> Rule:
+        if not isinstance(node, dict):
+            self.fail(node, "each rule is a mapping with id, when, then, reason")
+        unknown = set(node) - RULE_KEYS
+        missing = RULE_KEYS - set(node)
+        if unknown or missing:
+            self.fail(node, f"rule {node.get('id', '?')}: unknown {sorted(unknown)}, missing {sorted(missing)}")
+        reason = node["reason"]
+        if not isinstance(reason, dict) or not reason.get("zh") or not reason.get("en"):
+            self.fail(node, f"rule {node['id']}: reason needs both zh and en")
+        return Rule(id=str(node["id"]), when=self._condition(node["when"], node),
+                    then=self._outcome_map(node["then"], node, allow_templates=True),
+                    reason_zh=str(reason["zh"]), reason_en=str(reason["en"]), line=_line(node))
+
+    def _outcome_map(self, node, parent, allow_templates: bool) -> dict:
+        if not isinstance(node, dict) or not node:
+            self.fail(parent, "`then`/`defaults` must map outcome names to values")
+        out = {}
+        for name, value in node.items():
+            if name not in self.outcomes:
+                self.fail(node, f"unknown outcome {name!r}; declared in outcomes.yaml: {sorted(self.outcomes)}")
+            out[name] = self._outcome_value(name, self._resolve_deep(value, node), node, allow_templates)
+        return out
+
+    def _resolve_deep(self, value, node):
+        if isinstance(value, dict):
+            return {k: self._resolve_deep(v, node) for k, v in value.items()}
+        return self._resolve(value, node)
+
+    def _outcome_value(self, name, value, node, allow_templates):
+        spec = self.outcomes[name]
+        kind = spec.get("type")
+        if value is None:
+            return None
+        if kind == "object":
+            if not isinstance(value, dict) or set(value) != set(spec.get("fields", {})):
+                self.fail(node, f"outcome {name} needs exactly the fields {sorted(spec.get('fields', {}))}")
+            for v in value.values():
+                self._check_templates(v, node, allow_templates)
+            return dict(value)
+        if kind in FACT_TYPES and (not isinstance(value, FACT_TYPES[kind]) or
+                                   (kind != "boolean" and isinstance(value, bool))):
+            self.fail(node, f"outcome {name} must be a {kind}, not {value!r}")
+        if "values" in spec and value not in spec["values"]:
+            self.fail(node, f"outcome {name} must be one of {spec['values']}, not {value!r}")
+        self._check_templates(value, node, allow_templates)
+        return value
+
+    def _check_templates(self, value, node, allowed):
+        if isinstance(value, str):
+            for fact in TEMPLATE.findall(value):
+                if not allowed or fact not in self.facts:
+                    self.fail(node, f"template {{{fact}}} names no fact declared in facts.yaml")
+
+    def _condition(self, node, parent) -> Condition:
+        line = _line(node, _line(parent))
+        if not isinstance(node, dict) or not node:
+            self.fail(parent, "a condition is a mapping: {fact: …, gte: …}, {all: […]}, {any: […]}, {not: …} or {always: true}")
+        if "always" in node:
+            if node["always"] is not True or len(node) != 1:
+                self.fail(node, "`always` takes exactly `always: true`")
+            return Condition("always", line=line)
+        combinator = [k for k in COMBINATORS if k in node]
+        if combinator:
+            if len(node) != 1:
+                self.fail(node, f"`{combinator[0]}` must stand alone in its mapping")
+            key = combinator[0]
+            if key == "not":
+                return self._condition(node["not"], node).negate()
+            parts = node[key]
+            if not isinstance(parts, list) or not parts:
+                self.fail(node, f"`{key}` needs a non-empty list of conditions")
+            return Condition(key, parts=tuple(self._condition(p, node) for p in parts), line=line)
+        fact = node.get("fact")
+        ops = [k for k in node if k != "fact"]
+        if fact is None or len(ops) != 1 or ops[0] not in COMPARISONS:
+            self.fail(node, f"a test names one `fact` and one of {COMPARISONS}; got keys {sorted(node)}")
+        if fact not in self.facts:
+            self.fail(node, f"unknown fact {fact!r}; declared in facts.yaml: {sorted(self.facts)}")
+        op = ops[0]
+        value = self._resolve(node[op], node)
+        self._check_operand(fact, op, value, node)
+        if isinstance(value, list):
+            value = tuple(value)
+        return Condition(op, fact, value, line=line)
+
+    def _check_operand(self, fact, op, value, node):
+        kind = self.facts[fact].get("type")
+        expected = FACT_TYPES.get(kind, (object,))
+        if op == "exists":
+            if not isinstance(value, bool):
+                self.fail(node, "`exists` takes true or false")
+            return
+        if op in ("in", "not_in", "starts_with_any", "not_starts_with_any", "between"):
+            if not isinstance(value, (list, tuple)) or not value:
+                self.fail(node, f"`{op}` needs a non-empty list")
+            if op == "between" and len(value) != 2:
+                self.fail(node, "`between` needs [low, high]")
+            values = value
+        else:
+            values = [value]
+        if op in ("starts_with_any", "not_starts_with_any"):
+            expected = (str,)
+        for v in values:
+            if not isinstance(v, expected) or (isinstance(v, bool) and bool not in expected):
+                self.fail(node, f"fact {fact} is a {kind}; {v!r} cannot be compared with it")
+            allowed = self.facts[fact].get("values")
+            if allowed and op in ("equals", "not_equals", "in", "not_in") and v not in allowed:
+                self.fail(node, f"{v!r} is not a possible value of {fact}; possible: {allowed}")
+
+
+# ---- the rule book ------------------------------------------------------------------------------
+def load_catalog(directory: Path, name: str, key: str) -> dict:
+    path = directory / name
+    doc = read_yaml(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), dict):
+        raise RuleFileError(path, 1, f"{name} must have a mapping `{key}:`")
+    return doc[key]
+
+
+def check_versions(files: list[RulesetFile]) -> None:
+    by_name: dict[str, list[RulesetFile]] = {}
+    for f in files:
+        by_name.setdefault(f.name, []).append(f)
+    for name, versions in by_name.items():
+        seen = {}
+        for f in versions:
+            if f.version in seen:
+                raise RuleFileError(f.path, 1, f"version {f.version} of {name} is also in {seen[f.version]}")
+            seen[f.version] = f.path
+        for a, b in itertools.combinations(sorted(versions, key=lambda f: f.effective_from), 2):
+            if a.effective_to is None or a.effective_to >= b.effective_from:
+                raise RuleFileError(b.path, 1, f"{name} {b.version} (from {b.effective_from}) overlaps "
+                                    f"{a.version} in {Path(a.path).name} (to {a.effective_to or 'open end'})")
+
+
+def find_conflicts(ruleset: RulesetFile, facts_catalog: dict) -> None:
+    """Refuse a `unique` ruleset where two rules can fire together with different values.
+
+    Probes every combination of boundary values of the facts the two rules test (thresholds ± 1,
+    listed values, a value nobody listed, missing). Sound for the conditions policy files use;
+    bounded so a large file still loads quickly."""
+    if ruleset.hit_policy != "unique":
+        return
+    for a, b in itertools.combinations(ruleset.rules, 2):
+        clashing = [o for o in a.then if o in b.then and a.then[o] != b.then[o]]
+        if not clashing:
+            continue
+        facts = sorted(a.when.facts() | b.when.facts())
+        candidates = [_probe_values(f, [a.when, b.when], facts_catalog.get(f, {})) for f in facts]
+        for n, combo in enumerate(itertools.product(*candidates)):
+            if n >= MAX_CONFLICT_PROBES:
+                break
+            probe = ruleset.derived(dict(zip(facts, combo)))
+            if a.when.holds(probe) and b.when.holds(probe):
+                shown = {k: v for k, v in zip(facts, combo) if v is not None}
+                raise RuleFileError(ruleset.path, b.line,
+                                    f"rules {a.id} (line {a.line}) and {b.id} both fire for {shown} but give "
+                                    f"different {clashing[0]}: {a.then[clashing[0]]!r} vs {b.then[clashing[0]]!r}")
+
+
+def _probe_values(fact: str, conditions, spec: dict) -> list:
+    values: set = {None}
+    kind = spec.get("type")
+    if kind == "boolean":
+        return [True, False, None]
+    for v in spec.get("values", []):
+        values.add(v)
+
+    def visit(c: Condition):
+        if c.fact == fact and c.value is not None and c.op != "exists":
+            for v in (c.value if isinstance(c.value, tuple) else (c.value,)):
+                values.add(v)
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    values.update({v - 1, v + 1, v - 0.001, v + 0.001})
+                if isinstance(v, str) and c.op.endswith("starts_with_any"):
+                    values.add(v + "9")
+        for p in c.parts:
+            visit(p)
+    for c in conditions:
+        visit(c)
+    if kind == "string":
+        values.add("~none-of-these~")
+    return list(values)

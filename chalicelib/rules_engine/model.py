@@ -1,0 +1,173 @@
+"""Rule files as typed values, and the one evaluator of their conditions in Python.
+
+The same condition tree is compiled to durable-rules (the engine of record, see compiler.py) and
+evaluated here (to explain which condition a rule failed on, and to check rule files for
+conflicts before they are published). Both treat a missing fact alike: any comparison with it is
+false, so `not_equals` on a missing fact is false too, exactly as in durable-rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+COMPARISONS = ("equals", "not_equals", "gte", "gt", "lte", "lt", "in", "not_in", "between",
+               "starts_with_any", "not_starts_with_any", "exists")
+COMBINATORS = ("all", "any", "not")
+NEGATION = {"equals": "not_equals", "not_equals": "equals", "gte": "lt", "lt": "gte", "gt": "lte",
+            "lte": "gt", "in": "not_in", "not_in": "in", "starts_with_any": "not_starts_with_any",
+            "not_starts_with_any": "starts_with_any"}
+OP_TEXT = {"equals": ("等于", "is"), "not_equals": ("不等于", "is not"), "gte": ("≥", "≥"), "gt": (">", ">"),
+           "lte": ("≤", "≤"), "lt": ("<", "<"), "in": ("属于", "is one of"), "not_in": ("不属于", "is not one of"),
+           "between": ("介于", "is between"), "starts_with_any": ("以下列代码开头", "starts with one of"),
+           "not_starts_with_any": ("不以下列代码开头", "does not start with any of"),
+           "exists": ("已提供", "is provided")}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A leaf (`fact` `op` `value`), a combinator (`all`/`any` over `parts`), or `always`."""
+    op: str
+    fact: str | None = None
+    value: object = None
+    parts: tuple["Condition", ...] = ()
+    line: int = 0
+
+    def negate(self) -> "Condition":
+        """Push a `not` down to the leaves (durable-rules has no general negation)."""
+        if self.op == "always":
+            raise ValueError("`not: always` can never hold")
+        if self.op == "all":
+            return Condition("any", parts=tuple(p.negate() for p in self.parts), line=self.line)
+        if self.op == "any":
+            return Condition("all", parts=tuple(p.negate() for p in self.parts), line=self.line)
+        if self.op == "between":
+            low, high = self.value
+            return Condition("any", parts=(Condition("lt", self.fact, low, line=self.line),
+                                           Condition("gt", self.fact, high, line=self.line)), line=self.line)
+        if self.op == "exists":
+            return Condition("exists", self.fact, not self.value, line=self.line)
+        return Condition(NEGATION[self.op], self.fact, self.value, line=self.line)
+
+    def facts(self) -> set[str]:
+        if self.fact:
+            return {self.fact}
+        return set().union(*(p.facts() for p in self.parts)) if self.parts else set()
+
+    def holds(self, facts: dict) -> bool:
+        op = self.op
+        if op == "always":
+            return True
+        if op == "all":
+            return all(p.holds(facts) for p in self.parts)
+        if op == "any":
+            return any(p.holds(facts) for p in self.parts)
+        present = facts.get(self.fact) is not None
+        if op == "exists":
+            return present == bool(self.value)
+        if not present:
+            return False
+        actual = facts[self.fact]
+        v = self.value
+        try:
+            if op == "equals":
+                return actual == v
+            if op == "not_equals":
+                return actual != v
+            if op == "in":
+                return actual in v
+            if op == "not_in":
+                return actual not in v
+            if op == "gte":
+                return actual >= v
+            if op == "gt":
+                return actual > v
+            if op == "lte":
+                return actual <= v
+            if op == "lt":
+                return actual < v
+            if op == "between":
+                return v[0] <= actual <= v[1]
+            if op == "starts_with_any":
+                return isinstance(actual, str) and any(actual.startswith(p) for p in v)
+            if op == "not_starts_with_any":
+                return isinstance(actual, str) and not any(actual.startswith(p) for p in v)
+        except TypeError:
+            return False
+        raise ValueError(f"unknown operator {op}")
+
+    def first_failure(self, facts: dict) -> "Condition | None":
+        """The first leaf that keeps this condition from holding (for explanations)."""
+        if self.holds(facts):
+            return None
+        if self.op == "all":
+            return next(p.first_failure(facts) for p in self.parts if not p.holds(facts))
+        return self
+
+    def describe(self) -> tuple[str, str]:
+        if self.op == "always":
+            return "总是", "always"
+        if self.op in ("all", "any"):
+            zh_join, en_join = ("且", " and ") if self.op == "all" else ("或", " or ")
+            parts = [p.describe() for p in self.parts]
+            return zh_join.join(z for z, _ in parts), en_join.join(e for _, e in parts)
+        zh, en = OP_TEXT[self.op]
+        value = self.value
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(map(str, value))
+        if self.op == "exists":
+            return (f"{self.fact} 已提供", f"{self.fact} is provided") if self.value else \
+                   (f"{self.fact} 未提供", f"{self.fact} is not provided")
+        return f"{self.fact} {zh} {value}", f"{self.fact} {en} {value}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    when: Condition
+    then: dict
+    reason_zh: str
+    reason_en: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A fact computed inside a ruleset from a lookup table, e.g. industry code → size group."""
+    fact: str
+    source: str
+    table: dict
+    default: object
+
+
+@dataclass
+class RulesetFile:
+    name: str
+    version: str
+    effective_from: date
+    effective_to: date | None
+    source: dict
+    hit_policy: str
+    priority: dict
+    defaults: dict
+    derive: tuple[Derivation, ...]
+    rules: tuple[Rule, ...]
+    path: str
+    sha256: str
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def in_force(self, on: date) -> bool:
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+    def derived(self, facts: dict) -> dict:
+        out = dict(facts)
+        for d in self.derive:
+            code = out.get(d.source)
+            match = None
+            if isinstance(code, str):
+                match = max((p for p in d.table if code.startswith(p)), key=len, default=None)
+            out[d.fact] = d.table[match] if match is not None else d.default
+        return out
