@@ -41,7 +41,7 @@ class Settings:
         in_lambda = bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
         secret = env.get("GC_JWT_SECRET")
         if stage in DEV_STAGES and not secret:
-            secret = "dev-only-secret-" + stage  # never valid outside local/test
+            secret = f"dev-only-{stage}-secret-never-valid-in-a-deployed-stage"
         if stage not in DEV_STAGES and not env.get("GC_COGNITO_JWKS_URL"):
             raise SettingsError(
                 f"stage {stage!r} is a deployed stage: GC_COGNITO_JWKS_URL must be set "

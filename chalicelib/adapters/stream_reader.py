@@ -31,6 +31,12 @@ class StreamReader:
             resp = self._streams.get_records(ShardIterator=iterator, Limit=limit)
             records += resp.get("Records", [])
             self._iterators[shard_id] = resp.get("NextShardIterator")
-        for record in records:
-            record.setdefault("eventSourceARN", self._arn)
-        return {"Records": records}
+        return {"Records": [self._as_lambda_record(r) for r in records]}
+
+    def _as_lambda_record(self, record: dict) -> dict:
+        """boto3 parses timestamps into datetimes; Lambda delivers epoch seconds."""
+        dynamodb = dict(record["dynamodb"])
+        created = dynamodb.get("ApproximateCreationDateTime")
+        if hasattr(created, "timestamp"):
+            dynamodb["ApproximateCreationDateTime"] = int(created.timestamp())
+        return {**record, "dynamodb": dynamodb, "eventSourceARN": self._arn}
