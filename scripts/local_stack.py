@@ -22,6 +22,8 @@ log = logging.getLogger("local_stack")
 
 def start_moto(port: int):
     from moto.server import ThreadedMotoServer
+    from scripts import moto_patches
+    moto_patches.apply()
     server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     server.start()
     return server, server.get_host_and_port()[1]

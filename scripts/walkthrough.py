@@ -56,10 +56,11 @@ def example_body(scenario: str) -> dict:
             if prop.get("examples") and name != "as_of"}
 
 
-def bank_queue_client(queue_url: str):
+def bank_queue_client(queue: dict):
+    """A plain boto3 SQS client for the queue the API named (the local stack takes any key)."""
     import boto3
-    endpoint = queue_url.split("/", 3)
-    return boto3.client("sqs", endpoint_url="/".join(endpoint[:3]), region_name=os.environ.get("AWS_DEFAULT_REGION", "cn-north-1"),
+    endpoint = "/".join(queue["queue_url"].split("/", 3)[:3])
+    return boto3.client("sqs", endpoint_url=endpoint, region_name=queue["region"],
                         aws_access_key_id="bank", aws_secret_access_key="bank")
 
 
@@ -91,8 +92,8 @@ def walk(scenario: str, reviewer: str | None) -> None:
             raise WalkFailed(f"{reviewer} does not see a review for {app_id}")
         expect(200, call("POST", f"/reviews/{review['id']}/decision",
                          {"approved": True, "reason": "材料齐全，审核通过"}, agency), f"{reviewer} approves")
-    queue_url = expect(200, call("GET", f"/banks/{BANK}/queue", token=bank), "the bank asks for its queue")["queue_url"]
-    message = poll_for(bank_queue_client(queue_url), queue_url, app_id)
+    queue = expect(200, call("GET", f"/banks/{BANK}/queue", token=bank), "the bank asks for its queue")
+    message = poll_for(bank_queue_client(queue), queue["queue_url"], app_id)
     full = expect(200, call("GET", f"/applications/{app_id}", token=bank), "the bank fetches the application")
     if full["amount"] != message["amount"]:
         raise WalkFailed("the queue message and the application disagree on the amount")

@@ -256,7 +256,8 @@ def _decision_fields(body) -> tuple[bool, str]:
 def bank_queue(deps, actor: Actor, code: str) -> dict:
     if actor.subject != code or deps.catalog.bank(code) is None:
         raise NotFound.single("", "not_found", "该银行队列不存在或无权访问", "No such queue for you")
-    return {"queue_url": deps.sender.queue_url(f"bank:{code}")}
+    # The region travels with the URL: an SQS client signing for another region finds no queue.
+    return {"queue_url": deps.sender.queue_url(f"bank:{code}"), "region": deps.settings.region}
 
 
 _OFFER_LIMITS = {"amount": (0, 1e10), "annual_rate": (0, 0.36), "term_months": (1, 360),
