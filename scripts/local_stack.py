@@ -26,6 +26,7 @@ def start_moto(port: int):
     moto_patches.apply()
     server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     server.start()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise here
     return server, server.get_host_and_port()[1]
 
 
