@@ -110,7 +110,9 @@ def main() -> int:
     def stop(*_):
         threading.Thread(target=server.server.shutdown, daemon=True).start()
 
+    # Explicit handlers: a stack started in the background inherits an ignored SIGINT.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
