@@ -5,13 +5,13 @@ No business decision lives here; see chalicelib/services for the use cases.
 from chalice import Chalice
 
 from chalicelib import settings
-from chalicelib.api import agency, applications, bank, public, staff
+from chalicelib.api import agency, applications, bank, policy, public, staff
 from chalicelib.api.http import normalize_errors
 from chalicelib.handlers import deliver_outbox_records
 
 app = Chalice(app_name="getting-credit")
 app.register_middleware(normalize_errors, "http")
-for blueprint in (public.bp, applications.bp, agency.bp, bank.bp, staff.bp):
+for blueprint in (public.bp, applications.bp, agency.bp, bank.bp, staff.bp, policy.bp):
     app.register_blueprint(blueprint)
 if settings.dev_routes_wanted():
     from chalicelib.api import dev

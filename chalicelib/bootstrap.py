@@ -6,15 +6,22 @@ swap settings (`reset`) before anything touches AWS.
 from __future__ import annotations
 
 import threading
+import time
 from functools import cached_property
 
 from .settings import Settings
+
+
+RULES_CHECK_SECONDS = 30  # how stale a warm container's view of published rules may get
 
 
 class Container:
     def __init__(self, settings: Settings | None = None):
         self._settings = settings
         self._lock = threading.RLock()
+        self._engine = None
+        self._engine_checked = 0.0
+        self._rules_revision = None
 
     @cached_property
     def settings(self) -> Settings:
@@ -76,11 +83,30 @@ class Container:
         with self._lock:
             return FormRegistry.load()
 
-    @cached_property
+    @property
     def engine(self):
+        """The decision engine for the repository's rule files plus every published version.
+
+        A warm container looks at the rules revision at most every RULES_CHECK_SECONDS and
+        compiles only versions it has not seen (each version is its own durable-rules ruleset)."""
+        if self._engine is None or time.monotonic() - self._engine_checked > RULES_CHECK_SECONDS:
+            self.refresh_rules(force=False)
+        return self._engine
+
+    def refresh_rules(self, force: bool = True) -> None:
         from .rules_engine import DecisionEngine, RuleBook
         with self._lock:
-            return DecisionEngine(RuleBook.load())
+            revision = self.store.rules_revision()
+            if force or self._engine is None or revision != self._rules_revision:
+                published = [(p.file_name, p.content.encode("utf-8")) for p in self.store.published_rulesets()]
+                book = RuleBook.load(extra=published)
+                self._engine = self._engine.with_book(book) if self._engine else DecisionEngine(book)
+                self._rules_revision = revision
+            self._engine_checked = time.monotonic()
+
+    def use_engine(self, engine, revision: int = 0) -> None:
+        """Start from an engine built elsewhere (tests share one across fresh stores)."""
+        self._engine, self._rules_revision, self._engine_checked = engine, revision, time.monotonic()
 
     @cached_property
     def catalog(self):
@@ -99,6 +125,9 @@ def reset(settings: Settings | None = None, **overrides) -> Container:
     """Start over with fresh adapters (tests); `overrides` replace individual pieces."""
     global _container
     _container = Container(settings)
+    engine = overrides.pop("engine", None)
+    if engine is not None:
+        _container.use_engine(engine)
     for name, value in overrides.items():
         _container.__dict__[name] = value
     return _container

@@ -10,6 +10,8 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | outbox message  | OUTBOX#<msg id>    | O         |                                 |                           | OUTBOX / <created>#<msg>  |
 | idempotency     | IDEM#<scope>#<key> | I         |                                 |                           |                           |
 | counters        | STATS              | TOTAL     |                                 |                           |                           |
+| rule version    | RULESET#<name>     | V#<ver>   |                                 |                           | RULES / <published>#<name>#<ver> |
+| rules revision  | RULES              | HEAD      |                                 |                           |                           |
 | approved owner  | STATS#OWNER#<uscc> | S         |                                 |                           |                           |
 
 The application, its history, review index, outbox and counters change in one transaction, with
@@ -24,9 +26,11 @@ from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page,
-                              ReviewEntry, Snapshot, StaleVersion, StatsChange)
+                              PublishedRuleset, ReviewEntry, Snapshot, StaleVersion, StatsChange,
+                              VersionTaken)
 
 STATS_KEY = {"PK": {"S": "STATS"}, "SK": {"S": "TOTAL"}}
+RULES_HEAD_KEY = {"PK": {"S": "RULES"}, "SK": {"S": "HEAD"}}
 COUNTERS = ("approved_count", "approved_amount", "approved_enterprises", "approved_sme_count",
             "approved_first_loan_count")
 
@@ -212,6 +216,40 @@ class DynamoApplicationStore:
         return {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
                         "Item": {"PK": _s(f"IDEM#{rec.scope}#{rec.key}"), "SK": _s("I"),
                                  "doc": _s(_dumps(doc)), "expires_at": {"N": str(rec.expires_at)}}}}
+
+    # ---- published rules (policy staff) ------------------------------------------------------
+    def publish_ruleset(self, published: PublishedRuleset) -> None:
+        doc = {"ruleset": published.ruleset, "version": published.version, "content": published.content,
+               "sha256": published.sha256, "author": published.author, "published_at": published.published_at}
+        item = {"PK": _s(f"RULESET#{published.ruleset}"), "SK": _s(f"V#{published.version}"),
+                "doc": _s(_dumps(doc)), "GSI3PK": _s("RULES"),
+                "GSI3SK": _s(f"{published.published_at}#{published.ruleset}#{published.version}")}
+        try:
+            self._db.transact_write_items(TransactItems=[
+                {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}},
+                {"Update": {"TableName": self._table, "Key": RULES_HEAD_KEY, "UpdateExpression": "ADD revision :one",
+                            "ExpressionAttributeValues": {":one": {"N": "1"}}}}])
+        except self._db.exceptions.TransactionCanceledException as exc:
+            raise VersionTaken(f"{published.ruleset} {published.version}") from exc
+
+    def published_rulesets(self) -> list[PublishedRuleset]:
+        items = self._query_all(IndexName="GSI3", KeyConditionExpression="GSI3PK = :pk",
+                                ExpressionAttributeValues={":pk": _s("RULES")})
+        return [PublishedRuleset(**json.loads(i["doc"]["S"])) for i in items]
+
+    def rules_revision(self) -> int:
+        item = self._db.get_item(TableName=self._table, Key=RULES_HEAD_KEY, ConsistentRead=True).get("Item")
+        return int(item["revision"]["N"]) if item else 0
+
+    def all_applications(self, page_size: int = 100):
+        """Every stored application, newest first, a page at a time (a Query, not a Scan)."""
+        cursor = None
+        while True:
+            page = self.list_all(None, page_size, cursor)
+            yield from page.items
+            cursor = page.cursor
+            if not cursor:
+                return
 
     # ---- helpers --------------------------------------------------------------------------
     @staticmethod

@@ -12,8 +12,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
-from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page, ReviewEntry,
-                              Snapshot, StaleVersion, StatsChange)
+from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page,
+                              PublishedRuleset, ReviewEntry, Snapshot, StaleVersion, StatsChange,
+                              VersionTaken)
 from .dynamodb import COUNTERS
 
 
@@ -36,6 +37,8 @@ class InMemoryApplicationStore:
         self._outbox: dict[str, OutboxItem] = {}
         self._stats = {name: Decimal(0) for name in COUNTERS}
         self._approved_owners: set[str] = set()
+        self._rulesets: dict[tuple[str, str], PublishedRuleset] = {}
+        self._rules_revision = 0
 
     def get(self, app_id: str) -> Application | None:
         with self._lock:
@@ -120,6 +123,25 @@ class InMemoryApplicationStore:
         with self._lock:
             for m in message_ids:
                 self._outbox.pop(m, None)
+
+    def publish_ruleset(self, published: PublishedRuleset) -> None:
+        with self._lock:
+            key = (published.ruleset, published.version)
+            if key in self._rulesets:
+                raise VersionTaken(f"{published.ruleset} {published.version}")
+            self._rulesets[key] = published
+            self._rules_revision += 1
+
+    def published_rulesets(self) -> list[PublishedRuleset]:
+        with self._lock:
+            return sorted(self._rulesets.values(), key=lambda p: (p.published_at, p.ruleset, p.version))
+
+    def rules_revision(self) -> int:
+        with self._lock:
+            return self._rules_revision
+
+    def all_applications(self, page_size: int = 100):
+        return iter(self._sorted_apps(lambda r: True))
 
 
 class InMemorySender:

@@ -27,25 +27,23 @@ class RuleBook:
     directory: Path
 
     @classmethod
-    def load(cls, directory: Path | None = None, overrides: dict[str, bytes] | None = None) -> "RuleBook":
-        """Every file under `directory`; `overrides` (file name → content) stands in for drafts."""
+    def load(cls, directory: Path | None = None, extra: list[tuple[str, bytes]] | None = None) -> "RuleBook":
+        """Every ruleset file under `directory`, then `extra` (published versions, drafts).
+
+        An extra file with the same ruleset and version as an earlier one replaces it: that is how
+        a draft is simulated against the version it edits."""
         from ..datafiles import data_dir
         directory = Path(directory or data_dir("rules"))
         facts = load_catalog(directory, "facts.yaml", "facts")
         outcomes = load_catalog(directory, "outcomes.yaml", "outcomes")
         order_doc = read_yaml(directory / "rulebook.yaml")
         order = list(order_doc.get("evaluation_order") or [])
-        contents = {p.name: p.read_bytes() for p in sorted(directory.glob("*.yaml")) if p.name not in CATALOG_FILES}
-        contents.update(overrides or {})
-        files = []
-        for name, raw in sorted(contents.items()):
-            path = directory / name
-            doc = read_yaml(path, raw.decode("utf-8"))
-            ruleset = RulesetParser(path, facts, outcomes).parse(doc, raw)
-            if ruleset.name not in order:
-                raise RuleFileError(path, 1, f"ruleset {ruleset.name!r} is not in rulebook.yaml's evaluation_order {order}")
-            find_conflicts(ruleset, facts)
-            files.append(ruleset)
+        sources = [(p.name, p.read_bytes()) for p in sorted(directory.glob("*.yaml")) if p.name not in CATALOG_FILES]
+        by_version: dict[tuple[str, str], RulesetFile] = {}
+        for name, raw in sources + list(extra or []):
+            ruleset = parse_ruleset(directory / name, raw, facts, outcomes, order)
+            by_version[(ruleset.name, ruleset.version)] = ruleset
+        files = close_open_ends(list(by_version.values()))
         check_versions(files)
         return cls(facts, outcomes, order, files, directory)
 
@@ -53,15 +51,53 @@ class RuleBook:
         return sorted((f for f in self.rulesets if f.name == name), key=lambda f: f.effective_from)
 
 
+def close_open_ends(files: list[RulesetFile]) -> list[RulesetFile]:
+    """An open-ended version ends the day before a later version of the same ruleset starts.
+
+    That is how a new version takes over (2023.1 runs until 2027.1 begins) without editing the
+    file of the old one, which stays on record for replaying the decisions it made."""
+    import dataclasses
+    from datetime import timedelta
+    out = []
+    for f in files:
+        later = [g.effective_from for g in files if g.name == f.name and g.effective_from > f.effective_from]
+        if f.effective_to is None and later:
+            f = dataclasses.replace(f, effective_to=min(later) - timedelta(days=1))
+        out.append(f)
+    return out
+
+
+def parse_ruleset(path: Path, raw: bytes, facts: dict, outcomes: dict, order: list[str]) -> RulesetFile:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RuleFileError(path, 1, "the file is not UTF-8 text") from None
+    ruleset = RulesetParser(path, facts, outcomes).parse(read_yaml(path, text), raw)
+    if ruleset.name not in order:
+        raise RuleFileError(path, 1, f"ruleset {ruleset.name!r} is not in rulebook.yaml's evaluation_order {order}")
+    find_conflicts(ruleset, facts)
+    return ruleset
+
+
 class DecisionEngine:
     """Compiles every ruleset version once; `decide` is then safe to call from any thread."""
 
-    def __init__(self, book: RuleBook, host: RulesHost | None = None):
+    def __init__(self, book: RuleBook, host: RulesHost | None = None, compiled: dict | None = None):
         self.book = book
         self.host = host or RulesHost()
-        self._compiled = {f.key: CompiledRuleset(f, self.host) for f in book.rulesets}
+        known = compiled or {}
+        # Content-addressed: a ruleset version compiles once per host, whichever book uses it.
+        self._compiled = {f.key: known.get(f.key) if known.get(f.key) and known[f.key].ruleset.sha256 == f.sha256
+                          else CompiledRuleset(f, self.host) for f in book.rulesets}
 
-    def compiled_for(self, name: str, as_of: date) -> CompiledRuleset | None:
+    def with_book(self, book: RuleBook) -> "DecisionEngine":
+        """An engine for another book (a draft, a newly published version), sharing this host."""
+        return DecisionEngine(book, self.host, self._compiled)
+
+    def compiled_for(self, name: str, as_of: date, versions: dict | None = None) -> CompiledRuleset | None:
+        """The version in force on `as_of`, or the one `versions` names (to replay a decision)."""
+        if versions is not None:
+            return self._compiled.get(f"{name}@{versions[name]}") if name in versions else None
         version = version_in_force(self.book.versions(name), as_of)
         return self._compiled[version.key] if version else None
 
@@ -71,12 +107,12 @@ class DecisionEngine:
             return {}, []
         return compiled.outcomes(facts)
 
-    def run_all(self, facts: dict, as_of: date) -> tuple[dict, list[tuple[RulesetFile, list[str]]]]:
+    def run_all(self, facts: dict, as_of: date, versions: dict | None = None):
         """Every ruleset in order; returns the facts enriched with all outcomes, and what fired."""
         known = dict(facts)
         trace = []
         for name in self.book.order:
-            compiled = self.compiled_for(name, as_of)
+            compiled = self.compiled_for(name, as_of, versions)
             if compiled is None:
                 continue
             outcomes, fired = compiled.outcomes(known)
@@ -84,9 +120,13 @@ class DecisionEngine:
             trace.append((compiled.ruleset, fired))
         return known, trace
 
-    def decide(self, facts: dict, as_of: date) -> dict:
-        known, trace = self.run_all(facts, as_of)
+    def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> dict:
+        known, trace = self.run_all(facts, as_of, versions)
         return build_decision(known, trace, self)
+
+    def replay(self, facts: dict, as_of: date, recorded: list[dict]) -> dict:
+        """Decide again with exactly the ruleset versions a stored decision names."""
+        return self.decide(facts, as_of, {r["ruleset"]: r["version"] for r in recorded})
 
 
 def _reason(ruleset: RulesetFile, rule_id: str) -> dict:

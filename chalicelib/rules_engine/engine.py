@@ -31,13 +31,16 @@ class CompiledRuleset:
         self.compiler = Compiler()
         self._host = host
         definition = self.compiler.definition(ruleset, host.action_for, host.end_action)
-        host.register(ruleset.key, definition)
+        # A registered durable-rules ruleset can never change: the name carries the content hash,
+        # so an edited file under the same version number is a new ruleset, never a clash.
+        self.name = f"{ruleset.key}#{ruleset.sha256[:16]}"
+        host.register(self.name, definition)
         self._rules = {r.id: r for r in ruleset.rules}
 
     def fired(self, facts: dict) -> list[str]:
         prepared = self.compiler.prepare(self.ruleset.derived(facts))
         # A missing fact and a null are the same to a rule: neither is sent to the engine.
-        return self._host.run(self.ruleset.key, {k: v for k, v in prepared.items() if v is not None})
+        return self._host.run(self.name, {k: v for k, v in prepared.items() if v is not None})
 
     def outcomes(self, facts: dict) -> tuple[dict, list[str]]:
         """Outcomes per the hit policy, and the ids of the rules that fired (file order)."""
@@ -91,7 +94,8 @@ class RulesHost:
 
     def register(self, name: str, definition: dict) -> None:
         with self._lock:
-            self._host.register_rulesets({name: definition})
+            if name not in self._host._ruleset_directory:
+                self._host.register_rulesets({name: definition})
 
     def action_for(self, rule_id: str):
         def action(c):

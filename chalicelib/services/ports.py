@@ -91,6 +91,33 @@ class ApplicationStore(Protocol):
     def delete_outbox(self, message_ids: list[str]) -> None: ...
 
 
+@dataclass(frozen=True)
+class PublishedRuleset:
+    """A rule file version published through the API: immutable once stored."""
+    ruleset: str
+    version: str
+    content: str
+    sha256: str
+    author: str
+    published_at: str
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.ruleset}@{self.version}.yaml"
+
+
+class VersionTaken(Exception):
+    """That ruleset version is already published."""
+
+
+class PolicyStore(Protocol):
+    def publish_ruleset(self, published: PublishedRuleset) -> None:
+        """Store it and bump the rules revision, atomically; VersionTaken if it exists."""
+    def published_rulesets(self) -> list[PublishedRuleset]: ...
+    def rules_revision(self) -> int: ...
+    def all_applications(self, page_size: int = 100): ...
+
+
 class MessageSender(Protocol):
     def send(self, queue: str, items: list[OutboxItem]) -> None:
         """Deliver to the queue named by its logical key ("bank:ICBC-BJ"); raise if any fails."""

@@ -122,3 +122,21 @@ def test_approval_counters_count_each_enterprise_once(store):
 def test_a_tampered_cursor_is_refused(store):
     with pytest.raises(ValueError):
         store.list_for_owner("U1", 3, "not-a-cursor!")
+
+
+def test_a_published_ruleset_version_is_stored_once_and_bumps_the_revision(store):
+    from chalicelib.services.ports import PublishedRuleset, VersionTaken
+    first = PublishedRuleset("eligibility", "2026.1", "ruleset: eligibility", "ab" * 32, "policy:p1",
+                             "2026-11-25T09:00:00.000+08:00")
+    assert store.rules_revision() == 0
+    store.publish_ruleset(first)
+    with pytest.raises(VersionTaken):
+        store.publish_ruleset(first)
+    assert store.published_rulesets() == [first]
+    assert store.rules_revision() == 1
+
+
+def test_all_applications_pages_through_everything(store):
+    for n in range(7):
+        store.save(new_app(f"A{n}", created=f"2026-11-25T09:00:0{n}.000+08:00"))
+    assert [a.id for a in store.all_applications(page_size=3)] == [f"A{n}" for n in range(6, -1, -1)]

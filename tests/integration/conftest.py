@@ -21,8 +21,9 @@ from tests.builders import valid_body, valid_uscc
 
 @pytest.fixture(scope="session")
 def read_only_parts():
+    from chalicelib.rules_engine import DecisionEngine, RuleBook
     container = bootstrap.Container()
-    return {"forms": container.forms, "engine": container.engine, "catalog": container.catalog}
+    return {"forms": container.forms, "engine": DecisionEngine(RuleBook.load()), "catalog": container.catalog}
 
 
 @dataclass
@@ -99,7 +100,7 @@ class World:
 @pytest.fixture
 def world(read_only_parts):
     with mock_aws():
-        container = bootstrap.reset(None, **read_only_parts)
+        container = bootstrap.reset(None, **dict(read_only_parts))
         provision(container)
         from app import app
         with Client(app) as client:
