@@ -4,9 +4,10 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 
-from stdnum.cn import uscc
-
 from chalicelib.forms import FormRegistry
+
+_ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 @lru_cache(maxsize=1)
@@ -14,19 +15,34 @@ def forms() -> FormRegistry:
     return FormRegistry.load()
 
 
+def _organization_check_digit(code: str) -> str:
+    """GB 11714-1997: the check digit of the 8-character organization code inside a USCC."""
+    remainder = 11 - sum(_ORG_ALPHABET.index(c) * w for c, w in zip(code, _ORG_WEIGHTS)) % 11
+    return {10: "X", 11: "0"}.get(remainder, str(remainder))
+
+
 def valid_uscc(seed: int) -> str:
-    """A distinct, valid unified social credit code per seed (Haidian, enterprise type 91)."""
-    body = f"91110108{seed:09d}"
+    """A distinct, valid unified social credit code per seed: an enterprise (91) registered in
+    Haidian (110108) whose embedded organization code and final check digit are both right."""
+    from stdnum.cn import uscc
+    if not 0 <= seed < 10**8:
+        raise ValueError("seed must be in 0 .. 99,999,999")
+    organization = f"{seed:08d}"
+    body = f"91110108{organization}{_organization_check_digit(organization)}"
     return body + uscc.calc_check_digit(body)
 
 
-def valid_body(scenario: str, **overrides) -> dict:
-    """The scenario's example body; keys may be dotted paths: valid_body("credit", **{"enterprise.employees": 5})."""
+def valid_body(scenario: str, /, **overrides) -> dict:
+    """The scenario's example body with overrides; keys may be dotted paths, list indexes as numbers:
+    valid_body("credit", **{"enterprise.employees": 5, "banks.0": "BOC-BJ"})."""
     body = copy.deepcopy(forms().example(scenario))
     for dotted, value in overrides.items():
         node = body
         *parents, leaf = dotted.split(".")
         for part in parents:
             node = node[int(part)] if isinstance(node, list) else node[part]
-        node[leaf] = value
+        if isinstance(node, list):
+            node[int(leaf)] = value
+        else:
+            node[leaf] = value
     return body
