@@ -109,6 +109,11 @@ class Container:
         self._engine, self._rules_revision, self._engine_checked = engine, revision, time.monotonic()
 
     @cached_property
+    def facts_provider(self):
+        from .adapters.facts_provider import FileFactsProvider
+        return FileFactsProvider.load()
+
+    @cached_property
     def catalog(self):
         from .catalog import Catalog
         return Catalog.load()

@@ -167,6 +167,33 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
     }
 
 
+def describe_for_people(leaf, catalog: dict) -> tuple[str, str]:
+    """`registered_in_beijing equals True` → 「在京注册：须为“是”」 / "Registered in Beijing must be yes"."""
+    if leaf.fact is None:
+        return leaf.describe()
+    label = catalog.get(leaf.fact, {})
+    zh_name, en_name = label.get("zh", leaf.fact), label.get("en", leaf.fact)
+
+    def show(value, zh: bool):
+        if isinstance(value, bool):
+            return ("是" if value else "否") if zh else ("yes" if value else "no")
+        if isinstance(value, (list, tuple)):
+            return ("、" if zh else ", ").join(str(v) for v in value)
+        return str(value)
+    op_zh = {"equals": "须为", "not_equals": "不能为", "gte": "须不少于", "gt": "须大于", "lte": "须不超过",
+             "lt": "须小于", "in": "须为以下之一：", "not_in": "不能为以下之一：", "starts_with_any": "须以下列代码开头：",
+             "not_starts_with_any": "不能以下列代码开头：", "between": "须介于"}.get(leaf.op)
+    op_en = {"equals": "must be", "not_equals": "must not be", "gte": "must be at least", "gt": "must be more than",
+             "lte": "must be at most", "lt": "must be less than", "in": "must be one of", "not_in": "must not be one of",
+             "starts_with_any": "must start with one of", "not_starts_with_any": "must not start with any of",
+             "between": "must be between"}.get(leaf.op)
+    if leaf.op == "exists":
+        return (f"{zh_name}须{'已' if leaf.value else '未'}提供", f"{en_name} must {'' if leaf.value else 'not '}be known")
+    if op_zh is None:
+        return leaf.describe()
+    return f"{zh_name}{op_zh}{show(leaf.value, True)}", f"{en_name} {op_en} {show(leaf.value, False)}"
+
+
 def explain_miss(engine: DecisionEngine, trace, known: dict) -> dict | None:
     """The granting rule closest to firing, and the first condition it failed on."""
     subsidy = next((rs for rs, _ in trace if rs.name == SUBSIDY), None)
@@ -185,9 +212,9 @@ def explain_miss(engine: DecisionEngine, trace, known: dict) -> dict | None:
         return None
     rule, failing = best
     leaf = failing[0].first_failure(facts) or failing[0]
-    zh, en = leaf.describe()
+    zh, en = describe_for_people(leaf, engine.book.facts)
     return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
                                            "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
             "failed_conditions": len(failing),
-            "zh": f"最接近的规则 {rule.id} 未满足条件：{zh}（{rule.reason_zh}）",
-            "en": f"Nearest rule {rule.id} failed on: {en} ({rule.reason_en})"}
+            "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
+            "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"}

@@ -312,9 +312,9 @@ def check_versions(files: list[RulesetFile]) -> None:
 def find_conflicts(ruleset: RulesetFile, facts_catalog: dict) -> None:
     """Refuse a `unique` ruleset where two rules can fire together with different values.
 
-    Probes every combination of boundary values of the facts the two rules test (thresholds ± 1,
-    listed values, a value nobody listed, missing). Sound for the conditions policy files use;
-    bounded so a large file still loads quickly."""
+    Searches the boundary values of the facts both rules test (thresholds ± 1, listed values, a
+    value nobody listed, missing), fact by fact, abandoning a branch as soon as either rule can
+    no longer fire. Sound for the conditions policy files use; bounded so loading stays quick."""
     if ruleset.hit_policy != "unique":
         return
     for a, b in itertools.combinations(ruleset.rules, 2):
@@ -322,16 +322,33 @@ def find_conflicts(ruleset: RulesetFile, facts_catalog: dict) -> None:
         if not clashing:
             continue
         facts = sorted(a.when.facts() | b.when.facts())
-        candidates = [_probe_values(f, [a.when, b.when], facts_catalog.get(f, {})) for f in facts]
-        for n, combo in enumerate(itertools.product(*candidates)):
-            if n >= MAX_CONFLICT_PROBES:
-                break
-            probe = ruleset.derived(dict(zip(facts, combo)))
-            if a.when.holds(probe) and b.when.holds(probe):
-                shown = {k: v for k, v in zip(facts, combo) if v is not None}
-                raise RuleFileError(ruleset.path, b.line,
-                                    f"rules {a.id} (line {a.line}) and {b.id} both fire for {shown} but give "
-                                    f"different {clashing[0]}: {a.then[clashing[0]]!r} vs {b.then[clashing[0]]!r}")
+        candidates = {f: _probe_values(f, [a.when, b.when], facts_catalog.get(f, {})) for f in facts}
+        witness = _both_fire(a.when, b.when, facts, candidates, {}, [0])
+        if witness is not None:
+            shown = {k: v for k, v in witness.items() if v is not None}
+            raise RuleFileError(ruleset.path, b.line,
+                                f"rules {a.id} (line {a.line}) and {b.id} both fire for {shown} but give "
+                                f"different {clashing[0]}: {a.then[clashing[0]]!r} vs {b.then[clashing[0]]!r}")
+
+
+def _both_fire(a: Condition, b: Condition, facts: list, candidates: dict, chosen: dict, budget: list):
+    unknown = set(facts[len(chosen):])
+    for condition in (a, b):
+        if condition.holds_partly(chosen, unknown) is False:
+            return None
+    if not unknown:
+        return dict(chosen)
+    fact = facts[len(chosen)]
+    for value in candidates[fact]:
+        budget[0] += 1
+        if budget[0] > MAX_CONFLICT_PROBES:
+            return None
+        chosen[fact] = value
+        found = _both_fire(a, b, facts, candidates, chosen, budget)
+        del chosen[fact]
+        if found is not None:
+            return found
+    return None
 
 
 def _probe_values(fact: str, conditions, spec: dict) -> list:

@@ -95,6 +95,18 @@ class Condition:
             return False
         raise ValueError(f"unknown operator {op}")
 
+    def holds_partly(self, facts: dict, unknown: set) -> bool | None:
+        """Three-valued: None while the answer depends on a fact in `unknown` (to prune searches)."""
+        if self.op in ("all", "any"):
+            results = [p.holds_partly(facts, unknown) for p in self.parts]
+            decisive = (self.op == "any")
+            if decisive in results:
+                return decisive
+            return None if None in results else not decisive
+        if self.fact in unknown:
+            return None
+        return self.holds(facts)
+
     def first_failure(self, facts: dict) -> "Condition | None":
         """The first leaf that keeps this condition from holding (for explanations)."""
         if self.holds(facts):

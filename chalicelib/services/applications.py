@@ -74,9 +74,26 @@ def _catalog_errors(catalog, body):
                 f"{product['min_term_months']}–{product['max_term_months']} months; the request is outside that")
 
 
-def decide(deps, body: dict, as_of: date) -> dict:
+def gather_facts(deps, body: dict) -> tuple[dict, dict]:
+    """The form's facts plus those looked up for this enterprise, and where each one came from."""
     from ..domain.facts import facts_from_application
-    return deps.engine.decide(facts_from_application(body), as_of)
+    facts = facts_from_application(body)
+    sources = {name: "form" for name in facts}
+    for provided in deps.facts_provider.facts_for(body["enterprise"]["uscc"]):
+        facts[provided.fact] = provided.value
+        label = deps.facts_provider.source(provided.source)
+        sources[provided.fact] = {"source": provided.source, "zh": label.get("zh"), "en": label.get("en"),
+                                  "as_of": provided.as_of}
+    return facts, sources
+
+
+def decide(deps, body: dict, as_of: date) -> dict:
+    """The rules' decision, with the facts it used and their sources (so it can be replayed)."""
+    facts, sources = gather_facts(deps, body)
+    decision = deps.engine.decide(facts, as_of)
+    decision["facts"] = facts
+    decision["fact_sources"] = sources
+    return decision
 
 
 def eligibility(deps, body) -> dict:

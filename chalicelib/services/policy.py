@@ -126,7 +126,7 @@ def simulate(deps, body) -> dict:
     changes, checked = [], 0
     for app in deps.store.all_applications():
         checked += 1
-        facts = facts_from_application(app.form)
+        facts = app.decision.get("facts") or facts_from_application(app.form)
         on = as_of or date.fromisoformat(app.created_at[:10])
         before = _outcome(current.decide(facts, on) if as_of else app.decision)
         after = _outcome(draft_engine.decide(facts, on))
@@ -151,7 +151,8 @@ def replay(deps, app_id: str) -> dict:
     if missing:
         raise Conflict.single("", "rules_not_on_record", "该决定所用的规则版本已不在记录中，无法重放",
                               f"The rule versions this decision used are not on record: {missing}")
-    replayed = deps.engine.replay(facts_from_application(app.form), date.fromisoformat(app.created_at[:10]), recorded)
+    facts = app.decision.get("facts") or facts_from_application(app.form)
+    replayed = deps.engine.replay(facts, date.fromisoformat(app.created_at[:10]), recorded)
     return {"application_id": app.id, "same": _outcome(replayed) == _outcome(app.decision)
             and replayed["reasons"] == app.decision.get("reasons"),
             "stored": _outcome(app.decision), "replayed": _outcome(replayed), "rules": recorded}

@@ -118,6 +118,19 @@ class PolicyStore(Protocol):
     def all_applications(self, page_size: int = 100): ...
 
 
+@dataclass(frozen=True)
+class ProvidedFact:
+    fact: str
+    value: object
+    source: str               # a source named in the provider's catalog, e.g. "credit_report"
+    as_of: str | None = None  # when the source was last checked, if it says
+
+
+class FactsProvider(Protocol):
+    def facts_for(self, uscc: str) -> list[ProvidedFact]: ...
+    def source(self, name: str) -> dict: ...
+
+
 class MessageSender(Protocol):
     def send(self, queue: str, items: list[OutboxItem]) -> None:
         """Deliver to the queue named by its logical key ("bank:ICBC-BJ"); raise if any fails."""

@@ -177,3 +177,16 @@ def test_eligibility_answers_without_storing_anything(world):
     assert reply.json["enterprise_size"] == "small" and reply.json["eligible"] is True
     assert reply.json["rules"] and all({"ruleset", "version", "sha256"} <= set(r) for r in reply.json["rules"])
     assert world.call("GET", "/applications", as_=me).json["items"] == []
+
+
+def test_facts_looked_up_outside_the_form_are_named_with_their_source(world):
+    listed = ("enterprise", "91110105MA00FAKE0M")  # on the seeded list of seriously dishonest entities
+    reply = world.call("POST", "/eligibility", body=valid_body("credit", **{"enterprise.uscc": listed[1]}))
+    decision = reply.json
+    assert decision["facts"]["on_dishonest_list"] is True
+    assert decision["fact_sources"]["on_dishonest_list"]["source"] == "dishonest_list"
+    assert decision["fact_sources"]["amount"] == "form"
+    subsidy = decision["first_loan_subsidy"]
+    assert subsidy["eligible"] is False
+    assert subsidy["why_not"]["condition"]["fact"] == "on_dishonest_list"
+    assert "严重失信" in subsidy["why_not"]["zh"] and "dishonest" in subsidy["why_not"]["en"]

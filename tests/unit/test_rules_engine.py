@@ -22,6 +22,11 @@ def engine():
     return DecisionEngine(RuleBook.load())
 
 
+def looked_up(facts: dict, **provided) -> dict:
+    """Facts as the service gathers them: the form's plus the lists' (not on any, by default)."""
+    return {"on_dishonest_list": False, "is_financing_platform": False, **facts, **provided}
+
+
 def random_facts(rng: random.Random) -> dict:
     scenario = rng.choice(SCENARIOS)
     body = valid_body(scenario, **{
@@ -33,7 +38,7 @@ def random_facts(rng: random.Random) -> dict:
         "amount": rng.choice([100_000, 1_000_000, 3_000_000, 3_000_001, 30_000_000]),
         "term_months": rng.choice([6, 12, 24, 25, 60]),
         "first_loan": rng.random() < 0.6, "renewal": rng.random() < 0.2})
-    return facts_from_application(body)
+    return looked_up(facts_from_application(body), on_dishonest_list=rng.random() < 0.1)
 
 
 def python_reading(engine, facts, as_of):
@@ -51,7 +56,7 @@ def python_reading(engine, facts, as_of):
 
 
 def test_the_example_enterprise_is_small_eligible_and_subsidised_today(engine):
-    decision = engine.decide(facts_from_application(valid_body("credit")), date(2026, 11, 25))
+    decision = engine.decide(looked_up(facts_from_application(valid_body("credit"))), date(2026, 11, 25))
     assert decision["enterprise_size"] == "small" and decision["eligible"] is True
     assert decision["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20
     assert {r["ruleset"] for r in decision["rules"]} == {"enterprise_size", "eligibility", "first_loan_subsidy",
@@ -60,7 +65,7 @@ def test_the_example_enterprise_is_small_eligible_and_subsidised_today(engine):
 
 
 def test_the_version_in_force_on_the_date_decides(engine):
-    catering = facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210"}))
+    catering = looked_up(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210"})))
     rate = lambda d: engine.decide(catering, d)["first_loan_subsidy"]["interest_subsidy_rate"]  # noqa: E731
     assert (rate(date(2022, 12, 31)), rate(date(2023, 1, 1))) == (0.40, 0.20)
     used = {r["ruleset"]: r["version"] for r in engine.decide(catering, date(2022, 6, 1))["rules"]}
@@ -68,7 +73,7 @@ def test_the_version_in_force_on_the_date_decides(engine):
 
 
 def test_a_missed_subsidy_says_which_condition_failed(engine):
-    facts = facts_from_application(valid_body("credit", first_loan=False))
+    facts = looked_up(facts_from_application(valid_body("credit", first_loan=False)))
     why = engine.decide(facts, date(2026, 1, 1))["first_loan_subsidy"]["why_not"]
     assert why["condition"] == {"fact": "first_loan", "op": "equals", "value": True}
     assert why["zh"] and why["en"]
