@@ -142,6 +142,19 @@ class DynamoApplicationStore:
         app.take_effects()
         app.approved_now = False
 
+    def outbox_pending(self, message_ids: list[str]) -> set[str]:
+        """Which of these messages are still waiting in the outbox (not yet delivered)."""
+        found: set[str] = set()
+        unique = list(dict.fromkeys(message_ids))
+        for start in range(0, len(unique), 100):
+            request = {self._table: {"Keys": [{"PK": _s(f"OUTBOX#{m}"), "SK": _s("O")} for m in unique[start:start + 100]],
+                                     "ProjectionExpression": "message_id", "ConsistentRead": True}}
+            while request:
+                resp = self._db.batch_get_item(RequestItems=request)
+                found.update(i["message_id"]["S"] for i in resp.get("Responses", {}).get(self._table, []))
+                request = resp.get("UnprocessedKeys") or None
+        return found
+
     def delete_outbox(self, message_ids: list[str]) -> None:
         for start in range(0, len(message_ids), 25):
             batch = message_ids[start:start + 25]

@@ -119,6 +119,10 @@ class InMemoryApplicationStore:
         with self._lock:
             return list(self._outbox.values())[:limit]
 
+    def outbox_pending(self, message_ids: list[str]) -> set[str]:
+        with self._lock:
+            return {m for m in message_ids if m in self._outbox}
+
     def delete_outbox(self, message_ids: list[str]) -> None:
         with self._lock:
             for m in message_ids:

@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from ..bootstrap import deps
 from ..services import applications
-from .http import endpoint, query_limit
+from .http import endpoint, idempotency_key, query_limit
 
 bp = Blueprint(__name__)
 
@@ -17,4 +17,4 @@ def list_reviews(request, actor):
 
 @endpoint(bp, "/reviews/{review_id}/decision", method="POST", roles=("agency",), body=True)
 def decide(request, actor, body, review_id):
-    return applications.decide_review(deps(), actor, review_id, body)
+    return applications.decide_review(deps(), actor, review_id, body, idempotency_key(request))

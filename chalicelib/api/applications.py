@@ -3,15 +3,14 @@ from chalice import Blueprint
 
 from ..bootstrap import deps
 from ..services import applications
-from .http import endpoint, query_limit, require_object
+from .http import endpoint, idempotency_key, query_limit, require_object
 
 bp = Blueprint(__name__)
 
 
 @endpoint(bp, "/applications", method="POST", roles=("enterprise",), body=True, status=201)
 def submit(request, actor, body):
-    key = (request.headers or {}).get("idempotency-key")
-    status, result = applications.submit(deps(), actor, require_object(body), key)
+    status, result = applications.submit(deps(), actor, require_object(body), idempotency_key(request))
     from chalice import Response
     return Response(body=result, status_code=status, headers={"Content-Type": "application/json",
                                                              "Location": f"/applications/{result['id']}"})
@@ -36,4 +35,4 @@ def withdraw(request, actor, app_id):
     if raw and raw.strip():
         from .http import parse_json
         body = require_object(parse_json(request, deps().settings.max_body_bytes))
-    return applications.withdraw(deps(), actor, app_id, body)
+    return applications.withdraw(deps(), actor, app_id, body, idempotency_key(request))

@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from ..bootstrap import deps
 from ..services import applications
-from .http import endpoint
+from .http import endpoint, idempotency_key
 
 bp = Blueprint(__name__)
 
@@ -15,4 +15,4 @@ def queue(request, actor, code):
 
 @endpoint(bp, "/applications/{app_id}/bank-decision", method="POST", roles=("bank",), body=True)
 def decide(request, actor, body, app_id):
-    return applications.bank_decision(deps(), actor, app_id, body)
+    return applications.bank_decision(deps(), actor, app_id, body, idempotency_key(request))

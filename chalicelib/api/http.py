@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import math
+import re
 
 from chalice import Response
 
@@ -78,6 +79,21 @@ def authenticate(request, roles) -> Actor:
         raise Forbidden.single("", "role_not_allowed", f"角色“{actor.role}”无权执行此操作",
                                f"The role '{actor.role}' may not do this")
     return actor
+
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def idempotency_key(request) -> str | None:
+    """The optional `Idempotency-Key` header: a retried request with it changes nothing twice."""
+    key = (request.headers or {}).get("idempotency-key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(key):
+        raise ValidationFailed.single("/headers/Idempotency-Key", "format",
+                                      "Idempotency-Key 须为 1–128 个字母、数字或 . _ : -",
+                                      "Idempotency-Key must be 1–128 letters, digits or . _ : -")
+    return key
 
 
 def query_limit(request, default: int = 20, maximum: int = 100) -> int:

@@ -154,11 +154,18 @@ def submit(deps, actor: Actor, body, idempotency_key: str | None = None) -> tupl
     app = Application.submit(app_id=deps.ids.new_id(), owner=actor, form=body, decision=decision,
                              now=now, reviews=reviews)
     response = views.application_view(app, list(app.new_history), actor, deps.catalog)
-    try:
-        deps.store.save(app, idempotency=_idempotency(deps, scope, idempotency_key, body, 201, response))
-    except IdempotencyKeyTaken:
-        return replay(deps, scope, idempotency_key, body)
-    return 201, response
+    record = _idempotency(deps, scope, idempotency_key, body, 201, response)
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            deps.store.save(app, idempotency=record)
+            return 201, response
+        except IdempotencyKeyTaken:
+            return replay(deps, scope, idempotency_key, body)
+        except StaleVersion:
+            # A new application cannot be stale: this was a transient transaction conflict.
+            if attempt == MAX_ATTEMPTS - 1:
+                raise Conflict.single("", "concurrent_update", "系统繁忙，请稍后重试",
+                                      "The service is busy; please try again") from None
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -198,11 +205,17 @@ def list_applications(deps, actor: Actor, status: str | None, cursor: str | None
 
 
 # ---- changes with an optimistic lock ----------------------------------------------------------
-def _change(deps, app_id: str, visible, apply) -> Application:
+def _change(deps, app_id: str, visible, apply, respond, idempotency: tuple | None = None) -> dict:
     """Load, check visibility, apply, save; on a lost race re-read and try again.
 
     A change that is no longer allowed after the re-read (already decided, withdrawn) raises
-    Conflict from the domain: the second of two racing requests gets 409, never a lost update."""
+    Conflict from the domain: the second of two racing requests gets 409, never a lost update.
+    With an idempotency key `(scope, key, body)`, the response is stored in the same transaction
+    as the change, and a retry gets that first response back without changing anything."""
+    if idempotency:
+        replayed = replay(deps, *idempotency)
+        if replayed:
+            return replayed[1]
     for _ in range(MAX_ATTEMPTS):
         app = deps.store.get(app_id)
         if app is None or not visible(app):
@@ -213,23 +226,31 @@ def _change(deps, app_id: str, visible, apply) -> Application:
             offer = app.first_approval()
             stats = StatsChange(owner=app.owner, amount=offer.amount, sme=app.is_sme,
                                 first_loan=bool(app.form.get("first_loan")))
+        response = respond(app)
+        record = _idempotency(deps, *idempotency, 200, response) if idempotency else None
         try:
-            deps.store.save(app, stats=stats)
-            return app
+            deps.store.save(app, stats=stats, idempotency=record)
+            return response
         except StaleVersion:
             continue
+        except IdempotencyKeyTaken:
+            return replay(deps, *idempotency)[1]
     raise Conflict.single("", "concurrent_update", "申请正被同时修改，请稍后重试",
                           "The application is being changed by someone else; try again")
 
 
-def withdraw(deps, actor: Actor, app_id: str, body: dict) -> dict:
+def _idempotency_of(actor: Actor, action: str, key: str | None, body) -> tuple | None:
+    return (f"{actor.label}:{action}", key, body) if key else None
+
+
+def withdraw(deps, actor: Actor, app_id: str, body: dict, idempotency_key: str | None = None) -> dict:
     reason = (body or {}).get("reason") or ""
     if not isinstance(reason, str) or len(reason) > 500:
         raise ValidationFailed.single("/reason", "type", "撤回原因须为不超过 500 字的文字",
                                       "reason must be text of at most 500 characters")
-    app = _change(deps, app_id, lambda a: a.owner == actor.subject and actor.role == "enterprise",
-                  lambda a: a.withdraw(actor, reason, now_iso(deps)))
-    return views.application_summary(app)
+    return _change(deps, app_id, lambda a: a.owner == actor.subject and actor.role == "enterprise",
+                   lambda a: a.withdraw(actor, reason, now_iso(deps)), views.application_summary,
+                   _idempotency_of(actor, f"withdraw:{app_id}", idempotency_key, body))
 
 
 def list_reviews(deps, actor: Actor, status: str, cursor: str | None, limit: int) -> dict:
@@ -243,14 +264,15 @@ def list_reviews(deps, actor: Actor, status: str, cursor: str | None, limit: int
     return {"items": [r.to_dict() for r in page.items], "cursor": page.cursor}
 
 
-def decide_review(deps, actor: Actor, review_id: str, body: dict) -> dict:
+def decide_review(deps, actor: Actor, review_id: str, body: dict, idempotency_key: str | None = None) -> dict:
     approved, reason = _decision_fields(body)
     entry = deps.store.review_entry(review_id)
     if entry is None or entry.agency != actor.subject:
         raise not_found("review")
-    app = _change(deps, entry.application_id, lambda a: True,
-                  lambda a: a.decide_review(review_id, actor, approved, reason, now_iso(deps)))
-    return views.review_view(app, app.review(review_id)) | {"application_status": app.status.value}
+    return _change(deps, entry.application_id, lambda a: True,
+                   lambda a: a.decide_review(review_id, actor, approved, reason, now_iso(deps)),
+                   lambda a: views.review_view(a, a.review(review_id)) | {"application_status": a.status.value},
+                   _idempotency_of(actor, f"review:{review_id}", idempotency_key, body))
 
 
 def _decision_fields(body) -> tuple[bool, str]:
@@ -307,7 +329,7 @@ def _offer(body) -> BankOffer:
     return BankOffer(approved=approved, reason=reason, **(values if approved else {}))
 
 
-def bank_decision(deps, actor: Actor, app_id: str, body) -> dict:
+def bank_decision(deps, actor: Actor, app_id: str, body, idempotency_key: str | None = None) -> dict:
     offer = _offer(body)
 
     def apply(app: Application) -> None:
@@ -317,10 +339,13 @@ def bank_decision(deps, actor: Actor, app_id: str, body) -> dict:
                 f"The approved amount cannot exceed the requested {app.amount} yuan")
         app.record_bank_decision(actor, offer, now_iso(deps))
 
-    app = _change(deps, app_id, lambda a: a.was_sent_to(actor.subject), apply)
-    outcome = app.bank(actor.subject)
-    return {"application_id": app.id, "bank": outcome.code, "status": outcome.status.value,
-            "application_status": app.status.value}
+    def respond(app: Application) -> dict:
+        outcome = app.bank(actor.subject)
+        return {"application_id": app.id, "bank": outcome.code, "status": outcome.status.value,
+                "application_status": app.status.value}
+
+    return _change(deps, app_id, lambda a: a.was_sent_to(actor.subject), apply, respond,
+                   _idempotency_of(actor, f"bank-decision:{app_id}", idempotency_key, body))
 
 
 def stats(deps) -> dict:

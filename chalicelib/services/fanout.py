@@ -12,15 +12,32 @@ from collections import defaultdict
 from .ports import OutboxItem
 
 
+class DeliveryIncomplete(Exception):
+    """Some queues could not be reached; raising makes the stream (or the sweep) try again."""
+
+
 def deliver(deps, items: list[OutboxItem]) -> int:
-    """Send `items` grouped by queue; delete each group's outbox items only once it is sent."""
+    """Send `items` grouped by queue; delete each group's outbox items only once it is sent.
+
+    Items already delivered (their outbox item is gone: a retried or duplicated stream batch)
+    are skipped, so a retry does not send them again. A queue that fails does not hold back
+    the others; the failure is raised at the end so the batch is retried."""
+    still_pending = deps.store.outbox_pending([i.message_id for i in items]) if items else set()
     by_queue: dict[str, list[OutboxItem]] = defaultdict(list)
     for item in items:
-        by_queue[item.queue].append(item)
+        if item.message_id in still_pending:
+            by_queue[item.queue].append(item)
+    failures = []
     for queue, group in by_queue.items():
-        deps.sender.send(queue, group)   # raises: the stream retries the batch
+        try:
+            deps.sender.send(queue, group)
+        except Exception as exc:  # noqa: BLE001 - any SQS failure: keep it in the outbox
+            failures.append(f"{queue}: {type(exc).__name__}")
+            continue
         deps.store.delete_outbox([i.message_id for i in group])
-    return len(items)
+    if failures:
+        raise DeliveryIncomplete("; ".join(failures))
+    return sum(len(g) for g in by_queue.values())
 
 
 def sweep(deps, limit: int = 100) -> int:

@@ -140,3 +140,11 @@ def test_all_applications_pages_through_everything(store):
     for n in range(7):
         store.save(new_app(f"A{n}", created=f"2026-11-25T09:00:0{n}.000+08:00"))
     assert [a.id for a in store.all_applications(page_size=3)] == [f"A{n}" for n in range(6, -1, -1)]
+
+
+def test_outbox_pending_tells_delivered_from_waiting_messages(store):
+    store.save(new_app("A1", reviews=()))
+    waiting = [m.message_id for m in store.pending_outbox(10)]
+    assert store.outbox_pending(waiting + ["never-existed"]) == set(waiting)
+    store.delete_outbox(waiting)
+    assert store.outbox_pending(waiting) == set()

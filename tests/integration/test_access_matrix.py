@@ -1,0 +1,57 @@
+"""Who may do what: every route × every role, checked against the design's table."""
+import pytest
+
+from app import app
+
+PUBLIC = "anyone"
+ROLES = ("enterprise", "agency", "bank", "policy", "window")
+SUBJECTS = {"agency": "ipo", "bank": "ICBC-BJ", "policy": "p001", "window": "w001"}
+MATRIX = {
+    ("GET", "/"): PUBLIC,
+    ("GET", "/banks"): PUBLIC,
+    ("GET", "/products"): PUBLIC,
+    ("GET", "/forms"): PUBLIC,
+    ("GET", "/forms/{scenario}"): PUBLIC,
+    ("POST", "/eligibility"): PUBLIC,
+    ("POST", "/auth/dev-token"): PUBLIC,
+    ("POST", "/applications"): {"enterprise"},
+    ("GET", "/applications"): {"enterprise", "window"},
+    ("GET", "/applications/{app_id}"): {"enterprise", "agency", "bank", "window"},
+    ("POST", "/applications/{app_id}/withdraw"): {"enterprise"},
+    ("GET", "/reviews"): {"agency"},
+    ("POST", "/reviews/{review_id}/decision"): {"agency"},
+    ("GET", "/banks/{code}/queue"): {"bank"},
+    ("POST", "/applications/{app_id}/bank-decision"): {"bank"},
+    ("GET", "/stats"): {"window", "policy"},
+    ("GET", "/rules"): {"policy", "window"},
+    ("POST", "/rules/simulate"): {"policy"},
+    ("PUT", "/rules/{ruleset}"): {"policy"},
+    ("GET", "/applications/{app_id}/replay"): {"policy", "window"},
+}
+FILLED = {"{scenario}": "credit", "{app_id}": "01NOSUCHAPPLICATION0000000", "{review_id}": "01NOSUCHREVIEW",
+          "{code}": "ICBC-BJ", "{ruleset}": "eligibility"}
+
+
+def concrete(path: str) -> str:
+    for placeholder, value in FILLED.items():
+        path = path.replace(placeholder, value)
+    return path
+
+
+def test_every_route_of_the_app_is_in_the_access_matrix():
+    routes = {(method, path) for path, methods in app.routes.items() for method in methods}
+    assert routes == set(MATRIX)
+
+
+@pytest.mark.parametrize("method,path", sorted(MATRIX))
+def test_each_role_is_let_in_or_refused_as_the_design_says(world, method, path):
+    allowed = MATRIX[(method, path)]
+    for role in ROLES:
+        who = (role, SUBJECTS.get(role) or world.enterprise()[1])
+        reply = world.call(method, concrete(path), as_=who, body={} if method in ("POST", "PUT") else None)
+        if allowed == PUBLIC or role in allowed:
+            assert reply.status not in (401, 403), (role, reply.json)
+        else:
+            assert reply.status == 403 and reply.json["errors"][0]["code"] == "role_not_allowed", (role, reply.json)
+    if allowed != PUBLIC:
+        assert world.call(method, concrete(path), body={} if method in ("POST", "PUT") else None).status == 401
