@@ -8,6 +8,7 @@ to read `{"errors": [{path, code, message_zh, message_en}]}`.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 import json
 import logging
 import math
@@ -106,6 +107,20 @@ def query_limit(request, default: int = 20, maximum: int = 100) -> int:
     return int(raw)
 
 
+@dataclass(frozen=True)
+class RouteDoc:
+    """What the OpenAPI document says of a route (collected as routes are declared)."""
+    method: str
+    path: str
+    roles: tuple | None
+    body: bool
+    status: int
+    summary: str
+
+
+ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {}
+
+
 def endpoint(bp, path: str, *, method: str = "GET", roles=ANYONE, body: bool = False,
              status: int = 200, auth_required: bool = True):
     """Register `fn(request, actor, [body], **path_params)` as a route on blueprint `bp`.
@@ -129,6 +144,8 @@ def endpoint(bp, path: str, *, method: str = "GET", roles=ANYONE, body: bool = F
                 return result
             return Response(body=result, status_code=status, headers={"Content-Type": "application/json"})
         bp.route(path, methods=[method])(view)
+        ROUTE_DOCS[(method, path)] = RouteDoc(method, path, tuple(roles) if auth_required and roles else None,
+                                              body, status, (fn.__doc__ or fn.__name__).strip().splitlines()[0])
         return fn
     return decorate
 

@@ -44,3 +44,10 @@ def get_form(request, actor, scenario):
 @endpoint(bp, "/eligibility", method="POST", body=True, auth_required=False)
 def eligibility(request, actor, body):
     return applications.eligibility(deps(), require_object(body))
+
+
+@endpoint(bp, "/openapi.json", auth_required=False)
+def openapi_document(request, actor):
+    """The OpenAPI 3.1 description of this API."""
+    from . import openapi
+    return openapi.build(deps().forms)

@@ -8,6 +8,7 @@ ROLES = ("enterprise", "agency", "bank", "policy", "window")
 SUBJECTS = {"agency": "ipo", "bank": "ICBC-BJ", "policy": "p001", "window": "w001"}
 MATRIX = {
     ("GET", "/"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/banks"): PUBLIC,
     ("GET", "/products"): PUBLIC,
     ("GET", "/forms"): PUBLIC,
