@@ -167,12 +167,14 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
     }
 
 
-def describe_for_people(leaf, catalog: dict) -> tuple[str, str]:
+def describe_for_people(leaf, catalog: dict, facts: dict | None = None) -> tuple[str, str]:
     """`registered_in_beijing equals True` → 「在京注册：须为“是”」 / "Registered in Beijing must be yes"."""
     if leaf.fact is None:
         return leaf.describe()
     label = catalog.get(leaf.fact, {})
     zh_name, en_name = label.get("zh", leaf.fact), label.get("en", leaf.fact)
+    if facts is not None and leaf.op != "exists" and facts.get(leaf.fact) is None:
+        return f"{zh_name}尚未提供或未查询到", f"{en_name} is not known (not provided or not looked up)"
 
     def show(value, zh: bool):
         if isinstance(value, bool):
@@ -212,7 +214,7 @@ def explain_miss(engine: DecisionEngine, trace, known: dict) -> dict | None:
         return None
     rule, failing = best
     leaf = failing[0].first_failure(facts) or failing[0]
-    zh, en = describe_for_people(leaf, engine.book.facts)
+    zh, en = describe_for_people(leaf, engine.book.facts, facts)
     return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
                                            "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
             "failed_conditions": len(failing),

@@ -50,9 +50,16 @@ class CompiledRuleset:
         return resolve(self.ruleset, [self._rules[i] for i in fired_ids], facts), fired_ids
 
 
+class _KeepUnknown(dict):
+    """A template naming a fact the application lacks keeps its placeholder, never crashes."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
 def fill_template(value, facts: dict):
     if isinstance(value, str) and "{" in value:
-        return value.format_map({k: v for k, v in facts.items() if v is not None})
+        return value.format_map(_KeepUnknown((k, v) for k, v in facts.items() if v is not None))
     if isinstance(value, dict):
         return {k: fill_template(v, facts) for k, v in value.items()}
     return value

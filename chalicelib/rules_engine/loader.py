@@ -161,8 +161,20 @@ class RulesetParser:
             table = self._resolve(spec["longest_prefix"], node)
             if not isinstance(table, dict):
                 self.fail(node, f"derive {fact}: longest_prefix must be a table of prefix → value")
+            self._check_prefix_table(fact, table, node)
             out.append(Derivation(fact, spec["from"], {str(k): v for k, v in table.items()}, spec.get("default")))
         return tuple(out)
+
+    def _check_prefix_table(self, fact, table, node):
+        # An unquoted code is read as a number (010 even as octal 8), losing its leading zeros.
+        allowed = self.facts[fact].get("values")
+        for prefix, value in table.items():
+            if not isinstance(prefix, str) or not prefix:
+                self.fail(table, f"derive {fact}: code {prefix!r} must be quoted text, e.g. '0111' "
+                          f"(unquoted, a code loses its leading zeros)")
+            if allowed and value not in allowed:
+                self.fail(table, f"derive {fact}: {value!r} (for code {prefix}) is not a possible value of "
+                          f"{fact}; possible: {allowed}")
 
     def _priority(self, doc, hit) -> dict:
         node = doc.get("priority") or {}

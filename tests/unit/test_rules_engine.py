@@ -1,8 +1,11 @@
 """The engine under load: past durable-rules' 1,024-session limit, across threads, memory flat,
 and the durable-rules answer equal to the plain-Python reading of the same rules."""
+import json
+import os
 import random
+import resource
+import sys
 import threading
-import tracemalloc
 from datetime import date
 
 import pytest
@@ -92,32 +95,42 @@ def test_durable_rules_and_the_python_reading_agree_on_thousands_of_random_appli
         assert decision["required_reviews"] == [r["agency"] for r in expected["review"]], facts
 
 
+def process_memory_kib() -> int:
+    """Resident memory of this process, durable-rules' C tables included (tracemalloc sees only Python)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except OSError:  # not Linux: the peak, which also may not grow
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak // 1024 if sys.platform == "darwin" else peak
+
+
 @pytest.mark.slow
 def test_ten_thousand_sequential_decisions_leave_no_session_behind_and_memory_flat(engine):
+    # Far past durable-rules' 1,024 live sessions per ruleset: each evaluation's session is deleted.
     facts = facts_from_application(valid_body("entrepreneurship_guarantee"))
-    for _ in range(500):
+    for _ in range(1_000):
         engine.decide(facts, date(2026, 1, 1))
-    tracemalloc.start()
-    before = tracemalloc.take_snapshot()
+    before = process_memory_kib()
     for _ in range(10_000):
         assert engine.decide(facts, date(2026, 1, 1))["required_reviews"] == ["hr"]
-    grown = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(before, "filename"))
-    tracemalloc.stop()
+    grown = process_memory_kib() - before
     assert engine.host.pending_sessions == 0
-    assert grown < 2_000_000, f"Python memory grew by {grown} bytes over 10,000 decisions"
+    assert grown < 8_000, f"process memory grew by {grown} KiB over 10,000 decisions"
 
 
 @pytest.mark.slow
 def test_a_thousand_concurrent_decisions_from_eight_threads_are_all_right(engine):
     rng = random.Random(11)
-    work = [(random_facts(rng), date(2025, 3, 1)) for _ in range(1000)]
-    expected = [python_reading(engine, f, d)["enterprise_size"] for f, d in work]
+    work = [(random_facts(rng), rng.choice([date(2022, 6, 1), date(2025, 3, 1)])) for _ in range(1200)]
+    expected = [python_reading(engine, f, d) for f, d in work]
+    sequential = [engine.decide(f, d) for f, d in work]
     results, errors = [None] * len(work), []
 
     def worker(offset: int):
         try:
             for i in range(offset, len(work), 8):
-                results[i] = engine.decide(*work[i])["enterprise_size"]
+                results[i] = engine.decide(*work[i])
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
@@ -126,7 +139,49 @@ def test_a_thousand_concurrent_decisions_from_eight_threads_are_all_right(engine
     for t in threads:
         t.join()
     assert errors == []
-    assert results == expected
+    # Not one rule fired for one request was credited to another (the buffers are per session).
+    assert results == sequential
+    assert [r["enterprise_size"] for r in results] == [e["enterprise_size"] for e in expected]
+    assert [r["eligible"] for r in results] == [e.get("eligible", True) for e in expected]
+    assert engine.host.pending_sessions == 0
+
+
+def test_the_example_enterprise_without_the_list_lookups_waits_for_them_and_says_why(engine):
+    decision = engine.decide(facts_from_application(valid_body("credit")), date(2026, 11, 25))
+    assert decision["enterprise_size"] == "small" and decision["eligible"] is True
+    assert decision["first_loan_subsidy"]["eligible"] is False
+    why = decision["first_loan_subsidy"]["why_not"]
+    assert why["condition"]["fact"] == "on_dishonest_list"
+    assert "not known" in why["en"] and "未查询到" in why["zh"]
+
+
+def test_an_entrepreneurship_guarantee_loan_over_three_million_is_refused_with_its_reason(engine):
+    body = valid_body("entrepreneurship_guarantee", amount=5_000_000)
+    decision = engine.decide(looked_up(facts_from_application(body)), date(2026, 11, 25))
+    assert decision["eligible"] is False
+    assert [r["rule"] for r in decision["ineligible_reasons"]] == ["eligibility.eg.amount"]
+    assert decision["required_reviews"] == ["hr"] and decision["review_deadlines"] == {"hr": 5}
+
+
+def test_each_required_review_has_its_deadline_keyed_by_the_full_agency_id(engine):
+    body = valid_body("receivable_confirmation")
+    decision = engine.decide(looked_up(facts_from_application(body)), date(2026, 11, 25))
+    unit = body["details"]["purchasing_unit"]["id"]
+    assert decision["required_reviews"] == [f"purchaser:{unit}"]
+    assert decision["review_deadlines"] == {f"purchaser:{unit}": 5}
+
+
+def test_a_decision_is_plain_json(engine):
+    decision = engine.decide(looked_up(facts_from_application(valid_body("ip_pledge"))), date(2022, 6, 1))
+    assert json.loads(json.dumps(decision, ensure_ascii=False)) == decision
+
+
+def test_missing_facts_neither_loop_nor_crash(engine):
+    # durable-rules can loop on a rule testing a field a message lacks; every rule tests the
+    # message kind first, and a template naming a missing fact keeps its placeholder.
+    assert engine.decide({}, date(2026, 1, 1))["enterprise_size"] == "micro"
+    decision = engine.decide({"scenario": "receivable_confirmation"}, date(2026, 1, 1))
+    assert decision["required_reviews"] == ["purchaser:{purchasing_unit_id}"]
     assert engine.host.pending_sessions == 0
 
 

@@ -67,6 +67,12 @@ def test_an_unknown_key_is_refused(rules):
     refused(rules, "eligibility.yaml", "unknown key(s) ['salience']")
 
 
+def test_an_unquoted_industry_code_is_refused_before_it_loses_its_leading_zero(rules):
+    edit(rules / "enterprise_size.yaml", "'01': farming", "01: farming")
+    error = refused(rules, "enterprise_size.yaml", "must be quoted")
+    assert error.line > 1
+
+
 def test_overlapping_versions_are_refused(rules):
     edit(rules / "first_loan_subsidy_2023.yaml", "effective_from: 2023-01-01", "effective_from: 2022-12-01")
     refused(rules, "first_loan_subsidy_2023.yaml", "overlaps")
