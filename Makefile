@@ -29,6 +29,9 @@ rules-check: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+soak: $(STAMP)
+	$(PY) -m scripts.soak
+
 package: $(STAMP)
 	$(PY) -m scripts.package
 

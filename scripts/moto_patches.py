@@ -1,11 +1,17 @@
-"""Make moto's DynamoDB transactions cost what they cost in DynamoDB: the items they touch.
+"""Make moto's DynamoDB cost what DynamoDB costs: the items a call touches, not the whole table.
 
 moto 5.2 deep-copies every table a transaction touches, once per item of the transaction, so it
 can roll back. With a stream enabled the copy includes every stream record ever written: 400
 submissions took 170 s and 8 GB here, and the growth is quadratic. DynamoDB evaluates every
 condition of a transaction against the state before it and applies all or nothing; this does
 the same (check every condition, then apply), with a lock so concurrent requests to the
-embedded server stay atomic. Used only by the tests and `make run`, never in AWS.
+embedded server stay atomic.
+
+moto 5.2 also answers every Query by sorting the whole table (all_items), comparing DynamoType
+objects: a read of one application cost O(table). A Query on the table's own key now looks only
+at that partition, and whole-table sorts use plain values as keys.
+
+Used only by the tests, `make run`, `make soak` and `make bench`, never in AWS.
 """
 from __future__ import annotations
 
@@ -66,10 +72,48 @@ def _check_then_apply(self, transact_items):
                                  expression_attribute_names=names, expression_attribute_values=values)
 
 
+def _plain(key) -> tuple:
+    if key is None:
+        return ("",)
+    return (key.type, float(key.value) if key.type == "N" else key.value)
+
+
+def _all_items_cheaply(self):
+    items = []
+    for hash_set in self.items.values():
+        if self.range_key_attr:
+            items.extend(hash_set.values())
+        else:
+            items.append(hash_set)
+    return sorted(items, key=lambda x: (_plain(x.hash_key), _plain(x.range_key)))
+
+
+def _partition_query(real_query):
+    import inspect
+    signature = inspect.signature(real_query)
+
+    def query(self, *args, **kwargs):
+        call = signature.bind(self, *args, **kwargs).arguments
+        hash_key = call.get("hash_key")
+        if call.get("index_name") is not None or hash_key is None or not self.range_key_attr:
+            return real_query(self, *args, **kwargs)
+        partition = list(self.items.get(hash_key, {}).values())
+        with _lock:  # the instance attribute shadows the method for this one call only
+            self.all_items = lambda: sorted(partition, key=lambda x: _plain(x.range_key))
+            try:
+                return real_query(self, *args, **kwargs)
+            finally:
+                del self.all_items
+    return query
+
+
 def apply() -> None:
     global _applied
     if _applied:
         return
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
     DynamoDBBackend.transact_write_items = _check_then_apply
+    Table.all_items = _all_items_cheaply
+    Table.query = _partition_query(Table.query)
     _applied = True
