@@ -1,4 +1,4 @@
-"""The catalog of banks and loan products, loaded from `data/catalog.yaml` and validated on load."""
-from .catalog import Catalog, CatalogError
+"""The catalog of banks and loan products, loaded from `data/catalog.yaml` and checked on load."""
+from .catalog import CATALOG_FILE, SCENARIOS, Catalog, CatalogError
 
-__all__ = ["Catalog", "CatalogError"]
+__all__ = ["Catalog", "CatalogError", "SCENARIOS", "CATALOG_FILE"]

@@ -1,114 +1,102 @@
-"""Banks and loan products: a data file, checked when loaded so a typo never reaches a user."""
+"""Banks and loan products, read from `data/catalog.yaml` and checked before anyone sees them.
+
+A `Catalog` is built once by its caller (the container caches it) and only read afterwards. Every
+answer is a fresh plain dict, shaped as the API returns it, so no caller can change the catalog.
+"""
 from __future__ import annotations
 
-import copy
-import re
+from pathlib import Path
 
-SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation",
-             "real_estate_mortgage")
-BANK_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
-MAX_CODE_LENGTH = 20            # codes also name SQS queues
-BANK_FIELDS = {"code": str, "name_zh": str, "name_en": str}
-PRODUCT_FIELDS = {"id": str, "bank": str, "name_zh": str, "name_en": str, "scenarios": list,
-                  "min_amount": int, "max_amount": int, "min_term_months": int, "max_term_months": int,
-                  "annual_rate_min": float, "annual_rate_max": float}
-RANGES = (("min_amount", "max_amount"), ("min_term_months", "max_term_months"),
-          ("annual_rate_min", "annual_rate_max"))
+from .checks import BANK_FIELDS, PRODUCT_FIELDS, SCENARIOS, CatalogError, Problem, check_document
 
+__all__ = ["Catalog", "CatalogError", "SCENARIOS", "CATALOG_FILE"]
 
-class CatalogError(ValueError):
-    pass
-
-
-def _check_fields(entry, fields: dict, where: str) -> None:
-    if not isinstance(entry, dict):
-        raise CatalogError(f"{where}: expected a mapping, got {type(entry).__name__}")
-    missing = [f for f in fields if f not in entry]
-    unknown = [f for f in entry if f not in fields]
-    if missing or unknown:
-        raise CatalogError(f"{where}: missing {missing or 'nothing'}, unknown {unknown or 'nothing'}")
-    for name, kind in fields.items():
-        value = entry[name]
-        ok = isinstance(value, (int, float)) if kind is float else isinstance(value, kind)
-        if not ok or isinstance(value, bool) or (kind is str and not value.strip()):
-            raise CatalogError(f"{where}: field {name!r} must be a non-empty {kind.__name__}, got {value!r}")
+CATALOG_FILE = "catalog.yaml"
 
 
 class Catalog:
     def __init__(self, banks: list[dict], products: list[dict]):
-        self._banks = banks
-        self._bank_index = {b["code"]: b for b in banks}
-        self._products = products
-        self._product_index = {p["id"]: p for p in products}
+        """Use `load` or `from_dict`: they check the entries this trusts."""
+        self._banks = tuple({f: b[f] for f in BANK_FIELDS} for b in banks)
+        self._products = tuple(_stored(p) for p in products)
+        self._bank_index = {b["code"]: b for b in self._banks}
+        self._product_index = {p["id"]: p for p in self._products}
 
     @classmethod
-    def load(cls, path=None) -> "Catalog":
+    def load(cls, path: str | Path | None = None) -> "Catalog":
+        """Read the catalog file (by default `catalog.yaml` in the data folder) and check it."""
         import yaml
+
         from ..datafiles import data_dir
-        path = path or data_dir("data") / "catalog.yaml"
+
+        path = Path(path) if path else data_dir("data") / CATALOG_FILE
+        text = path.read_text(encoding="utf-8")
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        with open(path, encoding="utf-8") as fh:
-            try:
-                return cls.from_dict(yaml.load(fh, Loader=loader))
-            except CatalogError as exc:
-                raise CatalogError(f"{path}: {exc}") from None
+        try:
+            doc = yaml.load(text, Loader=loader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            reason = getattr(exc, "problem", None) or exc
+            problem = Problem(None, None, "catalog", None,
+                              f"not valid YAML ({reason}); check indentation and quotes")
+            raise CatalogError([problem], str(path), {problem: mark.line + 1} if mark else None) from None
+        problems = check_document(doc)
+        if problems:
+            raise CatalogError(problems, str(path), _lines_of(problems, yaml.compose(text, Loader=loader)))
+        return cls(doc["banks"], doc["products"])
 
     @classmethod
     def from_dict(cls, doc) -> "Catalog":
-        if not isinstance(doc, dict) or set(doc) != {"banks", "products"}:
-            raise CatalogError("the catalog needs exactly two lists: banks and products")
-        banks = [cls._bank(b, n) for n, b in enumerate(doc["banks"] or [])]
-        codes = [b["code"] for b in banks]
-        duplicates = sorted({c for c in codes if codes.count(c) > 1})
-        if duplicates:
-            raise CatalogError(f"duplicate bank codes: {duplicates}")
-        products = [cls._product(p, n, set(codes)) for n, p in enumerate(doc["products"] or [])]
-        ids = [p["id"] for p in products]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise CatalogError(f"duplicate product ids: {duplicates}")
-        return cls(banks, products)
-
-    @staticmethod
-    def _bank(entry, n: int) -> dict:
-        where = f"banks[{n}] ({entry.get('code') if isinstance(entry, dict) else '?'})"
-        _check_fields(entry, BANK_FIELDS, where)
-        code = entry["code"]
-        if not BANK_CODE.match(code) or len(code) > MAX_CODE_LENGTH:
-            raise CatalogError(f"{where}: code must match {BANK_CODE.pattern} and be at most {MAX_CODE_LENGTH} characters")
-        return dict(entry)
-
-    @staticmethod
-    def _product(entry, n: int, bank_codes: set) -> dict:
-        where = f"products[{n}] ({entry.get('id') if isinstance(entry, dict) else '?'})"
-        _check_fields(entry, PRODUCT_FIELDS, where)
-        if entry["bank"] not in bank_codes:
-            raise CatalogError(f"{where}: bank {entry['bank']!r} is not in the bank list")
-        unknown = [s for s in entry["scenarios"] if s not in SCENARIOS]
-        if not entry["scenarios"] or unknown:
-            raise CatalogError(f"{where}: scenarios must be a non-empty list of {SCENARIOS}; unknown {unknown}")
-        for low, high in RANGES:
-            if entry[low] > entry[high] or entry[low] < 0:
-                raise CatalogError(f"{where}: {low} must be ≥ 0 and ≤ {high}")
-        for rate in ("annual_rate_min", "annual_rate_max"):
-            if not 0 < entry[rate] < 0.3:
-                raise CatalogError(f"{where}: {rate} must be a fraction between 0 and 0.3, got {entry[rate]}")
-        return dict(entry)
+        """Build from an already parsed document (tests, tools), with the same checks as `load`."""
+        problems = check_document(doc)
+        if problems:
+            raise CatalogError(problems)
+        return cls(doc["banks"], doc["products"])
 
     def banks(self) -> list[dict]:
         return [dict(b) for b in self._banks]
 
     def bank(self, code: str) -> dict | None:
-        bank = self._bank_index.get(code)
+        bank = self._bank_index.get(code) if isinstance(code, str) else None
         return dict(bank) if bank else None
 
     def bank_codes(self) -> tuple[str, ...]:
-        return tuple(b["code"] for b in self._banks)
+        return tuple(self._bank_index)
 
     def products(self, scenario: str | None = None, bank: str | None = None) -> list[dict]:
-        return [copy.deepcopy(p) for p in self._products
+        """Products in file order; `scenario` and `bank` narrow the list together."""
+        return [_public(p) for p in self._products
                 if (scenario is None or scenario in p["scenarios"]) and (bank is None or p["bank"] == bank)]
 
     def product(self, product_id: str) -> dict | None:
-        product = self._product_index.get(product_id)
-        return copy.deepcopy(product) if product else None
+        product = self._product_index.get(product_id) if isinstance(product_id, str) else None
+        return _public(product) if product else None
+
+
+def _stored(product: dict) -> dict:
+    return {**{f: product[f] for f in PRODUCT_FIELDS}, "scenarios": tuple(product["scenarios"])}
+
+
+def _public(product: dict) -> dict:
+    return {**product, "scenarios": list(product["scenarios"])}
+
+
+def _lines_of(problems: list[Problem], root) -> dict[Problem, int]:
+    """The line of each problem's field (or entry) in the composed YAML; only run on failure."""
+    import yaml
+
+    def child(node, key):
+        if isinstance(node, yaml.MappingNode):
+            return next(((k, v) for k, v in node.value if k.value == key), (None, None))
+        return None, None
+
+    lines = {}
+    for problem in problems:
+        key_node, node = child(root, problem.section) if problem.section else (None, root)
+        if isinstance(node, yaml.SequenceNode) and problem.index is not None:
+            node = node.value[problem.index] if problem.index < len(node.value) else node
+        field_node, _ = child(node, problem.field) if problem.field else (None, None)
+        found = field_node or node or key_node
+        if found is not None:
+            lines[problem] = found.start_mark.line + 1
+    return lines
