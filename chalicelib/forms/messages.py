@@ -99,11 +99,11 @@ def _single(labels, path, kind, value, instance) -> FieldError:
         return say("const", f"须为 {value}", f"must be {value}")
     if kind in ("minimum", "exclusiveMinimum"):
         strict = kind == "exclusiveMinimum"
-        return say("minimum", f"须{'大于' if strict else '不小于'} {_number(value)}",
+        return say("minimum", f"{'须大于' if strict else '不能小于'} {_number(value)}",
                    f"must be {'more than' if strict else 'at least'} {_number(value)}")
     if kind in ("maximum", "exclusiveMaximum"):
         strict = kind == "exclusiveMaximum"
-        return say("maximum", f"须{'小于' if strict else '不大于'} {_number(value)}",
+        return say("maximum", f"{'须小于' if strict else '不能大于'} {_number(value)}",
                    f"must be {'less than' if strict else 'at most'} {_number(value)}")
     if kind == "minLength":
         return say("min_length", f"至少 {value} 个字符", f"needs at least {value} characters")

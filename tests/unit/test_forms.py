@@ -87,8 +87,9 @@ VIOLATIONS = [
     ("credit", {"banks": ["ICBC-BJ", "ICBC-BJ"]}, "/banks", "unique_items"),
     ("credit", {"enterprise.established": "2019-02-29"}, "/enterprise/established", "format"),
     ("credit", {"enterprise.established": "15/03/2019"}, "/enterprise/established", "format"),
-    ("receivable_confirmation", {"details.procurement_notice_url": "https://"}, "/details/procurement_notice_url", "format"),
-    ("receivable_confirmation", {"details.procurement_notice_url": "https://a b.cn/"},
+    ("receivable_confirmation", {"details.procurement_notice_url": "https://www.ccgp-beijing.gov.cn/a b.html"},
+     "/details/procurement_notice_url", "format"),
+    ("receivable_confirmation", {"details.procurement_notice_url": "https://www.ccgp-beijing.gov.cn/%zz.html"},
      "/details/procurement_notice_url", "format"),
     ("receivable_confirmation", {"details.procurement_notice_url": "http://www.ccgp-beijing.gov.cn/x.html"},
      "/details/procurement_notice_url", "pattern"),
@@ -136,6 +137,23 @@ def test_optional_fields_may_be_left_out():
     assert forms().validate(ip) == []
 
 
+@pytest.mark.parametrize("url, accepted", [
+    ("https://www.ccgp-beijing.gov.cn/xxgg/qjzfcggg/t20260815_1234567.html", True),
+    ("https://ccgp-beijing.gov.cn/notice?id=1", True),
+    ("https://czj.beijing.gov.cn/zfcg/t1.html", True),
+    ("https://www.beijing.gov.cn", True),
+    ("http://www.ccgp-beijing.gov.cn/x.html", False),
+    ("https://www.ccgp.gov.cn/cggg/dfgg/t1.html", False),
+    ("https://ccgp-beijing.gov.cn.example.com/x.html", False),
+    ("https://ccgp-beijing.gov.cn@example.com/x.html", False),
+    ("https://evilbeijing.gov.cn/x.html", False),
+    ("https://example.com/?next=https://www.ccgp-beijing.gov.cn/", False),
+])
+def test_the_procurement_notice_must_be_on_a_beijing_government_site(url, accepted):
+    errors = codes_at(valid_body("receivable_confirmation", **{"details.procurement_notice_url": url}))
+    assert errors == (set() if accepted else {("/details/procurement_notice_url", "pattern")})
+
+
 def test_both_certificate_styles_of_a_property_number_are_accepted():
     for number in ("京(2023)朝阳区不动产权第0012345号", "京（2023）朝阳区不动产权第0012345号"):
         assert forms().validate(valid_body("real_estate_mortgage", **{"details.property_certificate_number": number})) == []
@@ -148,7 +166,11 @@ def test_messages_use_the_fields_own_titles_in_both_languages():
     error = error_at(body, "/enterprise/name")
     assert (error.message_zh, error.message_en) == ("企业名称为必填项", "Enterprise name is required")
     error = error_at(valid_body("credit", term_months=400), "/term_months")
-    assert (error.message_zh, error.message_en) == ("贷款期限（月）须不大于 360", "Term (months) must be at most 360")
+    assert (error.message_zh, error.message_en) == ("贷款期限（月）不能大于 360", "Term (months) must be at most 360")
+    error = error_at(valid_body("credit", **{"enterprise.employees": -1}), "/enterprise/employees")
+    assert (error.message_zh, error.message_en) == ("从业人员（人）不能小于 0", "Employees must be at least 0")
+    error = error_at(valid_body("credit", amount=0), "/amount")
+    assert (error.message_zh, error.message_en) == ("申请金额（元）须大于 0", "Amount requested (yuan) must be more than 0")
 
 
 def test_a_format_message_shows_the_forms_own_example():
