@@ -19,6 +19,7 @@ from .messages import Label, label_of, translate
 
 _SEGMENT = re.compile(r"/([^/]*)")
 _LOCAL_DEFS = "#/$defs/"
+_SAYS_THE_TYPE = ("enum", "const")
 _HUGE_BITS = 256  # an integer this long is beyond every maximum; Python refuses to print some
 
 
@@ -215,4 +216,6 @@ class FormRegistry:
             # interpreter's limit): describe a tamed copy instead; the pointers stay the same.
             errors = [out for error in validator.iter_errors(_tame(body)) for out in translate(error, labels)]
         unique = {(e.path, e.code): e for e in errors}
-        return sorted(unique.values(), key=_path_key)
+        # A list of allowed values already says what kind of value is wanted: one error, not two.
+        listed = {path for path, code in unique if code in _SAYS_THE_TYPE}
+        return sorted((e for e in unique.values() if not (e.code == "type" and e.path in listed)), key=_path_key)

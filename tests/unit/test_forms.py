@@ -64,6 +64,8 @@ VIOLATIONS = [
     ("credit", {"enterprise": "ACME"}, "/enterprise", "type"),
     ("credit", {"enterprise.district": "pudong"}, "/enterprise/district", "enum"),
     ("credit", {"purpose_category": "gambling"}, "/purpose_category", "enum"),
+    ("credit", {"purpose_category": None}, "/purpose_category", "enum"),
+    ("credit", {"enterprise.district": 108}, "/enterprise/district", "enum"),
     ("entrepreneurship_guarantee", {"details.person_category": "banker"}, "/details/person_category", "enum"),
     ("credit", {"enterprise.industry_code": "62A"}, "/enterprise/industry_code", "pattern"),
     ("credit", {"enterprise.industry_code": "62101"}, "/enterprise/industry_code", "pattern"),
