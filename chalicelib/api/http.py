@@ -168,10 +168,10 @@ def normalize_errors(event, get_response):
         log.exception("unhandled error")
         response = Response(body={}, status_code=500)
     if response.status_code < 400:
-        return response
+        return readable(response)
     body = response.body
     if isinstance(body, dict) and isinstance(body.get("errors"), list):
-        return response
+        return readable(response)
     if response.status_code >= 500:
         log.error("internal error", extra={"status": response.status_code})
         error = FieldError("", "internal_error", "服务暂时出现问题，请稍后重试；您的数据未被改动",
@@ -180,5 +180,13 @@ def normalize_errors(event, get_response):
         code, zh, en = _CHALICE_CODES.get(response.status_code, ("error", "请求失败", "Request failed"))
         error = FieldError("", code, zh, en)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
-    return Response(body=error_body([error]), status_code=response.status_code,
-                    headers=headers | {"Content-Type": "application/json"})
+    return readable(Response(body=error_body([error]), status_code=response.status_code,
+                             headers=headers | {"Content-Type": "application/json"}))
+
+
+def readable(response: Response) -> Response:
+    """JSON with Chinese as characters, not \\u escapes: people read these bodies too."""
+    if isinstance(response.body, (dict, list)):
+        response.body = json.dumps(response.body, ensure_ascii=False, separators=(",", ":"))
+        response.headers["Content-Type"] = "application/json; charset=utf-8"
+    return response
