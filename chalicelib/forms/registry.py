@@ -19,7 +19,10 @@ from .messages import Label, label_of, translate
 
 _SEGMENT = re.compile(r"/([^/]*)")
 _LOCAL_DEFS = "#/$defs/"
-_SAYS_THE_TYPE = ("enum", "const")
+# One error per value where one says it better: a list of allowed values already says the kind of
+# value wanted, and an identifier's own check says more than the shape the portal's pattern checks.
+_SAID_BETTER = {"type": ("enum", "const"),
+                "pattern": (identifiers.USCC_FORMAT, identifiers.USCC_CHECK_DIGIT, "resident_id")}
 _HUGE_BITS = 256  # an integer this long is beyond every maximum; Python refuses to print some
 
 
@@ -100,6 +103,10 @@ def inline(schema: dict) -> dict:
             out["$ref"] = ref
         return out
     return walk(schema, 0)
+
+
+def _said_better(error: FieldError, found: dict) -> bool:
+    return any((error.path, code) in found for code in _SAID_BETTER.get(error.code, ()))
 
 
 def _path_key(error: FieldError):
@@ -216,6 +223,4 @@ class FormRegistry:
             # interpreter's limit): describe a tamed copy instead; the pointers stay the same.
             errors = [out for error in validator.iter_errors(_tame(body)) for out in translate(error, labels)]
         unique = {(e.path, e.code): e for e in errors}
-        # A list of allowed values already says what kind of value is wanted: one error, not two.
-        listed = {path for path, code in unique if code in _SAYS_THE_TYPE}
-        return sorted((e for e in unique.values() if not (e.code == "type" and e.path in listed)), key=_path_key)
+        return sorted((e for e in unique.values() if not _said_better(e, unique)), key=_path_key)

@@ -56,6 +56,17 @@ def test_the_published_schema_is_self_contained(scenario):
     assert {e.validator for e in validator.iter_errors(broken)} >= {"exclusiveMinimum", "minItems", "enum"}
 
 
+def test_a_portal_with_a_plain_validator_catches_the_shape_of_the_identifiers():
+    schema = forms().schema("entrepreneurship_guarantee")
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    broken = valid_body("entrepreneurship_guarantee", **{"enterprise.uscc": "9111010 8MA01C2XY6E",
+                                                         "details.applicant.id_number": "11010519900307123x"})
+    assert sorted((list(e.absolute_path), e.validator) for e in validator.iter_errors(broken)) == [
+        (["details", "applicant", "id_number"], "pattern"), (["enterprise", "uscc"], "pattern")]
+    assert [(e.path, e.code) for e in forms().validate(broken)] == [
+        ("/details/applicant/id_number", "resident_id"), ("/enterprise/uscc", "uscc_format")]
+
+
 def test_the_published_schema_is_a_copy():
     forms().schema("credit")["properties"]["amount"]["title"] = "changed"
     assert forms().schema("credit")["properties"]["amount"]["title"] == "Amount requested (yuan)"
