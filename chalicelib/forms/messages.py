@@ -6,6 +6,7 @@ carry anything. Only the schema's own words (titles, allowed values, its example
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -63,6 +64,11 @@ def _name(key) -> str:
     return text + ("…" if len(str(key)) > 40 else "")
 
 
+def _json(value) -> str:
+    """An allowed value as the person would write it in JSON: text as is, `true`, `null`, 5."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def _number(value) -> str:
     return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else f"{value:g}" \
         if isinstance(value, float) else str(value)
@@ -94,9 +100,9 @@ def _single(labels, path, kind, value, instance) -> FieldError:
             else ("正确类型", "the right type")
         return say("type", f"须为{zh}", f"must be {en}")
     if kind == "enum":
-        return say("enum", f"须为以下之一：{'、'.join(map(str, value))}", f"must be one of: {', '.join(map(str, value))}")
+        return say("enum", f"须为以下之一：{'、'.join(map(_json, value))}", f"must be one of: {', '.join(map(_json, value))}")
     if kind == "const":
-        return say("const", f"须为 {value}", f"must be {value}")
+        return say("const", f"须为 {_json(value)}", f"must be {_json(value)}")
     if kind in ("minimum", "exclusiveMinimum"):
         strict = kind == "exclusiveMinimum"
         return say("minimum", f"{'须大于' if strict else '不能小于'} {_number(value)}",

@@ -216,6 +216,18 @@ def test_a_broken_form_is_refused_naming_the_file_and_pointer(forms_copy, name, 
     assert message in str(info.value)
 
 
+def test_allowed_values_that_are_not_text_are_named_as_json_writes_them(forms_copy):
+    directory, edit = forms_copy
+    edit("real_estate_mortgage", lambda d: details(d)["owner_is_applicant"].update(const=True))
+    edit("credit", lambda d: details(d)["tax_credit_rating"].update(enum=["A", 1, None], examples=["A"]))
+    edited = FormRegistry.load(directory)
+    [error] = edited.validate(valid_body("real_estate_mortgage", **{"details.owner_is_applicant": False}))
+    assert (error.code, error.message_zh, error.message_en) == (
+        "const", "产权人为申请企业须为 true", "Owned by the applicant must be true")
+    [error] = edited.validate(valid_body("credit", **{"details.tax_credit_rating": "Z"}))
+    assert error.message_en == "Tax credit rating must be one of: A, 1, null"
+
+
 def test_a_missing_or_unreadable_file_is_named(forms_copy):
     directory, _ = forms_copy
     (directory / "ip_pledge.schema.json").write_text("{not json", encoding="utf-8")
