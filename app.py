@@ -6,11 +6,12 @@ from chalice import Chalice
 
 from chalicelib import settings
 from chalicelib.api import agency, applications, bank, policy, public, staff
-from chalicelib.api.http import normalize_errors
+from chalicelib.api.http import log_requests, normalize_errors
 from chalicelib.handlers import deliver_outbox_records
 
 app = Chalice(app_name="getting-credit")
 app.register_middleware(normalize_errors, "http")
+app.register_middleware(log_requests, "http")
 for blueprint in (public.bp, applications.bp, agency.bp, bank.bp, staff.bp, policy.bp):
     app.register_blueprint(blueprint)
 if settings.dev_routes_wanted():

@@ -160,6 +160,52 @@ _CHALICE_CODES = {
 }
 
 
+access_log = logging.getLogger("getting_credit.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+
+
+def _request_id(event) -> str:
+    """The caller's X-Request-Id if it is sane, else API Gateway's, else a fresh one."""
+    import uuid
+    given = (getattr(event, "headers", None) or {}).get("x-request-id", "")
+    if _REQUEST_ID.match(given or ""):
+        return given
+    context = getattr(event, "context", None) or {}
+    return context.get("requestId") or uuid.uuid4().hex
+
+
+def log_requests(event, get_response):
+    """Middleware: one structured line per request with a correlation id.
+
+    Only method, route, status, duration and role are logged: never a token, a body, a query
+    string or an identifier of a person or an enterprise."""
+    import time
+    started = time.perf_counter()
+    request_id = _request_id(event)
+    response = get_response(event)
+    response.headers["X-Request-Id"] = request_id
+    header = (getattr(event, "headers", None) or {}).get("authorization", "")
+    role = _role_of(header)
+    context = getattr(event, "context", None) or {}
+    access_log.info(json.dumps({
+        "request_id": request_id, "method": getattr(event, "method", None),
+        "route": context.get("resourcePath"), "status": response.status_code,
+        "ms": round((time.perf_counter() - started) * 1000, 2), "role": role}))
+    return response
+
+
+def _role_of(header: str) -> str | None:
+    """The role claimed in a token, read without trusting it (for the log line only)."""
+    if not header.lower().startswith("bearer "):
+        return None
+    try:
+        import jwt
+        role = jwt.decode(header[7:].strip(), options={"verify_signature": False}).get("role")
+    except Exception:  # noqa: BLE001 - a broken token has no role to log
+        return None
+    return role if role in ROLES else None
+
+
 def normalize_errors(event, get_response):
     """Middleware: every error leaves in the contract's shape, and no stack trace leaves at all."""
     try:
