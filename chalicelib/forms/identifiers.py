@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 USCC_FORMAT = "uscc_format"
 USCC_CHECK_DIGIT = "uscc_check_digit"
 
+# Since 2003: 4-digit year, kind (1 invention, 2 utility model, 3 design, 8/9 PCT), 7-digit serial.
+_PATENT = re.compile(r"^ZL([0-9]{12})\.([0-9X])$")
+_PATENT_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # C0/C1 controls (but tab and newlines), and the bidirectional overrides used to disguise text.
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -58,6 +61,21 @@ def resident_id_problem(value) -> str | None:
     except (ValidationError, ValueError, TypeError, KeyError):
         return "not a valid birth place, birth date or format"
     return None if compact == value else "must be 17 digits and a digit or capital X"
+
+
+def patent_check_digit(application_number: str) -> str:
+    """The CNIPA check digit of a 12-digit patent application number: weights 2..9, 2..5, mod 11."""
+    total = sum(int(digit) * weight for digit, weight in zip(application_number, _PATENT_WEIGHTS))
+    return "X" if total % 11 == 10 else str(total % 11)
+
+
+def is_patent_number(value) -> bool:
+    """A patent number (ZL + 12-digit application number + '.' + check digit) whose check digit is right.
+
+    Only the digit is judged here; the shape is the schema's `pattern`, so a typo is one error.
+    """
+    match = _PATENT.match(value) if isinstance(value, str) else None
+    return match is None or patent_check_digit(match.group(1)) == match.group(2)
 
 
 def is_iso_date(value) -> bool:

@@ -143,6 +143,9 @@ def _format(say, fmt, instance) -> FieldError:
         return say("format", "须为 YYYY-MM-DD 格式的有效日期", "must be a real date written YYYY-MM-DD")
     if fmt == "uri":
         return say("format", "须为完整的网址（如 https://…）", "must be a complete web address (https://...)")
+    if fmt == "cn_patent_number":
+        return say("patent_check_digit", "校验位（小数点后一位）错误，请按专利证书核对",
+                   "has a wrong check digit (the character after the dot); please check the certificate")
     if fmt == "plain_text":
         return say("control_characters", "不能包含控制字符或文字方向控制符",
                    "must not contain control characters or text-direction overrides")

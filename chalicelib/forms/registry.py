@@ -47,6 +47,7 @@ def _format_checker():
     checker.checks("uscc")(identifiers.is_uscc)
     checker.checks("resident_id")(identifiers.is_resident_id)
     checker.checks("plain_text")(identifiers.is_plain_text)
+    checker.checks("cn_patent_number")(identifiers.is_patent_number)
     return checker
 
 

@@ -156,6 +156,22 @@ def test_the_procurement_notice_must_be_on_a_beijing_government_site(url, accept
     assert errors == (set() if accepted else {("/details/procurement_notice_url", "pattern")})
 
 
+@pytest.mark.parametrize("number, codes", [
+    ("ZL201710601862.3", set()),  # the worked example published with the rule
+    ("ZL202120000005.X", set()),  # remainder 10 is written X
+    ("ZL201710601862.4", {"patent_check_digit"}),
+    ("ZL202120000005.0", {"patent_check_digit"}),
+    ("ZL20171060186.3", {"pattern"}),  # a shape error is one error, not also a check-digit one
+    ("ZL201710601862.x", {"pattern"}),
+])
+def test_a_patent_numbers_check_digit_is_checked(number, codes):
+    errors = forms().validate(valid_body("ip_pledge", **{"details.patents.0.number": number}))
+    assert {(e.path, e.code) for e in errors} == {("/details/patents/0/number", code) for code in codes}
+    if codes == {"patent_check_digit"}:
+        assert "校验位" in errors[0].message_zh and "check digit" in errors[0].message_en
+        assert number not in errors[0].message_zh + errors[0].message_en
+
+
 def test_both_certificate_styles_of_a_property_number_are_accepted():
     for number in ("京(2023)朝阳区不动产权第0012345号", "京（2023）朝阳区不动产权第0012345号"):
         assert forms().validate(valid_body("real_estate_mortgage", **{"details.property_certificate_number": number})) == []
