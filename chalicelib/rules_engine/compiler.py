@@ -4,6 +4,10 @@ Every rule matches a single message with `kind == "facts"` (the type test that k
 a missing field from looping), and each ruleset gets one extra rule: the end-of-request event,
 matched with the highest salience, whose action deletes the session. That keeps live sessions
 at zero between evaluations, far from durable-rules' fixed limit of 1,024.
+
+Salience in durable-rules (`pri`): the lower number fires first, and a negative number is read
+as a huge one (it fires last; measured in tests/unit/test_rules_engine.py). So the cleanup rule
+gets `pri: 0` and every other rule `pri: 1`.
 """
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from .model import Condition, RulesetFile
 END_RULE = "__end_of_request"
 SEEN_RULE = "__facts_seen"
 FACTS_KIND = {"kind": "facts"}
-_SIMPLE = {"gte": "$gte", "gt": "$gt", "lte": "$lte", "lt": "$lt", "not_equals": "$neq"}
+CLEANUP_SALIENCE, RULE_SALIENCE = 0, 1
+_SIMPLE = {"gte": "$gte", "gt": "$gt", "lte": "$lte", "lt": "$lt"}
 
 
 class Compiler:
@@ -46,16 +51,20 @@ class Compiler:
             return {"$or": [self.expression(p) for p in c.parts]}
         if op == "equals":
             return {c.fact: c.value}
+        if op == "not_equals":  # true on a missing fact, as model.Condition.holds
+            return {"$or": [{"$neq": {c.fact: c.value}}, _missing(c.fact)]}
         if op in _SIMPLE:
             return {_SIMPLE[op]: {c.fact: c.value}}
         if op == "in":
             return {"$or": [{c.fact: v} for v in c.value]}
         if op == "not_in":
-            return {"$and": [{"$neq": {c.fact: v}} for v in c.value]}
+            return {"$or": [{"$and": [{"$neq": {c.fact: v}} for v in c.value]}, _missing(c.fact)]}
         if op == "between":
             return {"$and": [{"$gte": {c.fact: c.value[0]}}, {"$lte": {c.fact: c.value[1]}}]}
-        if op in ("starts_with_any", "not_starts_with_any"):
-            return {self._prefix_key(c.fact, tuple(c.value)): op == "starts_with_any"}
+        if op == "starts_with_any":
+            return {self._prefix_key(c.fact, tuple(c.value)): True}
+        if op == "not_starts_with_any":
+            return {"$or": [{self._prefix_key(c.fact, tuple(c.value)): False}, _missing(c.fact)]}
         if op == "exists":
             return {"$ex" if c.value else "$nex": {c.fact: 1}}
         raise ValueError(f"cannot compile operator {op}")
@@ -67,13 +76,18 @@ class Compiler:
 
     def definition(self, ruleset: RulesetFile, on_fire, on_end) -> dict:
         """The durable-rules definition; `on_fire(rule_id)` returns the action for that rule."""
-        rules = {rule.id: {"all": [{"m": self.rule_expression(rule.when)}], "run": on_fire(rule.id)}
+        rules = {rule.id: {"all": [{"m": self.rule_expression(rule.when)}], "run": on_fire(rule.id),
+                           "pri": RULE_SALIENCE}
                  for rule in ruleset.rules}
         # Without a rule that matches every facts message, durable-rules refuses facts no
         # policy rule matches (MessageNotHandledException).
-        rules[SEEN_RULE] = {"all": [{"m": dict(FACTS_KIND)}], "run": _ignore}
-        rules[END_RULE] = {"all": [{"m": {"kind": "end"}}], "run": on_end, "pri": -1000}
+        rules[SEEN_RULE] = {"all": [{"m": dict(FACTS_KIND)}], "run": _ignore, "pri": RULE_SALIENCE}
+        rules[END_RULE] = {"all": [{"m": {"kind": "end"}}], "run": on_end, "pri": CLEANUP_SALIENCE}
         return rules
+
+
+def _missing(fact: str) -> dict:
+    return {"$nex": {fact: 1}}
 
 
 def _ignore(c) -> None:

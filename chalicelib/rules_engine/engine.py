@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import threading
 from datetime import date
+from decimal import Decimal
 
 from durable import engine as durable_engine
 
@@ -36,11 +37,14 @@ class CompiledRuleset:
         self.name = f"{ruleset.key}#{ruleset.sha256[:16]}"
         host.register(self.name, definition)
         self._rules = {r.id: r for r in ruleset.rules}
+        # Only the facts some rule tests go to durable-rules (less JSON, nothing unrelated).
+        self._tested = set().union(*(r.when.facts() for r in ruleset.rules)) | set(self.compiler.prefix_tests.values())
 
     def fired(self, facts: dict) -> list[str]:
         prepared = self.compiler.prepare(self.ruleset.derived(facts))
         # A missing fact and a null are the same to a rule: neither is sent to the engine.
-        return self._host.run(self.name, {k: v for k, v in prepared.items() if v is not None})
+        return self._host.run(self.name, {k: plain(v) for k, v in prepared.items()
+                                          if v is not None and k in self._tested})
 
     def outcomes(self, facts: dict) -> tuple[dict, list[str]]:
         """Outcomes per the hit policy, and the ids of the rules that fired (file order)."""
@@ -48,6 +52,13 @@ class CompiledRuleset:
         order = {r.id: n for n, r in enumerate(self.ruleset.rules)}
         fired_ids.sort(key=order.__getitem__)
         return resolve(self.ruleset, [self._rules[i] for i in fired_ids], facts), fired_ids
+
+
+def plain(value):
+    """A number as JSON knows it: a Decimal (DynamoDB's numbers) becomes an int or a float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 class _KeepUnknown(dict):
@@ -114,14 +125,28 @@ class RulesHost:
         c.delete_state()
 
     def run(self, ruleset_key: str, facts: dict) -> list[str]:
+        """Assert the facts in a fresh session, end it, and return the ids of the rules that fired."""
         with self._lock:
             sid = str(next(self._ids))
             self._fired[sid] = []
             try:
-                self._host.assert_fact(ruleset_key, {**facts, "sid": sid, "kind": "facts"})
+                try:
+                    self._host.assert_fact(ruleset_key, {**facts, "sid": sid, "kind": "facts"})
+                except MemoryError:
+                    # The ruleset's session table is full (it cannot be, while every session is
+                    # ended); posting to it now would crash the process, so only report it.
+                    raise
+                except BaseException:
+                    self._end(ruleset_key, sid)
+                    raise
+                self._end(ruleset_key, sid)
+                return self._fired[sid]
             finally:
-                self._host.post(ruleset_key, {"sid": sid, "kind": "end"})
-            return self._fired.pop(sid)
+                self._fired.pop(sid, None)
+
+    def _end(self, ruleset_key: str, sid: str) -> None:
+        """The end-of-request event: its cleanup rule deletes the session from inside an action."""
+        self._host.post(ruleset_key, {"sid": sid, "kind": "end"})
 
     @property
     def pending_sessions(self) -> int:

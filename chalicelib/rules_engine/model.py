@@ -2,8 +2,14 @@
 
 The same condition tree is compiled to durable-rules (the engine of record, see compiler.py) and
 evaluated here (to explain which condition a rule failed on, and to check rule files for
-conflicts before they are published). Both treat a missing fact alike: any comparison with it is
-false, so `not_equals` on a missing fact is false too, exactly as in durable-rules.
+conflicts before they are published). Both treat a missing fact alike:
+
+- a positive test (`equals`, `in`, `gte`, `between`, `starts_with_any`, …) on a missing fact is
+  false: nothing is known to satisfy it;
+- a negative test (`not_equals`, `not_in`, `not_starts_with_any`) on a missing fact is true: an
+  exclusion needs evidence ("not on the dishonest list" holds unless the list says otherwise);
+- `not: {…}` is the exact complement of what it wraps, missing facts included (`not: {gte: 10}`
+  holds for a missing fact), so a rule and its negation never both fail.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ OP_TEXT = {"equals": ("等于", "is"), "not_equals": ("不等于", "is not"), "g
            "between": ("介于", "is between"), "starts_with_any": ("以下列代码开头", "starts with one of"),
            "not_starts_with_any": ("不以下列代码开头", "does not start with any of"),
            "exists": ("已提供", "is provided")}
+NEGATIVE = ("not_equals", "not_in", "not_starts_with_any")   # true when the fact is missing
 
 
 @dataclass(frozen=True)
@@ -40,13 +47,18 @@ class Condition:
             return Condition("any", parts=tuple(p.negate() for p in self.parts), line=self.line)
         if self.op == "any":
             return Condition("all", parts=tuple(p.negate() for p in self.parts), line=self.line)
+        if self.op == "exists":
+            return Condition("exists", self.fact, not self.value, line=self.line)
+        if self.op in NEGATIVE or self.op in ("equals", "in", "starts_with_any"):
+            return Condition(NEGATION[self.op], self.fact, self.value, line=self.line)
+        # An ordered test is false on a missing fact; its complement must then be true.
+        missing = Condition("exists", self.fact, False, line=self.line)
         if self.op == "between":
             low, high = self.value
             return Condition("any", parts=(Condition("lt", self.fact, low, line=self.line),
-                                           Condition("gt", self.fact, high, line=self.line)), line=self.line)
-        if self.op == "exists":
-            return Condition("exists", self.fact, not self.value, line=self.line)
-        return Condition(NEGATION[self.op], self.fact, self.value, line=self.line)
+                                           Condition("gt", self.fact, high, line=self.line), missing), line=self.line)
+        return Condition("any", parts=(Condition(NEGATION[self.op], self.fact, self.value, line=self.line), missing),
+                         line=self.line)
 
     def facts(self) -> set[str]:
         if self.fact:
@@ -65,7 +77,7 @@ class Condition:
         if op == "exists":
             return present == bool(self.value)
         if not present:
-            return False
+            return op in NEGATIVE
         actual = facts[self.fact]
         v = self.value
         try:
@@ -111,7 +123,7 @@ class Condition:
         """The first leaf that keeps this condition from holding (for explanations)."""
         if self.holds(facts):
             return None
-        if self.op == "all":
+        if self.op in ("all", "any"):  # of an `any`, every part failed: name the first
             return next(p.first_failure(facts) for p in self.parts if not p.holds(facts))
         return self
 
