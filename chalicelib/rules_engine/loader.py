@@ -23,6 +23,10 @@ RULE_KEYS = {"id", "when", "then", "reason"}
 HIT_POLICIES = ("unique", "priority", "collect")
 FACT_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,)}
 TEMPLATE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+PARAMETER_KEYS = {"value", "source", "from", "unit", "note"}
+# Written for people, read as the general test: `starts_with: "62"` is `starts_with_any: ["62"]`.
+SINGLE_PREFIX = {"starts_with": "starts_with_any"}
+TESTS = COMPARISONS + tuple(SINGLE_PREFIX)
 MAX_CONFLICT_PROBES = 20000
 
 
@@ -34,6 +38,7 @@ class RuleFileError(ValueError):
 
 class _Map(dict):
     line = 0
+    key_lines: dict = {}
 
 
 class _Seq(list):
@@ -46,9 +51,10 @@ class _LineLoader(yaml.SafeLoader):
 
 def _construct_map(loader, node):
     loader.flatten_mapping(node)
-    out = _Map((loader.construct_object(k, deep=True), loader.construct_object(v, deep=True))
-               for k, v in node.value)
+    pairs = [(loader.construct_object(k, deep=True), k, v) for k, v in node.value]
+    out = _Map((key, loader.construct_object(v, deep=True)) for key, _, v in pairs)
     out.line = node.start_mark.line + 1
+    out.key_lines = {key: k.start_mark.line + 1 for key, k, _ in pairs if isinstance(key, (str, int, float, bool))}
     return out
 
 
@@ -76,6 +82,11 @@ def _line(node, default: int = 0) -> int:
     return getattr(node, "line", default)
 
 
+def _key_line(node, key) -> int:
+    """The line of one key of a mapping (e.g. the outcome a `then` gets wrong), else the mapping's."""
+    return getattr(node, "key_lines", {}).get(key) or _line(node)
+
+
 class RulesetParser:
     """Turns one ruleset document into a RulesetFile, checking every name against the catalogs."""
 
@@ -91,7 +102,8 @@ class RulesetParser:
             self.fail(doc, "a ruleset file must be a mapping with ruleset, version, rules …", 1)
         unknown = set(doc) - RULESET_KEYS
         if unknown:
-            self.fail(doc, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(RULESET_KEYS)}")
+            self.fail(doc, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(RULESET_KEYS)}",
+                      min(_key_line(doc, k) for k in unknown))
         missing = REQUIRED_KEYS - set(doc)
         if missing:
             self.fail(doc, f"missing key(s) {sorted(missing)}")
@@ -138,8 +150,15 @@ class RulesetParser:
             self.fail(node, "parameters must be a mapping of name → {value, source}")
         out = {}
         for name, spec in node.items():
-            if not isinstance(spec, dict) or "value" not in spec:
-                self.fail(node, f"parameter {name!r} needs a value (and ideally a source)")
+            if not isinstance(spec, dict) or not {"value", "source"} <= set(spec):
+                self.fail(spec if isinstance(spec, dict) else node,
+                          f"parameter {name!r} needs a value and a source (the document, or *Assumed* and why)")
+            unknown = set(spec) - PARAMETER_KEYS
+            if unknown:
+                self.fail(spec, f"parameter {name!r}: unknown key(s) {sorted(unknown)}; allowed: {sorted(PARAMETER_KEYS)}",
+                          min(_key_line(spec, k) for k in unknown))
+            if "from" in spec:
+                self._date(spec, "from")
             out[name] = spec["value"]
         return out
 
@@ -191,7 +210,8 @@ class RulesetParser:
         unknown = set(node) - RULE_KEYS
         missing = RULE_KEYS - set(node)
         if unknown or missing:
-            self.fail(node, f"rule {node.get('id', '?')}: unknown {sorted(unknown)}, missing {sorted(missing)}")
+            self.fail(node, f"rule {node.get('id', '?')}: unknown {sorted(unknown)}, missing {sorted(missing)}",
+                      min(_key_line(node, k) for k in unknown) if unknown else None)
         reason = node["reason"]
         if not isinstance(reason, dict) or not reason.get("zh") or not reason.get("en"):
             self.fail(node, f"rule {node['id']}: reason needs both zh and en")
@@ -204,40 +224,44 @@ class RulesetParser:
             self.fail(parent, "`then`/`defaults` must map outcome names to values")
         out = {}
         for name, value in node.items():
+            line = _key_line(node, name)
             if name not in self.outcomes:
-                self.fail(node, f"unknown outcome {name!r}; declared in outcomes.yaml: {sorted(self.outcomes)}")
-            out[name] = self._outcome_value(name, self._resolve_deep(value, node), node, allow_templates)
+                self.fail(node, f"unknown outcome {name!r}; declared in outcomes.yaml: {sorted(self.outcomes)}", line)
+            out[name] = self._outcome_value(name, self._resolve_deep(value, node, line), node, allow_templates, line)
         return out
 
-    def _resolve_deep(self, value, node):
+    def _resolve_deep(self, value, node, line=None):
         if isinstance(value, dict):
-            return {k: self._resolve_deep(v, node) for k, v in value.items()}
-        return self._resolve(value, node)
+            return {k: self._resolve_deep(v, value, _key_line(value, k)) for k, v in value.items()}
+        try:
+            return self._resolve(value, node)
+        except RuleFileError as exc:
+            raise RuleFileError(self.path, line or exc.line, exc.message) from None
 
-    def _outcome_value(self, name, value, node, allow_templates):
+    def _outcome_value(self, name, value, node, allow_templates, line):
         spec = self.outcomes[name]
         kind = spec.get("type")
         if value is None:
             return None
         if kind == "object":
             if not isinstance(value, dict) or set(value) != set(spec.get("fields", {})):
-                self.fail(node, f"outcome {name} needs exactly the fields {sorted(spec.get('fields', {}))}")
+                self.fail(node, f"outcome {name} needs exactly the fields {sorted(spec.get('fields', {}))}", line)
             for v in value.values():
-                self._check_templates(v, node, allow_templates)
+                self._check_templates(v, node, allow_templates, line)
             return dict(value)
         if kind in FACT_TYPES and (not isinstance(value, FACT_TYPES[kind]) or
                                    (kind != "boolean" and isinstance(value, bool))):
-            self.fail(node, f"outcome {name} must be a {kind}, not {value!r}")
+            self.fail(node, f"outcome {name} must be a {kind}, not {value!r}", line)
         if "values" in spec and value not in spec["values"]:
-            self.fail(node, f"outcome {name} must be one of {spec['values']}, not {value!r}")
-        self._check_templates(value, node, allow_templates)
+            self.fail(node, f"outcome {name} must be one of {spec['values']}, not {value!r}", line)
+        self._check_templates(value, node, allow_templates, line)
         return value
 
-    def _check_templates(self, value, node, allowed):
+    def _check_templates(self, value, node, allowed, line=None):
         if isinstance(value, str):
             for fact in TEMPLATE.findall(value):
                 if not allowed or fact not in self.facts:
-                    self.fail(node, f"template {{{fact}}} names no fact declared in facts.yaml")
+                    self.fail(node, f"template {{{fact}}} names no fact declared in facts.yaml", line)
 
     def _condition(self, node, parent) -> Condition:
         line = _line(node, _line(parent))
@@ -260,12 +284,16 @@ class RulesetParser:
             return Condition(key, parts=tuple(self._condition(p, node) for p in parts), line=line)
         fact = node.get("fact")
         ops = [k for k in node if k != "fact"]
-        if fact is None or len(ops) != 1 or ops[0] not in COMPARISONS:
-            self.fail(node, f"a test names one `fact` and one of {COMPARISONS}; got keys {sorted(node)}")
+        if fact is None or len(ops) != 1 or ops[0] not in TESTS:
+            self.fail(node, f"a test names one `fact` and one of {TESTS}; got keys {sorted(node)}")
         if fact not in self.facts:
             self.fail(node, f"unknown fact {fact!r}; declared in facts.yaml: {sorted(self.facts)}")
         op = ops[0]
         value = self._resolve(node[op], node)
+        if op in SINGLE_PREFIX:
+            if not isinstance(value, str) or not value:
+                self.fail(node, f"`{op}` takes one quoted code, e.g. '62' (for several, use starts_with_any)")
+            op, value = SINGLE_PREFIX[op], [value]
         self._check_operand(fact, op, value, node)
         if isinstance(value, list):
             value = tuple(value)

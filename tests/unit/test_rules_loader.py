@@ -64,7 +64,8 @@ def test_a_value_of_the_wrong_type_is_refused(rules):
 
 def test_an_unknown_key_is_refused(rules):
     edit(rules / "eligibility.yaml", "hit_policy: unique", "hit_policy: unique\nsalience: 3")
-    refused(rules, "eligibility.yaml", "unknown key(s) ['salience']")
+    error = refused(rules, "eligibility.yaml", "unknown key(s) ['salience']")
+    assert (rules / "eligibility.yaml").read_text(encoding="utf-8").splitlines()[error.line - 1] == "salience: 3"
 
 
 def test_an_unquoted_industry_code_is_refused_before_it_loses_its_leading_zero(rules):
@@ -96,3 +97,57 @@ def test_the_check_command_reports_a_failing_case(rules, capsys):
 def test_the_check_command_passes_on_the_published_rules(capsys):
     assert check() == 0
     assert "0 failed" in capsys.readouterr().out
+
+
+def test_an_outcome_of_the_wrong_type_is_refused_at_its_line(rules):
+    edit(rules / "first_loan_subsidy_2023.yaml", "base_rate: {value: 0.20,", "base_rate: {value: '20%',")
+    error = refused(rules, "first_loan_subsidy_2023.yaml", "interest_subsidy_rate must be a number")
+    line = (rules / "first_loan_subsidy_2023.yaml").read_text(encoding="utf-8").splitlines()[error.line - 1]
+    assert "interest_subsidy_rate: $base_rate" in line
+
+
+def test_an_unknown_key_in_a_rule_is_refused_at_the_rule(rules):
+    edit(rules / "required_reviews.yaml", "  - id: reviews.ip_pledge.ipo\n",
+         "  - id: reviews.ip_pledge.ipo\n    salience: 10\n")
+    error = refused(rules, "required_reviews.yaml", "unknown ['salience']")
+    assert "salience: 10" in (rules / "required_reviews.yaml").read_text(encoding="utf-8").splitlines()[error.line - 1]
+
+
+def test_a_parameter_without_a_source_or_with_an_unknown_key_is_refused(rules):
+    edit(rules / "required_reviews.yaml", "  deadline_ipo:\n    value: 1\n", "  deadline_ipo:\n    value: 1\n    valu: 2\n")
+    error = refused(rules, "required_reviews.yaml", "unknown key(s) ['valu']")
+    assert (rules / "required_reviews.yaml").read_text(encoding="utf-8").splitlines()[error.line - 1] == "    valu: 2"
+    edit(rules / "required_reviews.yaml", "    valu: 2\n    source: 知识产权质押登记“绿色通道” 1 个工作日内办结\n", "")
+    refused(rules, "required_reviews.yaml", "needs a value and a source")
+
+
+def test_a_parameter_may_carry_the_date_it_applies_from_but_it_must_be_a_date(rules):
+    edit(rules / "required_reviews.yaml", "  deadline_ipo:\n    value: 1\n", "  deadline_ipo:\n    value: 1\n    from: 2022-01-01\n")
+    RuleBook.load(rules)
+    edit(rules / "required_reviews.yaml", "    from: 2022-01-01\n", "    from: last spring\n")
+    refused(rules, "required_reviews.yaml", "from must be a date")
+
+
+def test_starts_with_takes_one_quoted_code(rules, capsys):
+    edit(rules / "first_loan_subsidy_2023.yaml", "{fact: industry_code, not_starts_with_any: $excluded_industries}",
+         "{not: {fact: industry_code, starts_with: '70'}}")
+    book = RuleBook.load(rules)
+    assert check(rules) == 0, capsys.readouterr().out  # the real-estate case still holds
+    rule = next(r for r in book.versions("first_loan_subsidy")[-1].rules)
+    assert any(p.op == "not_starts_with_any" and p.value == ("70",) for p in rule.when.parts)
+    edit(rules / "first_loan_subsidy_2023.yaml", "starts_with: '70'", "starts_with: [70]")
+    refused(rules, "first_loan_subsidy_2023.yaml", "`starts_with` takes one quoted code")
+
+
+def test_a_broken_case_file_names_its_line(rules, capsys):
+    edit(rules / "tests" / "required_reviews.yaml", "{case: 信用贷无需部门审核, cites: 信用贷直接推送银行, as_of: 2026-01-05, facts:",
+         "{case: 信用贷无需部门审核, cites: 信用贷直接推送银行, as_of: 2026-01-05, fact:")
+    assert check(rules) == 1
+    out = capsys.readouterr().out
+    assert "required_reviews.yaml:4:" in out and "unknown key(s) ['fact']" in out
+
+
+def test_a_case_expecting_an_unknown_outcome_fails_with_a_plain_reason(rules, capsys):
+    edit(rules / "tests" / "required_reviews.yaml", "expect: {review: []}}", "expect: {reviews: []}}")
+    assert check(rules) == 1
+    assert "expects unknown outcome(s) ['reviews']" in capsys.readouterr().out
