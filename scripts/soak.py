@@ -83,6 +83,14 @@ class Driver:
         self.retried = 0
         self.expected: dict[str, dict] = {}
         self.delivered: Counter = Counter()   # message_id -> times a consumer received it
+        self.pump = lambda: None              # fan-out and queue reading, run every few changes
+        self.changes = 0
+
+    def changed(self) -> None:
+        """Keep the fan-out and the consumers going while work happens, as in production."""
+        self.changes += 1
+        if self.changes % 50 == 0:
+            self.pump()
 
     def token(self, role, subject):
         if (role, subject) not in self.tokens:
@@ -110,6 +118,7 @@ class Driver:
         who = ("enterprise", valid_uscc(10_000 + n % 400))
         body = valid_body(scenario, **{"enterprise.uscc": who[1]})
         status, reply = self.request("POST", "/applications", who, body, key=f"submit-{n}")
+        self.changed()
         if status != 201:
             raise RuntimeError(f"submission {n} refused: {status} {reply}")
         self.expected[reply["id"]] = {"who": who, "scenario": scenario, "reviews": reply["decision"]["required_reviews"],
@@ -127,6 +136,7 @@ class Driver:
                     status, _ = self.request("POST", f"/reviews/{review['id']}/decision", ("agency", agency),
                                              {"approved": approve, "reason": "soak"}, key=f"review-{review['id']}")
                     assert status == 200, status
+                    self.changed()
                     if not approve:
                         self.expected[review["application_id"]]["outcome"] = "rejected"
 
@@ -261,10 +271,9 @@ def main() -> int:
         lost = Counter()
         with Client(app) as client:
             driver = Driver(client, container, rng)
+            driver.pump = lambda: deliver(driver, reader, rng, lost)
             for n in range(APPS):
                 driver.submit(n)
-                if n % 50 == 49:
-                    deliver(driver, reader, rng, lost)
             deliver(driver, reader, rng, lost)
             driver.review_everything()
             deliver(driver, reader, rng, lost)
