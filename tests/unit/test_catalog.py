@@ -12,7 +12,7 @@ from chalicelib.datafiles import data_dir
 
 BANK_CODES = {"ICBC-BJ", "BOB-BJ", "CCB-BJ", "BOC-BJ", "ABC-BJ", "BOCOM-BJ", "PSBC-BJ", "CMB-BJ",
               "CITIC-BJ", "CEB-BJ", "CMBC-BJ", "SPDB-BJ", "CIB-BJ", "HXB-BJ", "CGB-BJ", "PAB-BJ",
-              "BJRCB-BJ", "CBHB-BJ", "HFB-BJ", "ZSB-BJ", "NBCB-BJ", "WEBANK"}
+              "BJRCB-BJ", "CBHB-BJ", "HFB-BJ", "ZSB-BJ", "NBCB-BJ", "CZB-BJ"}
 PRODUCT_FIELDS = {"id", "bank", "name_zh", "name_en", "scenarios", "min_amount", "max_amount",
                   "min_term_months", "max_term_months", "annual_rate_min", "annual_rate_max"}
 # What a product of each scenario may plausibly offer, as (largest max_amount, longest term).
@@ -143,7 +143,7 @@ def test_unknown_filter_values_simply_give_nothing(catalog, filters):
 
 def test_lookups_by_code_and_id(catalog):
     assert catalog.product("BOB-BJ-credit-01")["bank"] == "BOB-BJ"
-    assert catalog.bank("WEBANK")["name_en"] == "WeBank"
+    assert catalog.bank("CZB-BJ")["name_en"] == "Beijing Zhongguancun Bank"
     for missing in ("NOPE", "", None, ["ICBC-BJ"]):
         assert catalog.bank(missing) is None
         assert catalog.product(missing) is None
