@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from .engine import CompiledRuleset, RulesHost, version_in_force
-from .loader import (CATALOG_FILES, RuleFileError, RulesetParser, check_versions, find_conflicts,
-                     load_catalog, read_yaml)
+from .catalogs import load_facts, load_order, load_outcomes
+from .loader import CATALOG_FILES, RuleFileError, RulesetParser, check_versions, find_conflicts, read_yaml
 from .model import RulesetFile
 
 SIZE, ELIGIBILITY, SUBSIDY, REVIEWS = "enterprise_size", "eligibility", "first_loan_subsidy", "required_reviews"
@@ -34,10 +34,8 @@ class RuleBook:
         a draft is simulated against the version it edits."""
         from ..datafiles import data_dir
         directory = Path(directory or data_dir("rules"))
-        facts = load_catalog(directory, "facts.yaml", "facts")
-        outcomes = load_catalog(directory, "outcomes.yaml", "outcomes")
-        order_doc = read_yaml(directory / "rulebook.yaml")
-        order = list(order_doc.get("evaluation_order") or [])
+        facts, outcomes = load_facts(directory), load_outcomes(directory)
+        order = load_order(directory, facts, outcomes)
         sources = [(p.name, p.read_bytes()) for p in sorted(directory.glob("*.yaml")) if p.name not in CATALOG_FILES]
         by_version: dict[tuple[str, str], RulesetFile] = {}
         for name, raw in sources + list(extra or []):

@@ -325,14 +325,6 @@ class RulesetParser:
 
 
 # ---- the rule book ------------------------------------------------------------------------------
-def load_catalog(directory: Path, name: str, key: str) -> dict:
-    path = directory / name
-    doc = read_yaml(path)
-    if not isinstance(doc, dict) or not isinstance(doc.get(key), dict):
-        raise RuleFileError(path, 1, f"{name} must have a mapping `{key}:`")
-    return doc[key]
-
-
 def check_versions(files: list[RulesetFile]) -> None:
     by_name: dict[str, list[RulesetFile]] = {}
     for f in files:

@@ -151,3 +151,26 @@ def test_a_case_expecting_an_unknown_outcome_fails_with_a_plain_reason(rules, ca
     edit(rules / "tests" / "required_reviews.yaml", "expect: {review: []}}", "expect: {reviews: []}}")
     assert check(rules) == 1
     assert "expects unknown outcome(s) ['reviews']" in capsys.readouterr().out
+
+
+def test_a_fact_of_an_unknown_type_is_refused_in_the_catalog_at_its_line(rules):
+    edit(rules / "facts.yaml", "amount: {type: number,", "amount: {type: numbr,")
+    error = refused(rules, "facts.yaml", "fact amount: type must be one of")
+    assert "amount:" in (rules / "facts.yaml").read_text(encoding="utf-8").splitlines()[error.line - 1]
+
+
+def test_a_fact_that_does_not_say_where_it_comes_from_is_refused(rules):
+    edit(rules / "facts.yaml", ", source: {form: /amount}}", "}")
+    refused(rules, "facts.yaml", "fact amount: source must say where it comes from")
+
+
+def test_an_unquoted_comma_in_a_label_is_caught_as_an_unknown_key(rules):
+    # `en: Cap (per year, share)` inside {…} splits at the comma: the catalog refuses the stray key.
+    edit(rules / "outcomes.yaml", 'en: "Guarantee-fee subsidy cap (per year, share of the loan)"',
+         "en: Guarantee-fee subsidy cap (per year, share of the loan)")
+    refused(rules, "outcomes.yaml", "unknown key(s) ['share of the loan)']")
+
+
+def test_the_rulebook_lists_each_ruleset_once(rules):
+    edit(rules / "rulebook.yaml", "  - required_reviews", "  - required_reviews\n  - eligibility")
+    refused(rules, "rulebook.yaml", "each once")

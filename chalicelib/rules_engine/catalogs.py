@@ -1,0 +1,87 @@
+"""The three catalog files every ruleset is checked against, themselves checked on load.
+
+`facts.yaml` (what rules may test), `outcomes.yaml` (what rules may decide) and `rulebook.yaml`
+(the order rulesets run in). A typo here would otherwise pass silently (a fact with an unknown
+type accepts any value), so each entry is checked and a wrong one named with its file and line.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .loader import RuleFileError, read_yaml
+
+FACT_TYPES = ("string", "integer", "number", "boolean")
+OUTCOME_TYPES = FACT_TYPES + ("object",)
+FACT_SOURCES = ("form", "derived", "provider", "outcome", "ruleset")
+FACT_KEYS = {"type", "zh", "en", "unit", "values", "source"}
+OUTCOME_KEYS = {"type", "zh", "en", "unit", "values", "fields"}
+RULEBOOK_KEYS = {"evaluation_order"}
+
+
+def _line(node) -> int:
+    return getattr(node, "line", 1) or 1
+
+
+def _entries(path: Path, key: str) -> dict:
+    doc = read_yaml(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), dict) or set(doc) != {key}:
+        raise RuleFileError(path, _line(doc), f"{path.name} must hold exactly one mapping `{key}:`")
+    return doc[key]
+
+
+def _check_entry(path: Path, kind: str, name, spec, allowed_keys: set, types: tuple) -> None:
+    if not isinstance(name, str) or not name.isidentifier() or name != name.lower():
+        raise RuleFileError(path, _line(spec), f"{kind} name {name!r} must be lower_case_with_underscores")
+    if not isinstance(spec, dict):
+        raise RuleFileError(path, _line(spec), f"{kind} {name}: needs type, zh and en")
+    unknown = set(spec) - allowed_keys
+    if unknown:
+        raise RuleFileError(path, _line(spec), f"{kind} {name}: unknown key(s) {sorted(unknown)}; "
+                            f"allowed: {sorted(allowed_keys)}")
+    if spec.get("type") not in types:
+        raise RuleFileError(path, _line(spec), f"{kind} {name}: type must be one of {list(types)}, "
+                            f"not {spec.get('type')!r}")
+    if not spec.get("zh") or not spec.get("en"):
+        raise RuleFileError(path, _line(spec), f"{kind} {name}: needs a label in zh and en")
+    if "values" in spec and (not isinstance(spec["values"], list) or not spec["values"]):
+        raise RuleFileError(path, _line(spec), f"{kind} {name}: values must be a non-empty list")
+
+
+def load_facts(directory: Path) -> dict:
+    path = directory / "facts.yaml"
+    facts = _entries(path, "facts")
+    for name, spec in facts.items():
+        _check_entry(path, "fact", name, spec, FACT_KEYS, FACT_TYPES)
+        source = spec.get("source")
+        if not isinstance(source, dict) or not set(source) & set(FACT_SOURCES):
+            raise RuleFileError(path, _line(spec), f"fact {name}: source must say where it comes from, "
+                                f"one of {list(FACT_SOURCES)} (e.g. source: {{form: /amount}})")
+    return facts
+
+
+def load_outcomes(directory: Path) -> dict:
+    path = directory / "outcomes.yaml"
+    outcomes = _entries(path, "outcomes")
+    for name, spec in outcomes.items():
+        _check_entry(path, "outcome", name, spec, OUTCOME_KEYS, OUTCOME_TYPES)
+        if (spec["type"] == "object") != isinstance(spec.get("fields"), dict):
+            raise RuleFileError(path, _line(spec), f"outcome {name}: an object outcome, and only it, "
+                                f"lists its fields")
+    return outcomes
+
+
+def load_order(directory: Path, facts: dict, outcomes: dict) -> list[str]:
+    path = directory / "rulebook.yaml"
+    doc = read_yaml(path)
+    order = doc.get("evaluation_order") if isinstance(doc, dict) else None
+    if not isinstance(doc, dict) or set(doc) != RULEBOOK_KEYS or not isinstance(order, list) or not order \
+            or not all(isinstance(n, str) for n in order) or len(set(order)) != len(order):
+        raise RuleFileError(path, _line(doc), "rulebook.yaml holds `evaluation_order:`, a list of ruleset names, "
+                            "each once")
+    for name, spec in facts.items():  # `source: {outcome: <ruleset>}`: an earlier ruleset's outcome
+        ruleset = spec["source"].get("outcome")
+        if ruleset is not None and (ruleset not in order or name not in outcomes):
+            raise RuleFileError(directory / "facts.yaml", _line(spec),
+                                f"fact {name} is the outcome of ruleset {ruleset!r}: {name} must be declared in "
+                                f"outcomes.yaml and {ruleset!r} listed in rulebook.yaml")
+    return order
