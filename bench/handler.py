@@ -1,0 +1,86 @@
+"""2. Handler overhead: what one request costs in our own code, apart from its AWS calls.
+
+Every request goes through Chalice's test client into the real Lambda handler on moto
+in-process. Per request: the handler's wall time, the time inside AWS calls (botocore hooks,
+see aws_meter.py), the difference (our code: routing, auth, validation, rules, views, JSON),
+the AWS calls by operation and the DynamoDB items written. Three kinds of request, in the order
+an application lives them: the submission, the agency's review decision, the bank's decision.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from .timing import median, percentile
+
+SECTION = "2 handler"
+SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation", "real_estate_mortgage")
+BANK = "ICBC-BJ"
+ENTERPRISES = 25
+OFFER = {"approved": True, "amount": 500000, "annual_rate": 0.0385, "term_months": 12, "reason": "bench"}
+
+
+def submit(world, n: int):
+    from tests.builders import valid_body, valid_uscc
+    who = ("enterprise", valid_uscc(n % ENTERPRISES))
+    body = valid_body(SCENARIOS[n % len(SCENARIOS)], **{"enterprise.uscc": who[1]})
+    reply = world.call("POST", "/applications", as_=who, body=body)
+    assert reply.status == 201, reply.body
+    return reply
+
+
+def review(world, application: dict):
+    pending = application["reviews"][0]
+    reply = world.call("POST", f"/reviews/{pending['id']}/decision", as_=("agency", pending["agency"]),
+                       body={"approved": True, "reason": "bench"})
+    assert reply.status == 200, reply.body
+    return reply
+
+
+def bank_decision(world, application_id: str):
+    reply = world.call("POST", f"/applications/{application_id}/bank-decision", as_=("bank", BANK), body=OFFER)
+    assert reply.status == 200, reply.body
+    return reply
+
+
+def summarise(replies: list) -> dict:
+    """Medians (and the 90th percentile of time) over the measured requests of one kind."""
+    own = [r.own_seconds * 1000 for r in replies]
+    operations = Counter()
+    for r in replies:
+        operations.update(r.aws.calls)
+    return {
+        "requests": len(replies),
+        "own_ms_median": median(own), "own_ms_p90": percentile(own, 0.9),
+        "aws_ms_median": median([r.aws.seconds * 1000 for r in replies]),
+        "handler_ms_median": median([r.handler_seconds * 1000 for r in replies]),
+        "aws_calls_median": median([r.aws.call_count for r in replies]),
+        "items_written_median": median([r.aws.items_written for r in replies]),
+        "calls_per_request_by_operation": {op: round(c / len(replies), 2) for op, c in sorted(operations.items())},
+    }
+
+
+def lifecycle(world, count: int, warmup: int = 10) -> dict[str, list]:
+    """Submit `count` applications, decide every review, then have the bank decide each one."""
+    for n in range(warmup):
+        submit(world, 10_000 + n)
+    submissions = [submit(world, n) for n in range(count)]
+    world.pump()
+    reviews = [review(world, s.body) for s in submissions if s.body["reviews"]]
+    world.pump()
+    decisions = [bank_decision(world, s.body["id"]) for s in submissions]
+    world.pump()
+    return {"submission": submissions, "review decision": reviews, "bank decision": decisions}
+
+
+def run(results, submissions: int = 300) -> None:
+    from .world import moto_world
+    with moto_world() as world:
+        measured = lifecycle(world, submissions)
+    for kind, replies in measured.items():
+        s = summarise(replies)
+        target = ("≤ 2 ms", s["own_ms_median"] <= 2.0) if kind == "submission" else ("", None)
+        results.add(SECTION, f"{kind}: own code, median", s["own_ms_median"], "ms", *target)
+        results.add(SECTION, f"{kind}: inside AWS calls, median", s["aws_ms_median"], "ms")
+        results.add(SECTION, f"{kind}: AWS calls, median", s["aws_calls_median"])
+        results.add(SECTION, f"{kind}: DynamoDB items written, median", s["items_written_median"])
+        results.detail(SECTION, **{kind: s})
