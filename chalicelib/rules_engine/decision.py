@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .engine import CompiledRuleset, RulesHost, version_in_force
 from .catalogs import load_facts, load_order, load_outcomes
-from .loader import CATALOG_FILES, RuleFileError, RulesetParser, check_versions, find_conflicts, read_yaml
+from .consistency import check_versions, find_conflicts
+from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import RulesetFile
 
 SIZE, ELIGIBILITY, SUBSIDY, REVIEWS = "enterprise_size", "eligibility", "first_loan_subsidy", "required_reviews"
