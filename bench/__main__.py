@@ -22,6 +22,7 @@ SECTIONS = {
     "handler": ("bench.handler", {"submissions": 300}, {"submissions": 40}),
     "cold": ("bench.cold_start", {"repeats": 9}, {"repeats": 3}),
     "growth": ("bench.growth", {"small": 1_000, "large": 100_000}, {"small": 200, "large": 5_000}),
+    "queue": ("bench.queue_throughput", {"applications": 500}, {"applications": 60}),
     "population": ("bench.population", {"profiles": 2_000_000}, {"profiles": 100_000}),
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"

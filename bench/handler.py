@@ -84,3 +84,5 @@ def run(results, submissions: int = 300) -> None:
         results.add(SECTION, f"{kind}: AWS calls, median", s["aws_calls_median"])
         results.add(SECTION, f"{kind}: DynamoDB items written, median", s["items_written_median"])
         results.detail(SECTION, **{kind: s})
+    scans = sum(r.aws.calls.get("Scan", 0) for replies in measured.values() for r in replies)
+    results.add(SECTION, "Scan calls on these request paths", scans, "", "0", scans == 0)
