@@ -56,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quiet_environment()
     results = Results()
+    began = time.perf_counter()
     for name in args.sections or list(SECTIONS):
         run_section(name, results, args.quick)
+    wall = time.perf_counter() - began
+    results.add("run", "bench wall time", wall, "s", "≤ 600 s", wall <= 600 if not args.sections else None)
     results.detail("run", quick=args.quick, sections=args.sections or list(SECTIONS))
     results.write(RESULTS)
     print()
