@@ -26,8 +26,9 @@ test-fast: $(STAMP)
 rules-check: $(STAMP)
 	$(PY) -m chalicelib.rules_engine.cli check
 
+# Performance figures and their targets (not part of `make test`); BENCH="decision --quick" for a part.
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 soak: $(STAMP)
 	$(PY) -m scripts.soak

@@ -24,6 +24,7 @@ class Usage:
     calls: Counter = field(default_factory=Counter)       # operation name → count
     seconds: float = 0.0
     writes: Counter = field(default_factory=Counter)      # Put/Update/Delete → items
+    op_seconds: Counter = field(default_factory=Counter)  # operation name → seconds
 
     @property
     def call_count(self) -> int:
@@ -34,10 +35,11 @@ class Usage:
         return sum(self.writes.values())
 
     def minus(self, earlier: "Usage") -> "Usage":
-        return Usage(self.calls - earlier.calls, self.seconds - earlier.seconds, self.writes - earlier.writes)
+        return Usage(self.calls - earlier.calls, self.seconds - earlier.seconds, self.writes - earlier.writes,
+                     self.op_seconds - earlier.op_seconds)
 
     def copy(self) -> "Usage":
-        return Usage(Counter(self.calls), self.seconds, Counter(self.writes))
+        return Usage(Counter(self.calls), self.seconds, Counter(self.writes), Counter(self.op_seconds))
 
 
 def writes_of(operation: str, params: dict) -> Counter:
@@ -77,6 +79,7 @@ class AwsMeter:
         elapsed = time.perf_counter() - context.pop("bench_started")
         with self._lock:
             self._total.calls[context["bench_operation"]] += 1
+            self._total.op_seconds[context["bench_operation"]] += elapsed
             self._total.seconds += elapsed
             self._total.writes.update(context["bench_writes"])
 

@@ -14,6 +14,7 @@ copies are history, not changes for the fan-out to deliver.
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from .handler import SCENARIOS, submit
@@ -26,7 +27,6 @@ FIRST_SEEDED_OWNER = 200_000
 
 def template_items(world) -> list[tuple[str, str | None, str, list[dict]]]:
     """(application id, review id, owner, raw items) of one real application per scenario."""
-    from chalicelib.adapters.dynamodb import DynamoApplicationStore  # noqa: F401 - layout documented there
     db, table = world.container.dynamodb, world.container.resources.table_name
     templates = []
     for n in range(len(SCENARIOS)):
@@ -108,8 +108,6 @@ def ratio(large: float, small: float) -> float:
 
 
 def run(results, small: int = 1_000, large: int = 100_000, rounds: int = 150) -> None:
-    import time
-
     from .world import activate, moto_world, second_container
     with moto_world() as world:
         big = second_container(world, "gc-bench-large")

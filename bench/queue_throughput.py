@@ -56,9 +56,13 @@ def local_world(port: int):
     container = bootstrap.reset(None)
     provision(container)
     meter = AwsMeter()
+    meter.attach(container.dynamodb)
+    meter.attach(container.sqs)
     from app import app
     with Client(app) as client:
-        yield World(client, container, meter)
+        world = World(client, container, meter)
+        meter.attach(world.stream._streams)
+        yield world
     bootstrap.reset()
 
 
@@ -92,6 +96,7 @@ def bank_poll_all(world, expected: int, patience: float = 60.0) -> float:
     queue_reply = world.call("GET", f"/banks/{BANK}/queue", as_=("bank", BANK))
     sqs = boto3.client("sqs", endpoint_url=world.container.settings.aws_endpoint_url,
                        region_name=queue_reply.body["region"])
+    world.meter.attach(sqs)
     url = queue_reply.body["queue_url"]
     began = time.perf_counter()
     received = 0
@@ -107,14 +112,26 @@ def bank_poll_all(world, expected: int, patience: float = 60.0) -> float:
     return time.perf_counter() - began
 
 
+def metered(world, stage):
+    """Run a stage; its seconds, and the AWS calls it made (count, time, by operation)."""
+    before = world.meter.snapshot()
+    seconds = stage()
+    return seconds, world.meter.snapshot().minus(before)
+
+
 def run(results, applications: int = 500) -> None:
     with moto_server() as port, local_world(port) as world:
         world.stream.poll()                       # provisioning leaves nothing to deliver; start at now
-        stages = {"submission": submit_all(world, applications),
-                  "fan-out": fan_out_all(world, 2 * applications),
-                  "bank poll": bank_poll_all(world, applications)}
-    for stage, seconds in stages.items():
+        stages = {"submission": metered(world, lambda: submit_all(world, applications)),
+                  "fan-out": metered(world, lambda: fan_out_all(world, 2 * applications)),
+                  "bank poll": metered(world, lambda: bank_poll_all(world, applications))}
+    for stage, (seconds, aws) in stages.items():
         results.add(SECTION, f"{stage}: applications/s", applications / seconds, "/s")
-    total = sum(stages.values())
+        results.add(SECTION, f"{stage}: share of time inside AWS calls", 100 * aws.seconds / seconds, "%")
+    total = sum(seconds for seconds, _ in stages.values())
     results.add(SECTION, "end to end (sum of stages): applications/s", applications / total, "/s")
-    results.detail(SECTION, applications=applications, seconds=stages, backend="moto server (scripts.local_stack)")
+    results.detail(SECTION, applications=applications, backend="moto server (scripts.local_stack), own process",
+                   seconds={stage: s for stage, (s, _) in stages.items()},
+                   aws_calls={stage: dict(aws.calls) for stage, (_, aws) in stages.items()},
+                   aws_seconds_by_operation={stage: {op: round(t, 3) for op, t in aws.op_seconds.items()}
+                                             for stage, (_, aws) in stages.items()})
