@@ -111,8 +111,10 @@ def test_2500_sequential_decisions_through_one_engine_are_right_and_leave_no_ses
         facts, as_of = random_facts(rng), rng.choice([date(2022, 6, 1), date(2024, 6, 1)])
         decision = engine.decide(facts, as_of)
         expected = python_reading(engine, facts, as_of)
-        assert (decision["enterprise_size"], decision["eligible"], decision["required_reviews"]) == \
-            (expected["enterprise_size"], expected.get("eligible", True), [r["agency"] for r in expected["review"]]), n
+        assert (decision["enterprise_size"], decision["eligible"], decision["required_reviews"],
+                decision["first_loan_subsidy"]["eligible"]) == \
+            (expected["enterprise_size"], expected.get("eligible", True), [r["agency"] for r in expected["review"]],
+             bool(expected.get("first_loan_subsidy_eligible"))), (n, facts)
     assert engine.host.pending_sessions == 0
     used = int(next(engine.host._ids))
     assert used >= 4 * 2_500  # a session per ruleset per decision
