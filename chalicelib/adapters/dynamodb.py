@@ -190,8 +190,7 @@ class DynamoApplicationStore:
                                  "doc": _s(_dumps(doc))}}}
 
     def _put_review(self, app: Application, review) -> dict:
-        entry = ReviewEntry(review.id, app.id, review.agency, review.status.value, review.due,
-                            review.created_at)
+        entry = ReviewEntry.of(app.id, review)
         return {"Put": {"TableName": self._table, "Item": {
             "PK": _s(f"REVIEW#{review.id}"), "SK": _s("R"), "doc": _s(_dumps(entry.to_dict())),
             "GSI1PK": _s(f"AGENCY#{review.agency}"),

@@ -64,7 +64,7 @@ class InMemoryApplicationStore:
             self._apps[app.id] = copy.deepcopy(app.to_record()) | {"version": app.version + 1}
             self._history[app.id].extend(history)
             for r in app.reviews:
-                self._reviews[r.id] = ReviewEntry(r.id, app.id, r.agency, r.status.value, r.due, r.created_at)
+                self._reviews[r.id] = ReviewEntry.of(app.id, r)
             for m in outbox:
                 self._outbox[m.message_id] = OutboxItem(m.message_id, m.queue, copy.deepcopy(m.body))
             if stats:

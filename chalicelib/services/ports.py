@@ -61,6 +61,11 @@ class ReviewEntry:
     due: str
     created_at: str
 
+    @classmethod
+    def of(cls, application_id: str, review) -> "ReviewEntry":
+        """The index entry both stores keep for a review of the application aggregate."""
+        return cls(review.id, application_id, review.agency, review.status.value, review.due, review.created_at)
+
     def to_dict(self) -> dict:
         return {"id": self.id, "application_id": self.application_id, "agency": self.agency,
                 "status": self.status, "due": self.due, "created_at": self.created_at}
