@@ -69,7 +69,6 @@ def subject_problem(role: str, subject: str, catalog, uscc_problem) -> str | Non
 def mint_dev_token(settings, catalog, uscc_problem, body: dict) -> dict:
     import jwt
     role, subject = body.get("role"), body.get("subject")
-    errors = []
     if role not in ROLES:
         raise ValidationFailed.single("/role", "enum", f"角色须为 {', '.join(ROLES)} 之一",
                                       f"role must be one of {', '.join(ROLES)}")
