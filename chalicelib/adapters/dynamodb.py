@@ -11,23 +11,27 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | idempotency     | IDEM#<scope>#<key> | I         |                                 |                           |                           |
 | counters        | STATS              | TOTAL     |                                 |                           |                           |
 | rule version    | RULESET#<name>     | V#<ver>   |                                 |                           | RULES / <published>#<name>#<ver> |
+| rule history    | RULESET#<name>     | H#<seq>   |                                 |                           |                           |
 | rules revision  | RULES              | HEAD      |                                 |                           |                           |
 | approved owner  | STATS#OWNER#<uscc> | S         |                                 |                           |                           |
 
 The application, its history, review index, outbox and counters change in one transaction, with
 a condition on the application's version: the optimistic lock that turns a race into a 409.
+History entries (an application's and a ruleset's) are put only if absent: nothing rewrites one,
+and no code path deletes one.
 Documents are stored as JSON strings: one attribute to read, no Decimal conversions.
 """
 from __future__ import annotations
 
 import base64
 import json
+from dataclasses import asdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page,
-                              PublishedRuleset, ReviewEntry, Snapshot, StaleVersion, StatsChange,
-                              VersionTaken)
+                              PublishedRuleset, ReviewEntry, RulesetPublication, Snapshot,
+                              StaleVersion, StatsChange, VersionTaken)
 
 STATS_KEY = {"PK": {"S": "STATS"}, "SK": {"S": "TOTAL"}}
 RULES_HEAD_KEY = {"PK": {"S": "RULES"}, "SK": {"S": "HEAD"}}
@@ -230,19 +234,31 @@ class DynamoApplicationStore:
                                  "doc": _s(_dumps(doc)), "expires_at": {"N": str(rec.expires_at)}}}}
 
     # ---- published rules (policy staff) ------------------------------------------------------
-    def publish_ruleset(self, published: PublishedRuleset) -> None:
+    def publish_ruleset(self, published: PublishedRuleset, entry: RulesetPublication) -> None:
         doc = {"ruleset": published.ruleset, "version": published.version, "content": published.content,
                "sha256": published.sha256, "author": published.author, "published_at": published.published_at}
         item = {"PK": _s(f"RULESET#{published.ruleset}"), "SK": _s(f"V#{published.version}"),
                 "doc": _s(_dumps(doc)), "GSI3PK": _s("RULES"),
                 "GSI3SK": _s(f"{published.published_at}#{published.ruleset}#{published.version}")}
+        history = {"PK": _s(f"RULESET#{entry.ruleset}"), "SK": _s(f"H#{entry.seq:06d}"),
+                   "doc": _s(_dumps(asdict(entry)))}
         try:
             self._db.transact_write_items(TransactItems=[
                 {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}},
+                {"Put": {"TableName": self._table, "Item": history, "ConditionExpression": "attribute_not_exists(PK)"}},
                 {"Update": {"TableName": self._table, "Key": RULES_HEAD_KEY, "UpdateExpression": "ADD revision :one",
                             "ExpressionAttributeValues": {":one": {"N": "1"}}}}])
         except self._db.exceptions.TransactionCanceledException as exc:
-            raise VersionTaken(f"{published.ruleset} {published.version}") from exc
+            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if codes[:1] == ["ConditionalCheckFailed"] or len(codes) < 2:
+                raise VersionTaken(f"{published.ruleset} {published.version}") from exc
+            raise StaleVersion(f"{entry.ruleset} history changed concurrently: {codes}") from exc
+
+    def ruleset_history(self, ruleset: str) -> list[RulesetPublication]:
+        items = self._query_all(KeyConditionExpression="PK = :pk AND begins_with(SK, :h)",
+                                ExpressionAttributeValues={":pk": _s(f"RULESET#{ruleset}"), ":h": _s("H#")},
+                                ConsistentRead=True)
+        return [RulesetPublication(**json.loads(i["doc"]["S"])) for i in items]
 
     def published_rulesets(self) -> list[PublishedRuleset]:
         items = self._query_all(IndexName="GSI3", KeyConditionExpression="GSI3PK = :pk",

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page,
-                              PublishedRuleset, ReviewEntry, Snapshot, StaleVersion, StatsChange,
-                              VersionTaken)
+                              PublishedRuleset, ReviewEntry, RulesetPublication, Snapshot,
+                              StaleVersion, StatsChange, VersionTaken)
 from .dynamodb import COUNTERS
 
 
@@ -39,6 +39,7 @@ class InMemoryApplicationStore:
         self._approved_owners: set[str] = set()
         self._rulesets: dict[tuple[str, str], PublishedRuleset] = {}
         self._rules_revision = 0
+        self._ruleset_history: dict[str, dict[int, RulesetPublication]] = defaultdict(dict)
 
     def get(self, app_id: str) -> Application | None:
         with self._lock:
@@ -128,13 +129,21 @@ class InMemoryApplicationStore:
             for m in message_ids:
                 self._outbox.pop(m, None)
 
-    def publish_ruleset(self, published: PublishedRuleset) -> None:
+    def publish_ruleset(self, published: PublishedRuleset, entry: RulesetPublication) -> None:
         with self._lock:
             key = (published.ruleset, published.version)
             if key in self._rulesets:
                 raise VersionTaken(f"{published.ruleset} {published.version}")
+            if entry.seq in self._ruleset_history[entry.ruleset]:
+                raise StaleVersion(f"{entry.ruleset} history entry {entry.seq} exists")
             self._rulesets[key] = published
+            self._ruleset_history[entry.ruleset][entry.seq] = entry
             self._rules_revision += 1
+
+    def ruleset_history(self, ruleset: str) -> list[RulesetPublication]:
+        with self._lock:
+            entries = self._ruleset_history.get(ruleset, {})
+            return [entries[seq] for seq in sorted(entries)]
 
     def published_rulesets(self) -> list[PublishedRuleset]:
         with self._lock:

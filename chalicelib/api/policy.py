@@ -1,4 +1,5 @@
-"""Routes for policy staff: the rule versions on record, simulating a draft, publishing it."""
+"""Routes for policy staff: the rule versions on record, simulating a draft, publishing it, and
+the read-only history of publications (no route edits or deletes it)."""
 from chalice import Blueprint
 
 from ..bootstrap import deps
@@ -26,3 +27,9 @@ def publish(request, actor, body, ruleset):
 @endpoint(bp, "/applications/{app_id}/replay", roles=("policy", "window"))
 def replay(request, actor, app_id):
     return policy.replay(deps(), app_id)
+
+
+@endpoint(bp, "/rules/{ruleset}/history", roles=("policy", "window"))
+def ruleset_history(request, actor, ruleset):
+    """Every publication of a ruleset: who, when, the version before and after (read-only)"""
+    return policy.ruleset_history(deps(), ruleset)

@@ -2,16 +2,17 @@
 
 A draft is checked exactly as a published file is (file, line, plain reason), then run against
 the stored applications without changing any of them. Publishing stores the file with its hash
-and author; every decision after that names the version it used.
+and author, and in the same transaction an entry of the ruleset's history (who, when, the version
+before and after) that nothing can rewrite; every decision after that names the version it used.
 """
 from __future__ import annotations
 
 import hashlib
 from datetime import date
 
-from ..domain.errors import Conflict, FieldError, ValidationFailed
-from .applications import now_iso
-from .ports import PublishedRuleset, VersionTaken
+from ..domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from .applications import MAX_ATTEMPTS, now_iso
+from .ports import PublishedRuleset, RulesetPublication, StaleVersion, VersionTaken
 
 MAX_DRAFT_BYTES = 200_000
 COMPARED = ("eligible", "enterprise_size", "required_reviews")
@@ -91,16 +92,42 @@ def publish(deps, actor, ruleset_name: str, body) -> dict:
                               f"{mine.name} version {mine.version} exists already; publish under a new version")
     published = PublishedRuleset(mine.name, mine.version, body["content"], hashlib.sha256(raw).hexdigest(),
                                  actor.label, now_iso(deps))
-    try:
-        deps.store.publish_ruleset(published)
-    except VersionTaken:
-        raise Conflict.single("/content", "version_exists", f"{mine.name} 的版本 {mine.version} 已存在",
-                              f"{mine.name} version {mine.version} exists already") from None
+    entry = _store_with_history(deps, published)
     deps.refresh_rules()
     return {"ruleset": mine.name, "version": mine.version, "sha256": published.sha256,
             "effective_from": mine.effective_from.isoformat(),
             "effective_to": mine.effective_to.isoformat() if mine.effective_to else None,
-            "author": published.author, "published_at": published.published_at}
+            "author": published.author, "published_at": published.published_at,
+            "before": entry.to_dict()["before"]}
+
+
+def _store_with_history(deps, published: PublishedRuleset) -> RulesetPublication:
+    """Store the version with the next entry of its ruleset's history; if another publication of
+    the ruleset took that entry first, read the history again so `before` names what it put."""
+    for _ in range(MAX_ATTEMPTS):
+        history = deps.store.ruleset_history(published.ruleset)
+        last = history[-1] if history else None
+        entry = RulesetPublication(published.ruleset, (last.seq if last else 0) + 1, published.published_at,
+                                   published.author, published.version, published.sha256,
+                                   last.version if last else None, last.sha256 if last else None)
+        try:
+            deps.store.publish_ruleset(published, entry)
+            return entry
+        except VersionTaken:
+            raise Conflict.single("/content", "version_exists",
+                                  f"{published.ruleset} 的版本 {published.version} 已存在",
+                                  f"{published.ruleset} version {published.version} exists already") from None
+        except StaleVersion:
+            continue
+    raise Conflict.single("", "concurrent_update", "该规则集正被同时发布，请稍后重试",
+                          "Someone else is publishing this ruleset; try again")
+
+
+def ruleset_history(deps, ruleset_name: str) -> dict:
+    """Every publication of a ruleset through the API, oldest first (read-only)."""
+    if ruleset_name not in deps.engine.book.order:
+        raise NotFound.single("", "not_found", f"规则集 {ruleset_name} 不存在", f"No ruleset {ruleset_name}")
+    return {"ruleset": ruleset_name, "items": [e.to_dict() for e in deps.store.ruleset_history(ruleset_name)]}
 
 
 def _outcome(decision: dict) -> dict:

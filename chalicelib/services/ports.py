@@ -13,7 +13,8 @@ from ..domain.application import Application, HistoryEntry
 
 
 class StaleVersion(Exception):
-    """Someone else changed the application since it was read (optimistic lock lost)."""
+    """Someone else changed the application (or a ruleset's history) since it was read
+    (optimistic lock lost)."""
 
 
 class IdempotencyKeyTaken(Exception):
@@ -112,13 +113,39 @@ class PublishedRuleset:
         return f"{self.ruleset}@{self.version}.yaml"
 
 
+@dataclass(frozen=True)
+class RulesetPublication:
+    """One entry of a ruleset's publication history: written with the version it records, never
+    rewritten. `before_*` name the version this ruleset's previous publication put on record
+    (None for the first one through the API: the files shipped in `rules/` have git's history)."""
+    ruleset: str
+    seq: int                 # 1, 2, … per ruleset; the store refuses a number already taken
+    at: str
+    actor: str
+    version: str
+    sha256: str
+    before_version: str | None = None
+    before_sha256: str | None = None
+
+    def to_dict(self) -> dict:
+        before = {"version": self.before_version, "sha256": self.before_sha256} if self.before_version else None
+        return {"seq": self.seq, "at": self.at, "actor": self.actor, "action": "published",
+                "ruleset": self.ruleset, "before": before,
+                "after": {"version": self.version, "sha256": self.sha256}}
+
+
 class VersionTaken(Exception):
     """That ruleset version is already published."""
 
 
 class PolicyStore(Protocol):
-    def publish_ruleset(self, published: PublishedRuleset) -> None:
-        """Store it and bump the rules revision, atomically; VersionTaken if it exists."""
+    def publish_ruleset(self, published: PublishedRuleset, entry: RulesetPublication) -> None:
+        """Store the version and its history entry and bump the rules revision, atomically.
+
+        Raises VersionTaken if the version exists, StaleVersion if another publication of the
+        ruleset took `entry.seq` meanwhile (read the history again and retry)."""
+    def ruleset_history(self, ruleset: str) -> list[RulesetPublication]:
+        """Every publication of the ruleset, oldest first."""
     def published_rulesets(self) -> list[PublishedRuleset]: ...
     def rules_revision(self) -> int: ...
     def all_applications(self, page_size: int = 100): ...

@@ -124,16 +124,41 @@ def test_a_tampered_cursor_is_refused(store):
         store.list_for_owner("U1", 3, "not-a-cursor!")
 
 
+def published(version: str, seq: int, before: str | None = None):
+    from chalicelib.services.ports import PublishedRuleset, RulesetPublication
+    at = f"2026-11-25T09:00:0{seq}.000+08:00"
+    sha = version.replace(".", "").ljust(64, "a")
+    return (PublishedRuleset("eligibility", version, "ruleset: eligibility", sha, "policy:p1", at),
+            RulesetPublication("eligibility", seq, at, "policy:p1", version, sha,
+                               before, before.replace(".", "").ljust(64, "a") if before else None))
+
+
 def test_a_published_ruleset_version_is_stored_once_and_bumps_the_revision(store):
-    from chalicelib.services.ports import PublishedRuleset, VersionTaken
-    first = PublishedRuleset("eligibility", "2026.1", "ruleset: eligibility", "ab" * 32, "policy:p1",
-                             "2026-11-25T09:00:00.000+08:00")
+    from chalicelib.services.ports import VersionTaken
+    first, entry = published("2026.1", 1)
     assert store.rules_revision() == 0
-    store.publish_ruleset(first)
+    store.publish_ruleset(first, entry)
     with pytest.raises(VersionTaken):
-        store.publish_ruleset(first)
+        store.publish_ruleset(first, published("2026.1", 2, before="2026.1")[1])
     assert store.published_rulesets() == [first]
+    assert store.ruleset_history("eligibility") == [entry]
     assert store.rules_revision() == 1
+
+
+def test_a_ruleset_history_entry_is_written_once_with_its_version_and_never_rewritten(store):
+    from chalicelib.services.ports import StaleVersion
+    first, entry = published("2026.1", 1)
+    store.publish_ruleset(first, entry)
+    rival, rival_entry = published("2026.2", 1)          # read the history before `first` was written
+    with pytest.raises(StaleVersion):
+        store.publish_ruleset(rival, rival_entry)
+    assert store.published_rulesets() == [first]          # the version did not go in without its entry
+    assert store.ruleset_history("eligibility") == [entry] and store.rules_revision() == 1
+    second, second_entry = published("2026.2", 2, before="2026.1")
+    store.publish_ruleset(second, second_entry)
+    assert store.ruleset_history("eligibility") == [entry, second_entry]
+    assert store.ruleset_history("enterprise_size") == []
+    assert second_entry.to_dict()["before"] == entry.to_dict()["after"]
 
 
 def test_all_applications_pages_through_everything(store):

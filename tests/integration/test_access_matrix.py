@@ -27,6 +27,7 @@ MATRIX = {
     ("GET", "/rules"): {"policy", "window"},
     ("POST", "/rules/simulate"): {"policy"},
     ("PUT", "/rules/{ruleset}"): {"policy"},
+    ("GET", "/rules/{ruleset}/history"): {"policy", "window"},
     ("GET", "/applications/{app_id}/replay"): {"policy", "window"},
 }
 FILLED = {"{scenario}": "credit", "{app_id}": "01NOSUCHAPPLICATION0000000", "{review_id}": "01NOSUCHREVIEW",
@@ -42,6 +43,14 @@ def concrete(path: str) -> str:
 def test_every_route_of_the_app_is_in_the_access_matrix():
     routes = {(method, path) for path, methods in app.routes.items() for method in methods}
     assert routes == set(MATRIX)
+
+
+def test_no_route_edits_or_deletes_history():
+    """History is append-only: it is written only by the change it records, and read with GET."""
+    routes = {(method, path) for path, methods in app.routes.items() for method in methods}
+    assert not {method for method, _ in routes} & {"DELETE", "PATCH"}
+    assert ("GET", "/rules/{ruleset}/history") in routes
+    assert {m for m, p in routes if "history" in p} == {"GET"}
 
 
 @pytest.mark.parametrize("method,path", sorted(MATRIX))

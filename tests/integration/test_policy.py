@@ -79,3 +79,83 @@ def test_a_stored_decision_replays_to_the_same_result(world):
     assert reply.status == 200, reply.json
     assert reply.json["same"] is True
     assert {r["ruleset"] for r in reply.json["rules"]} >= {"enterprise_size", "first_loan_subsidy"}
+
+
+def subsidy_version(version: str, year: str, base_rate: str) -> str:
+    return (rule_text("first_loan_subsidy_2023.yaml")
+            .replace('version: "2023.1"', f'version: "{version}"')
+            .replace("effective_from: 2023-01-01", f"effective_from: {year}-01-01")
+            .replace("base_rate: {value: 0.20,", f"base_rate: {{value: {base_rate},")
+            .replace("subsidy.2023.base", f"subsidy.{year}.base"))
+
+
+def history(world, ruleset="first_loan_subsidy", who=POLICY):
+    reply = world.call("GET", f"/rules/{ruleset}/history", as_=who)
+    assert reply.status == 200, reply.json
+    assert reply.json["ruleset"] == ruleset
+    return reply.json["items"]
+
+
+def test_each_publication_leaves_an_entry_that_a_second_publication_cannot_change(world):
+    assert history(world) == []
+    first = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY, body={"content": subsidy_version("2027.1", "2027", "0.25")})
+    assert first.status == 201, first.json
+    assert first.json["before"] is None
+    [entry] = history(world)
+    assert entry == {"seq": 1, "at": first.json["published_at"], "actor": "policy:p001", "action": "published",
+                     "ruleset": "first_loan_subsidy", "before": None,
+                     "after": {"version": "2027.1", "sha256": first.json["sha256"]}}
+
+    again = world.call("PUT", "/rules/first_loan_subsidy", as_=("policy", "p002"),
+                       body={"content": subsidy_version("2027.1", "2027", "0.30")})
+    assert again.status == 409 and again.error_codes == ["version_exists"]
+    assert history(world, who=("window", "w001")) == [entry]
+
+    second = world.call("PUT", "/rules/first_loan_subsidy", as_=("policy", "p002"),
+                        body={"content": subsidy_version("2028.1", "2028", "0.30")})
+    assert second.status == 201, second.json
+    assert history(world) == [entry, {
+        "seq": 2, "at": second.json["published_at"], "actor": "policy:p002", "action": "published",
+        "ruleset": "first_loan_subsidy", "before": {"version": "2027.1", "sha256": first.json["sha256"]},
+        "after": {"version": "2028.1", "sha256": second.json["sha256"]}}]
+    assert second.json["before"] == entry["after"]
+    assert history(world, "eligibility") == []
+
+
+def test_no_method_rewrites_or_removes_a_ruleset_history(world):
+    published = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
+                           body={"content": subsidy_version("2027.1", "2027", "0.25")})
+    assert published.status == 201, published.json
+    before = history(world)
+    for method in ("PUT", "POST", "PATCH", "DELETE"):
+        reply = world.call(method, "/rules/first_loan_subsidy/history", as_=POLICY, body={"items": []})
+        assert reply.status == 405, (method, reply.status, reply.json)
+    assert history(world) == before
+
+
+def test_a_publication_that_loses_a_race_for_its_history_entry_names_the_winner_as_before(world, monkeypatch):
+    """Two publications of one ruleset read the same last entry; the history item's condition lets
+    one write entry 1, the other reads again and writes entry 2 with the first as its `before`."""
+    store = world.container.store
+    first = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
+                       body={"content": subsidy_version("2027.1", "2027", "0.25")})
+    real = store.ruleset_history
+    reads = []
+
+    def stale_once(ruleset):
+        reads.append(ruleset)
+        return [] if len(reads) == 1 else real(ruleset)   # the read from before the other publication
+
+    monkeypatch.setattr(store, "ruleset_history", stale_once)
+    second = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
+                        body={"content": subsidy_version("2028.1", "2028", "0.30")})
+    monkeypatch.undo()
+    assert second.status == 201, second.json
+    assert len(reads) == 2
+    entries = history(world)
+    assert [e["after"]["version"] for e in entries] == ["2027.1", "2028.1"]
+    assert entries[1]["before"] == {"version": "2027.1", "sha256": first.json["sha256"]}
+
+
+def test_the_history_of_an_unknown_ruleset_is_not_found(world):
+    assert world.call("GET", "/rules/no_such_ruleset/history", as_=POLICY).status == 404
