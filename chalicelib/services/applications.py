@@ -339,12 +339,8 @@ def bank_decision(deps, actor: Actor, app_id: str, body, idempotency_key: str | 
                 f"The approved amount cannot exceed the requested {app.amount} yuan")
         app.record_bank_decision(actor, offer, now_iso(deps))
 
-    def respond(app: Application) -> dict:
-        outcome = app.bank(actor.subject)
-        return {"application_id": app.id, "bank": outcome.code, "status": outcome.status.value,
-                "application_status": app.status.value}
-
-    return _change(deps, app_id, lambda a: a.was_sent_to(actor.subject), apply, respond,
+    return _change(deps, app_id, lambda a: a.was_sent_to(actor.subject), apply,
+                   lambda a: views.bank_decision_view(a, actor.subject),
                    _idempotency_of(actor, f"bank-decision:{app_id}", idempotency_key, body))
 
 
