@@ -39,7 +39,7 @@ def facts_from_application(body: dict) -> dict:
         "person_category": details.get("person_category") or _mapping(details.get("applicant")).get("person_category"),
         "purchasing_unit_id": _mapping(details.get("purchasing_unit")).get("id"),
     }
-    return {k: _plain(v) for k, v in facts.items() if v is not None}
+    return {k: _plain(v) if type(v) is Decimal else v for k, v in facts.items() if v is not None}
 
 
 def _plain(value):

@@ -1,17 +1,23 @@
 """Chinese identifiers and the small string formats the forms assert.
 
 USCC (GB 32100-2015) and resident ID numbers (GB 11643-1999) are checked by their published check
-digits through python-stdnum, imported on first use so a cold start that never validates a form
-does not pay for it. Every function here takes any value and never raises.
+digits: resident IDs through python-stdnum, imported on first use so a cold start that never
+validates a form does not pay for it; USCCs by the same arithmetic written out (see uscc_error). Every function here takes any value and never raises.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
+from operator import mul
 from urllib.parse import urlsplit
 
 USCC_FORMAT = "uscc_format"
 USCC_CHECK_DIGIT = "uscc_check_digit"
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"     # GB 32100-2015: no I, O, S, V, Z
+_USCC_VALUE = {c: n for n, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)   # 3^i mod 31
+_USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
 
 # Since 2003: 4-digit year, kind (1 invention, 2 utility model, 3 design, 8/9 PCT), 7-digit serial.
 _PATENT = re.compile(r"^ZL([0-9]{12})\.([0-9X])$")
@@ -24,19 +30,17 @@ _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+
 
 
 def uscc_error(value) -> str | None:
-    """The form error code for a unified social credit code: None, `uscc_format` or `uscc_check_digit`."""
-    if not isinstance(value, str) or len(value) != 18:
+    """The form error code for a unified social credit code: None, `uscc_format` or `uscc_check_digit`.
+
+    Only the canonical form is accepted (a stored identity is compared as text): 8 digits, then
+    10 of the code's 31 characters, the last one the GB 32100-2015 check character. The
+    arithmetic is here rather than in python-stdnum because it runs on every submission and
+    stdnum's validate (which first forgives spaces and lower case) costs more than the rest of
+    the form together; tests/unit/test_forms.py holds it to stdnum's answer on random input."""
+    if not isinstance(value, str) or len(value) != 18 or not _USCC.fullmatch(value):
         return USCC_FORMAT
-    from stdnum.cn import uscc
-    from stdnum.exceptions import InvalidChecksum, ValidationError
-    try:
-        compact = uscc.validate(value)
-    except InvalidChecksum:
-        return USCC_CHECK_DIGIT
-    except (ValidationError, ValueError, TypeError):
-        return USCC_FORMAT
-    # stdnum forgives spaces, hyphens and lower case; a stored identity must be the canonical form.
-    return None if compact == value else USCC_FORMAT
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, value[:17]), _USCC_WEIGHTS))
+    return None if _USCC_ALPHABET[-total % 31] == value[17] else USCC_CHECK_DIGIT
 
 
 def uscc_problem(value) -> str | None:
@@ -49,18 +53,39 @@ def uscc_problem(value) -> str | None:
 
 
 def resident_id_problem(value) -> str | None:
-    """Why `value` is not an 18-character PRC resident ID number, or None (never echoes the value)."""
+    """Why `value` is not an 18-character PRC resident ID number, or None (never echoes the value).
+
+    python-stdnum's own checks, in its order (length, digits, check digit, birth date, birth
+    place), with the birth-place look-up remembered per region and year: it reads stdnum's
+    region database and costs more than the rest of a form, and a city's applicants share a few
+    thousand (region, year) pairs. tests/unit/test_forms.py holds this to stdnum's validate."""
     if not isinstance(value, str) or len(value) != 18:
         return "must be 18 characters"
+    if not _RESIDENT_ID.fullmatch(value):
+        return "must be 17 digits and a digit or capital X"
     from stdnum.cn import ric
-    from stdnum.exceptions import InvalidChecksum, ValidationError
-    try:
-        compact = ric.validate(value)
-    except InvalidChecksum:
+    if value[-1] != ric.calc_check_digit(value):
         return "wrong check digit (GB 11643-1999)"
-    except (ValidationError, ValueError, TypeError, KeyError):
-        return "not a valid birth place, birth date or format"
-    return None if compact == value else "must be 17 digits and a digit or capital X"
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return _NOT_A_PLACE_OR_DATE
+    return None if _birth_place_known(value[:6], born.year) else _NOT_A_PLACE_OR_DATE
+
+
+_NOT_A_PLACE_OR_DATE = "not a valid birth place, birth date or format"
+_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
+
+
+@lru_cache(maxsize=16_384)
+def _birth_place_known(region: str, year: int) -> bool:
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+    try:
+        ric.get_birth_place(f"{region}{year:04d}01010000")
+    except (ValidationError, ValueError, KeyError):
+        return False
+    return True
 
 
 def patent_check_digit(application_number: str) -> str:

@@ -131,6 +131,124 @@ def _tame(value, depth: int = 0):
     return value
 
 
+_FORMATS = {"date": identifiers.is_iso_date, "uri": identifiers.is_uri, "uscc": identifiers.is_uscc,
+            "resident_id": identifiers.is_resident_id, "plain_text": identifiers.is_plain_text,
+            "cn_patent_number": identifiers.is_patent_number}
+
+
+class NoFastPath(Exception):
+    """The schema uses a keyword the fast path cannot mirror exactly: jsonschema alone judges it."""
+
+
+_BOUNDED = "bounded_integer"   # not a schema format: an integer jsonschema-rs can read faithfully
+_FORMATS[_BOUNDED] = lambda value: type(value) is not int or -(1 << _HUGE_BITS) < value < 1 << _HUGE_BITS
+
+
+def _may_be_a_number(node: dict) -> bool:
+    kinds = node.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return kinds == [None] or "integer" in kinds or "number" in kinds
+
+
+def format_locations(schema: dict) -> list[tuple[tuple, str]]:
+    """Where a `format` applies: steps (a property name, or None for every item of an array).
+
+    Also every place a number may stand, as the pseudo-format `bounded_integer`: jsonschema-rs
+    misreads integers of thousands of digits (it judged 10**5000 within `maximum: 100000`), so
+    such a body is left to jsonschema, which words the error."""
+    found = []
+
+    def walk(node, steps):
+        if not isinstance(node, dict):
+            return
+        if _may_be_a_number(node):
+            found.append((steps, _BOUNDED))
+        for key, value in node.items():
+            if key == "properties":
+                for name, sub in value.items():
+                    walk(sub, steps + (name,))
+            elif key == "items":
+                walk(value, steps + (None,))
+            elif key == "format":
+                found.append((steps, value))
+            elif isinstance(value, (dict, list)) and key not in ("examples", "default", "const", "enum",
+                                                                    "x-scenario", "required"):
+                raise NoFastPath(f"`{key}` at {'/'.join(map(str, steps))}")
+    walk(schema, ())
+    return found
+
+
+def formats_function(locations: list[tuple[tuple, str]]):
+    """One function testing every format where the schema names it: `check(body) -> bool`.
+
+    Written out as source once per form (nested look-ups, a loop per array) because a generic walk
+    costs a microsecond per place, more than the checks themselves."""
+    lines, names = ["def check(b):"], {}
+
+    def emit(steps, fn, var, indent):
+        pad = "    " * indent
+        if not steps:
+            lines.append(f"{pad}if not {fn}({var}): return False")
+            return
+        step, nxt = steps[0], f"x{len(lines)}"
+        if step is None:
+            lines.append(f"{pad}if type({var}) is list:")
+            lines.append(f"{pad}    for {nxt} in {var}:")
+            emit(steps[1:], fn, nxt, indent + 2)
+        else:
+            lines.append(f"{pad}if type({var}) is dict and {step!r} in {var}:")
+            lines.append(f"{pad}    {nxt} = {var}[{step!r}]")
+            emit(steps[1:], fn, nxt, indent + 1)
+    for steps, name in locations:
+        fn = names.setdefault(name, f"F{len(names)}")
+        emit(steps, fn, "b", 1)
+    lines.append("    return True")
+    namespace = {fn: _FORMATS[name] for name, fn in names.items()}
+    exec(compile("\n".join(lines), "<form formats>", "exec"), namespace)   # noqa: S102 - our own generated text
+    return namespace["check"]
+
+
+class FastCheck:
+    """A compiled Rust validator (jsonschema-rs) for the structure, then the formats in Python.
+
+    It only ever says "valid": on anything else (or anything it cannot read, such as NaN or an
+    integer past 64 bits) jsonschema judges the body again and words every error, so the errors a
+    person sees are always jsonschema's. Formats stay our own functions, called on the few places
+    the schema names them rather than through the validator (a call back into Python per string
+    costs more than the whole structural check). tests/unit/test_forms_fast.py holds the two
+    paths to one verdict on generated bodies."""
+
+    def __init__(self, schema: dict):
+        import jsonschema_rs
+        self._formats = formats_function(format_locations(schema))
+        try:   # offline: a reference the bundled form cannot resolve is jsonschema's to report
+            self._structure = jsonschema_rs.validator_for(schema, validate_formats=False, offline=True)
+        except jsonschema_rs.ValidationError as exc:
+            raise NoFastPath(str(exc).splitlines()[0]) from None
+
+    def is_valid(self, body) -> bool:
+        try:
+            if not self._structure.is_valid(body):
+                return False
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            return False
+        return self._formats(body)
+
+
+def _fast_checks(schemas: dict[str, dict]) -> dict[str, FastCheck]:
+    try:
+        import jsonschema_rs  # noqa: F401 - optional: without it every body takes jsonschema's path
+    except ImportError:
+        return {}
+    out = {}
+    for sid, schema in schemas.items():
+        try:
+            out[sid] = FastCheck(schema)
+        except NoFastPath:
+            continue
+    return out
+
+
 class FormRegistry:
     """The five loan forms, each compiled once; validate any JSON value against its scenario."""
 
@@ -146,8 +264,10 @@ class FormRegistry:
         self._by_file = {name: validator_class(doc, registry=registry, format_checker=checker)
                          for name, doc in docs.items()}
         self._bundled = {sid: bundle(docs[sid], common) for sid in SCENARIOS}
-        self._validators = {sid: validator_class(inline(self._bundled[sid]), registry=registry,
-                                                 format_checker=checker) for sid in SCENARIOS}
+        inlined = {sid: inline(self._bundled[sid]) for sid in SCENARIOS}
+        self._validators = {sid: validator_class(inlined[sid], registry=registry, format_checker=checker)
+                            for sid in SCENARIOS}
+        self._fast = _fast_checks(inlined)
         self._labels: dict[str, dict[str, Label]] = {
             sid: {field.path: label_of(field.schema) for field in self._docs.fields(sid)}
             for sid in SCENARIOS}
@@ -216,7 +336,14 @@ class FormRegistry:
             return [FieldError("/scenario", "unknown_scenario",
                                f"贷款场景须为以下之一：{'、'.join(SCENARIOS)}",
                                f"scenario must be one of: {', '.join(SCENARIOS)}")]
-        validator, labels = self._validators[scenario], self._labels[scenario]
+        fast = self._fast.get(scenario)
+        if fast is not None and fast.is_valid(body):
+            return []
+        return self.errors(body)
+
+    def errors(self, body) -> list[FieldError]:
+        """jsonschema's judgement of a body with a known scenario, every error worded."""
+        validator, labels = self._validators[body["scenario"]], self._labels[body["scenario"]]
         try:
             errors = [out for error in validator.iter_errors(body) for out in translate(error, labels)]
         except (ValueError, RecursionError, OverflowError):

@@ -105,8 +105,8 @@ def run_case(engine, case: Case) -> list[str]:
             same = actual == expected
         if not same:
             problems.append(f"{name}: expected {expected!r}, got {actual!r}")
-    if case.fired is not None and list(case.fired) != fired:
-        problems.append(f"fired: expected {list(case.fired)}, got {fired}")
+    if case.fired is not None and list(case.fired) != list(fired):
+        problems.append(f"fired: expected {list(case.fired)}, got {list(fired)}")
     return problems
 
 

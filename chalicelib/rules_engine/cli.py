@@ -1,7 +1,9 @@
 """`python -m chalicelib.rules_engine.cli check [folder]`: what policy staff run before publishing.
 
 Loads every rule file (refusing a broken one with its file, line and reason), runs every case in
-`rules/tests/`, and checks that every rule is exercised by at least one case.
+`rules/tests/`, checks that every rule is exercised by at least one case, and that durable-rules
+(the engine of record) and the native functions decisions run on agree on every edge of every
+ruleset version (probes.py) and on every case.
 """
 from __future__ import annotations
 
@@ -29,12 +31,20 @@ def check(directory: Path | None = None) -> int:
         if problems:
             failures += 1
             print(f"✗ {case.where} {case.name}: " + "; ".join(problems))
+    disagreeing = 0
+    for ruleset in book.rulesets:
+        mine = [case.facts for case in cases if case.ruleset == ruleset.name]
+        found = engine.disagreements(ruleset, mine, limit=3)
+        if found:
+            disagreeing += 1
+            print(f"✗ {ruleset.key}: durable-rules and the native functions differ, e.g. on {found[0]['facts']}: "
+                  f"durable-rules {found[0]['durable']}, native {found[0]['native']}")
     untested = sorted({r.id for rs in book.rulesets for r in rs.rules} - fired_rules(engine, cases))
     for rule_id in untested:
         print(f"✗ rule {rule_id} is not exercised by any case in rules/tests/")
     print(f"{len(cases) - failures} passed, {failures} failed ({len(cases)} cases; "
-          f"{len(untested)} rules without a case)")
-    return 1 if failures or untested else 0
+          f"{len(untested)} rules without a case; {disagreeing} versions where the two engines differ)")
+    return 1 if failures or untested or disagreeing else 0
 
 
 def main(argv: list[str]) -> int:

@@ -6,17 +6,24 @@ used with the hash of its file, and every rule that fired, so it can be explaine
 """
 from __future__ import annotations
 
+import itertools
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .engine import CompiledRuleset, RulesHost, version_in_force
+from .native import NativeRuleset
+from .probes import probe_facts
 from .catalogs import load_facts, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
 from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import RulesetFile
 
 SIZE, ELIGIBILITY, SUBSIDY, REVIEWS = "enterprise_size", "eligibility", "first_loan_subsidy", "required_reviews"
+CROSSCHECK_EVERY = 1000   # one live decision in this many is also decided by durable-rules
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -79,41 +86,95 @@ def parse_ruleset(path: Path, raw: bytes, facts: dict, outcomes: dict, order: li
 
 
 class DecisionEngine:
-    """Compiles every ruleset version once; `decide` is then safe to call from any thread."""
+    """Every ruleset version compiled once, to Python (the request path) and to durable-rules.
 
-    def __init__(self, book: RuleBook, host: RulesHost | None = None, compiled: dict | None = None):
+    `decide` runs the native functions (native.py): microseconds per ruleset. durable-rules stays
+    the engine of record: `replay` runs on it, `disagreements` puts both engines through probes
+    of every threshold before a version is trusted (rules-check, publishing, the tests), and one
+    live decision in `crosscheck_every` is decided by both; if they ever differ, durable-rules'
+    answer is the one given, and the difference is logged as an error. Safe from any thread.
+    """
+
+    def __init__(self, book: RuleBook, host: RulesHost | None = None, compiled: dict | None = None,
+                 crosscheck_every: int = CROSSCHECK_EVERY, native: dict | None = None):
         self.book = book
-        self.host = host or RulesHost()
-        known = compiled or {}
-        # Content-addressed: a ruleset version compiles once per host, whichever book uses it.
-        self._compiled = {f.key: known.get(f.key) if known.get(f.key) and known[f.key].ruleset.sha256 == f.sha256
-                          else CompiledRuleset(f, self.host) for f in book.rulesets}
+        self._host = host
+        self.crosscheck_every = crosscheck_every
+        self._decisions = itertools.count(1)
+        self.disagreements_seen = 0
+        # Content-addressed: a version compiles once per engine family, whichever book uses it.
+        same = lambda cache, f: cache.get(f.key) is not None and cache[f.key].ruleset.sha256 == f.sha256  # noqa: E731
+        known_native, self._durable = native or {}, {}
+        for f in book.rulesets:
+            if compiled and same(compiled, f):
+                self._durable[f.key] = compiled[f.key]
+        self._native = {f.key: known_native[f.key] if same(known_native, f) else NativeRuleset(f)
+                        for f in book.rulesets}
+        self._plans: dict[date, tuple] = {}
+        self._durable_lock = threading.Lock()
+
+    @property
+    def host(self) -> RulesHost:
+        """durable-rules, started on first use: a cold start that only decides never pays for it."""
+        with self._durable_lock:
+            if self._host is None:
+                self._host = RulesHost()
+            return self._host
 
     def with_book(self, book: RuleBook) -> "DecisionEngine":
         """An engine for another book (a draft, a newly published version), sharing this host."""
-        return DecisionEngine(book, self.host, self._compiled)
+        return DecisionEngine(book, self._host or self.host, self._durable, self.crosscheck_every, self._native)
 
-    def compiled_for(self, name: str, as_of: date, versions: dict | None = None) -> CompiledRuleset | None:
-        """The version in force on `as_of`, or the one `versions` names (to replay a decision)."""
+    def _durable_of(self, ruleset: RulesetFile) -> CompiledRuleset:
+        compiled = self._durable.get(ruleset.key)
+        if compiled is None:
+            host = self.host
+            with self._durable_lock:
+                compiled = self._durable.get(ruleset.key) or CompiledRuleset(ruleset, host)
+                self._durable[ruleset.key] = compiled
+        return compiled
+
+    def _version(self, name: str, as_of: date, versions: dict | None) -> RulesetFile | None:
         if versions is not None:
-            return self._compiled.get(f"{name}@{versions[name]}") if name in versions else None
-        version = version_in_force(self.book.versions(name), as_of)
-        return self._compiled[version.key] if version else None
+            native = self._native.get(f"{name}@{versions[name]}") if name in versions else None
+            return native.ruleset if native else None
+        return version_in_force(self.book.versions(name), as_of)
 
-    def evaluate(self, name: str, facts: dict, as_of: date) -> tuple[dict, list[str]]:
-        compiled = self.compiled_for(name, as_of)
+    def compiled_for(self, name: str, as_of: date, versions: dict | None = None, durable: bool = False):
+        """The version in force on `as_of`, or the one `versions` names (to replay a decision)."""
+        version = self._version(name, as_of, versions)
+        if version is None:
+            return None
+        return self._durable_of(version) if durable else self._native[version.key]
+
+    def native(self, ruleset: RulesetFile) -> NativeRuleset:
+        return self._native[ruleset.key]
+
+    def _plan(self, as_of: date) -> tuple:
+        """The native rulesets in force on a date, in evaluation order (a handful of dates recur)."""
+        plan = self._plans.get(as_of)
+        if plan is None:
+            plan = tuple(c for c in (self.compiled_for(n, as_of) for n in self.book.order) if c is not None)
+            if len(self._plans) > 256:
+                self._plans.clear()
+            self._plans[as_of] = plan
+        return plan
+
+    def evaluate(self, name: str, facts: dict, as_of: date, durable: bool = False) -> tuple[dict, list[str]]:
+        compiled = self.compiled_for(name, as_of, durable=durable)
         if compiled is None:
             return {}, []
         return compiled.outcomes(facts)
 
-    def run_all(self, facts: dict, as_of: date, versions: dict | None = None):
+    def run_all(self, facts: dict, as_of: date, versions: dict | None = None, durable: bool = False):
         """Every ruleset in order; returns the facts enriched with all outcomes, and what fired."""
+        if versions is None and not durable:
+            chain = self._plan(as_of)
+        else:
+            chain = [c for c in (self.compiled_for(n, as_of, versions, durable) for n in self.book.order) if c]
         known = dict(facts)
         trace = []
-        for name in self.book.order:
-            compiled = self.compiled_for(name, as_of, versions)
-            if compiled is None:
-                continue
+        for compiled in chain:
             outcomes, fired = compiled.outcomes(known)
             known.update(outcomes)
             trace.append((compiled.ruleset, fired))
@@ -121,29 +182,73 @@ class DecisionEngine:
 
     def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> dict:
         known, trace = self.run_all(facts, as_of, versions)
+        if self.crosscheck_every and next(self._decisions) % self.crosscheck_every == 0:
+            known, trace = self._crosschecked(facts, as_of, versions, (known, trace))
         return build_decision(known, trace, self)
 
+    def _crosschecked(self, facts: dict, as_of: date, versions: dict | None, native):
+        of_record = self.run_all(facts, as_of, versions, durable=True)
+        if _answer(of_record) != _answer(native):
+            self.disagreements_seen += 1
+            log.error("rules_engines_disagree", extra={"as_of": as_of.isoformat(), "durable": _answer(of_record),
+                                                        "native": _answer(native)})
+        return of_record
+
     def replay(self, facts: dict, as_of: date, recorded: list[dict]) -> dict:
-        """Decide again with exactly the ruleset versions a stored decision names."""
-        return self.decide(facts, as_of, {r["ruleset"]: r["version"] for r in recorded})
+        """Decide again on durable-rules with exactly the ruleset versions a stored decision names."""
+        versions = {r["ruleset"]: r["version"] for r in recorded}
+        return build_decision(*self.run_all(facts, as_of, versions, durable=True), self)
+
+    def disagreements(self, ruleset: RulesetFile, extra_facts: list[dict] = (), limit: int = 10) -> list[dict]:
+        """Probe facts on which the native function and durable-rules answer this version differently."""
+        native, durable = self._native[ruleset.key], self._durable_of(ruleset)
+        found = []
+        for facts in [*extra_facts, *probe_facts(ruleset)]:
+            ours, theirs = native.outcomes(facts), durable.outcomes(facts)
+            if ours != theirs:
+                found.append({"facts": facts, "native": ours, "durable": theirs})
+                if len(found) >= limit:
+                    break
+        return found
 
 
-def _reason(ruleset: RulesetFile, rule_id: str) -> dict:
-    rule = next(r for r in ruleset.rules if r.id == rule_id)
-    source = ruleset.source
-    return {"rule": rule_id, "zh": rule.reason_zh, "en": rule.reason_en,
-            "source": f"{source.get('title')} {source.get('number')} {source.get('clause', '')}".strip()}
+def _answer(run) -> tuple:
+    known, trace = run
+    return tuple(sorted((k, repr(v)) for k, v in known.items())), tuple((rs.key, tuple(f)) for rs, f in trace)
+
+
+_EXPLAINED: dict[tuple, tuple] = {}
+
+
+def explained(trace) -> tuple[tuple, tuple, tuple]:
+    """What a trace shows: the fired rules' reasons, those that refuse, and the versions used.
+
+    The same few combinations of fired rules recur in every decision, so each is put together
+    once per process (the entries are shared between decisions: read them, never change them)."""
+    key = tuple((id(ruleset), fired) for ruleset, fired in trace)
+    found = _EXPLAINED.get(key)
+    if found is None:
+        reasons, refusing = [], []
+        for ruleset, fired in trace:
+            source = ruleset.source
+            cited = f"{source.get('title')} {source.get('number')} {source.get('clause', '')}".strip()
+            rules = {rule.id: rule for rule in ruleset.rules}
+            for rule_id in fired:
+                rule = rules[rule_id]
+                reason = {"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en, "source": cited}
+                reasons.append(reason)
+                if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
+                    refusing.append(reason)
+        used = tuple({"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace)
+        found = (tuple(reasons), tuple(refusing), used, tuple(rs for rs, _ in trace))   # the rulesets keep ids unique
+        if len(_EXPLAINED) > 4096:
+            _EXPLAINED.clear()
+        _EXPLAINED[key] = found
+    return found[:3]
 
 
 def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
-    reasons, ineligible = [], []
-    for ruleset, fired in trace:
-        for rule_id in fired:
-            reason = _reason(ruleset, rule_id)
-            reasons.append(reason)
-            rule = next(r for r in ruleset.rules if r.id == rule_id)
-            if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
-                ineligible.append(reason)
+    reasons, ineligible, used = explained(trace)
     subsidy_eligible = bool(known.get("first_loan_subsidy_eligible"))
     reviews = known.get("review") or []
     subsidy = {
@@ -160,9 +265,9 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
         "first_loan_subsidy": subsidy,
         "required_reviews": [r["agency"] for r in reviews],
         "review_deadlines": {r["agency"]: r["working_days"] for r in reviews},
-        "ineligible_reasons": ineligible,
-        "reasons": reasons,
-        "rules": [{"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace],
+        "ineligible_reasons": list(ineligible),
+        "reasons": list(reasons),
+        "rules": [dict(r) for r in used],
     }
 
 
@@ -200,19 +305,20 @@ def explain_miss(engine: DecisionEngine, trace, known: dict) -> dict | None:
     subsidy = next((rs for rs, _ in trace if rs.name == SUBSIDY), None)
     if subsidy is None:
         return {"rule": None, "zh": "该日期没有有效的首贷贴息政策", "en": "No first-loan subsidy policy was in force on that date"}
-    facts = subsidy.derived(known)
+    native = engine.native(subsidy)
+    facts = native.derived(known)
     best = None
     for rule in subsidy.rules:
         if not rule.then.get("first_loan_subsidy_eligible"):
             continue
-        parts = rule.when.parts if rule.when.op == "all" else (rule.when,)
-        failing = [p for p in parts if not p.holds(facts)]
+        failing = [n for n, holds in enumerate(native.part_results(rule, facts)) if not holds]
         if failing and (best is None or len(failing) < len(best[1])):
             best = (rule, failing)
     if best is None:
         return None
     rule, failing = best
-    leaf = failing[0].first_failure(facts) or failing[0]
+    part = (rule.when.parts if rule.when.op == "all" else (rule.when,))[failing[0]]
+    leaf = part.first_failure(facts) or part
     zh, en = describe_for_people(leaf, engine.book.facts, facts)
     return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
                                            "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},

@@ -1,4 +1,4 @@
-"""Evaluate rulesets with durable-rules, statelessly and safely under concurrent requests.
+"""Evaluate rulesets with durable-rules (the engine of record), statelessly and thread-safely.
 
 One durable-rules host per engine, with its background dispatch threads switched off, behind one
 lock (the stock host is not thread-safe). Each evaluation is its own session: facts asserted
@@ -13,17 +13,21 @@ import threading
 from datetime import date
 from decimal import Decimal
 
-from durable import engine as durable_engine
-
 from .compiler import Compiler
 from .model import RulesetFile
 
 
-class _QuietHost(durable_engine.Host):
-    """A host without the timer threads that dispatch in the background (we dispatch inline)."""
+def _quiet_host():
+    """A host without the timer threads that dispatch in the background (we dispatch inline).
 
-    def _run(self):
-        return None
+    durable-rules is imported here, on first use: decisions run on native.py's functions, so a
+    cold start that only decides never loads the C engine."""
+    from durable import engine as durable_engine
+
+    class QuietHost(durable_engine.Host):
+        def _run(self):
+            return None
+    return QuietHost()
 
 
 class CompiledRuleset:
@@ -46,12 +50,12 @@ class CompiledRuleset:
         return self._host.run(self.name, {k: plain(v) for k, v in prepared.items()
                                           if v is not None and k in self._tested})
 
-    def outcomes(self, facts: dict) -> tuple[dict, list[str]]:
+    def outcomes(self, facts: dict) -> tuple[dict, tuple[str, ...]]:
         """Outcomes per the hit policy, and the ids of the rules that fired (file order)."""
         fired_ids = self.fired(facts)
         order = {r.id: n for n, r in enumerate(self.ruleset.rules)}
         fired_ids.sort(key=order.__getitem__)
-        return resolve(self.ruleset, [self._rules[i] for i in fired_ids], facts), fired_ids
+        return resolve(self.ruleset, [self._rules[i] for i in fired_ids], facts), tuple(fired_ids)
 
 
 def plain(value):
@@ -105,7 +109,7 @@ class RulesHost:
     """One durable-rules host and the lock that serialises every call into it."""
 
     def __init__(self):
-        self._host = _QuietHost()
+        self._host = _quiet_host()
         self._lock = threading.Lock()
         self._ids = itertools.count()
         self._fired: dict[str, list[str]] = {}

@@ -24,7 +24,11 @@ SESSION_LIMIT = 1_024  # durable-rules' fixed table size, measured below
 
 @pytest.fixture(scope="module")
 def engine():
-    return DecisionEngine(RuleBook.load())
+    # Every decision also runs on durable-rules (and is checked against the native functions):
+    # these tests load the C engine itself.
+    engine = DecisionEngine(RuleBook.load(), crosscheck_every=1)
+    yield engine
+    assert engine.disagreements_seen == 0, "durable-rules and the native functions decided differently"
 
 
 def process_memory_kib() -> int:
@@ -93,7 +97,7 @@ def test_lower_salience_numbers_fire_first_and_negative_ones_last_so_cleanup_get
 def live_sessions(engine, sids) -> int:
     """How many of these session ids durable-rules still holds in its C tables."""
     count = 0
-    for compiled in engine._compiled.values():
+    for compiled in engine._durable.values():
         for sid in sids:
             try:
                 engine.host._host.get_state(compiled.name, sid)
@@ -125,7 +129,7 @@ def test_the_session_probe_sees_a_session_left_alive():
     # So that `live_sessions(...) == 0` above means something: a session asserted without its
     # end-of-request event is found, and the end event removes it.
     engine = DecisionEngine(RuleBook.load())
-    host, name = engine.host, next(iter(engine._compiled.values())).name
+    host, name = engine.host, engine.compiled_for("required_reviews", date(2024, 1, 1), durable=True).name
     with host._lock:
         host._fired["probe"] = []
         host._host.assert_fact(name, {"sid": "probe", "kind": "facts"})
@@ -182,29 +186,29 @@ def test_1200_concurrent_decisions_from_eight_threads_equal_the_sequential_ones(
 def test_two_engines_have_their_own_hosts_and_one_ruleset_per_version():
     first, second = DecisionEngine(RuleBook.load()), DecisionEngine(RuleBook.load())
     assert first.host is not second.host
-    names = [c.name for c in first._compiled.values()]
+    durable = [first.compiled_for(f.name, f.effective_from, durable=True) for f in first.book.rulesets]
+    names = [c.name for c in durable]
     assert len(names) == len(set(names)) == len(first.book.rulesets)
-    assert all(name.startswith(f"{c.ruleset.name}@{c.ruleset.version}#") for name, c in
-               zip(names, first._compiled.values()))
+    assert all(name.startswith(f"{c.ruleset.name}@{c.ruleset.version}#") for name, c in zip(names, durable))
     # A sibling engine for a new book shares the host and compiles nothing already compiled.
     sibling = first.with_book(first.book)
-    assert sibling.host is first.host and sibling._compiled == first._compiled
+    assert sibling.host is first.host and sibling._durable == first._durable and sibling._native == first._native
 
 
 FULL_TABLE = """
 from datetime import date
 from chalicelib.rules_engine import DecisionEngine, RuleBook
 engine = DecisionEngine(RuleBook.load())
-reviews = engine.compiled_for("required_reviews", date(2024, 1, 1))
+reviews = engine.compiled_for("required_reviews", date(2024, 1, 1), durable=True)
 for n in range(1024):  # sessions left alive behind the engine's back
     engine.host._fired[f"x{n}"] = []
     engine.host._host.assert_fact(reviews.name, {"sid": f"x{n}", "kind": "facts"})
 try:
-    engine.evaluate("required_reviews", {"scenario": "credit"}, date(2024, 1, 1))
+    engine.evaluate("required_reviews", {"scenario": "credit"}, date(2024, 1, 1), durable=True)
 except MemoryError:
     print("MemoryError")
 print(engine.evaluate("enterprise_size", {"industry_code": "6510", "employees": 10, "annual_revenue_wan": 50},
-                      date(2024, 1, 1))[0]["enterprise_size"])
+                      date(2024, 1, 1), durable=True)[0]["enterprise_size"])
 """
 
 

@@ -1,0 +1,109 @@
+"""The fast path (jsonschema-rs for the structure, our format functions where the schema names
+them) only ever says "valid" where jsonschema finds no error; the hand-written USCC and resident
+ID checks give python-stdnum's verdict."""
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from chalicelib.forms import SCENARIOS, identifiers
+from tests.builders import forms, valid_body, valid_uscc
+from tests.unit.test_forms import HOSTILE, _leaf_paths
+
+SETTINGS = settings(max_examples=300, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                    max_leaves=12)
+# Values near what a form accepts, where two validators are likeliest to part ways.
+NEAR = st.sampled_from([0, -1, 1, 0.5, 1e15, 2**53 + 1, 2**63, 2**64, 10**400, 10**5000, -(10**5000), math.inf,
+                        "", " ", "\n", "2024-02-29", "2023-02-29", "2024-2-9", "２０２４-01-01", "2024-01-01\n",
+                        "a\x00b", "\u202e", "ZL202310123456.7", "http://", "https://x.cn/a b", "6210", "62", "621",
+                        "haidian", "Haidian", "ICBC-BJ", "icbc-bj", True, [], {}, [1, 1], ["ICBC-BJ", "ICBC-BJ"]])
+
+
+def verdicts(body) -> tuple[bool, bool]:
+    registry = forms()
+    return registry._fast[body["scenario"]].is_valid(body), registry.errors(body) == []
+
+
+def set_at(body, path, value) -> None:
+    """Put `value` at `path` if the way there still exists (an earlier change may have cut it)."""
+    node = body
+    for step in path[:-1]:
+        node = _child(node, step)
+    if _child(node, path[-1]) is not _MISSING:
+        node[path[-1]] = value
+
+
+_MISSING = object()
+
+
+def _child(node, step):
+    if isinstance(node, dict) and isinstance(step, str):
+        return node.get(step, _MISSING)
+    if isinstance(node, list) and isinstance(step, int) and step < len(node):
+        return node[step]
+    return _MISSING
+
+
+def mutated(data, scenario: str) -> dict:
+    body = valid_body(scenario)
+    paths = list(_leaf_paths(body))[1:]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths))
+        if path == ("scenario",):
+            continue
+        value = data.draw(st.one_of(NEAR, JSON, st.sampled_from(HOSTILE[:12])))
+        set_at(body, path, value)
+    if data.draw(st.booleans()):
+        body[data.draw(st.sampled_from(["extra", "enterprise"]))] = data.draw(JSON)
+    return body
+
+
+def test_every_form_has_a_fast_path_and_every_example_takes_it():
+    assert sorted(forms()._fast) == sorted(SCENARIOS)
+    for scenario in SCENARIOS:
+        assert verdicts(valid_body(scenario)) == (True, True)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@SETTINGS
+@given(data=st.data())
+def test_the_fast_path_never_passes_a_body_jsonschema_refuses(scenario, data):
+    fast, slow = verdicts(mutated(data, scenario))
+    assert not fast or slow, "jsonschema-rs said valid, jsonschema found errors"
+
+
+def test_a_huge_integer_is_judged_by_jsonschema_not_misread_as_valid():
+    body = valid_body("credit", **{"enterprise.employees": 10**5000})
+    assert verdicts(body) == (False, False)
+    assert [e.code for e in forms().validate(body)] == ["maximum"]
+
+
+@SETTINGS
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOSVZa -", min_size=16, max_size=19))
+def test_the_uscc_check_gives_stdnums_verdict(text):
+    from stdnum.cn import uscc
+    assert (identifiers.uscc_error(text) is None) == (uscc.is_valid(text) and uscc.compact(text) == text)
+
+
+@SETTINGS
+@given(st.integers(0, 10**6))
+def test_a_uscc_with_a_right_check_digit_passes_and_every_other_digit_fails(seed):
+    good = valid_uscc(seed)
+    assert identifiers.uscc_error(good) is None
+    others = [c for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" if c != good[-1]]
+    assert {identifiers.uscc_error(good[:-1] + c) for c in others} == {identifiers.USCC_CHECK_DIGIT}
+
+
+@SETTINGS
+@given(st.one_of(st.text(alphabet="0123456789Xx ", min_size=17, max_size=19),
+                 st.builds(lambda region, year, month, day, seq: f"{region:06d}{year:04d}{month:02d}{day:02d}{seq:03d}",
+                           st.sampled_from([110101, 110108, 310101, 440305, 999999, 110000]),
+                           st.integers(1900, 2030), st.integers(0, 13), st.integers(0, 32), st.integers(0, 999))))
+def test_the_resident_id_check_gives_stdnums_verdict(text):
+    from stdnum.cn import ric
+    if len(text) == 17 and text.isdigit():   # a generated 17-digit body: finish it with its right check digit half the time
+        text += ric.calc_check_digit(text + "0") if int(text[-1]) % 2 else "0"
+    assert (identifiers.resident_id_problem(text) is None) == (ric.is_valid(text) and ric.compact(text) == text), text
