@@ -34,7 +34,7 @@ def facts_from_application(body: dict) -> dict:
         "registered_in_beijing": None if district is None else district != OUTSIDE_BEIJING,
         "purpose_category": body.get("purpose_category") or UNSPECIFIED_PURPOSE,
         "new_hires_last_year": new_hires,
-        "new_hire_ratio": _ratio(new_hires, employees),
+        "new_hire_ratio": _ratio(new_hires, employees) if new_hires is not None else None,
         # The form keeps the category beside the applicant; accept it inside the applicant too.
         "person_category": details.get("person_category") or _mapping(details.get("applicant")).get("person_category"),
         "purchasing_unit_id": _mapping(details.get("purchasing_unit")).get("id"),
@@ -49,8 +49,11 @@ def _plain(value):
     return value
 
 
+_EMPTY: dict = {}
+
+
 def _mapping(value) -> dict:
-    return value if isinstance(value, dict) else {}
+    return value if isinstance(value, dict) else _EMPTY
 
 
 def _number(value) -> bool:
@@ -58,6 +61,8 @@ def _number(value) -> bool:
 
 
 def _wan(yuan):
+    if type(yuan) in (int, float):
+        return yuan / WAN
     return _plain(yuan) / WAN if _number(yuan) else None
 
 

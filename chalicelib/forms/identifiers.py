@@ -129,6 +129,9 @@ def is_uri(value) -> bool:
         return False
 
 
+hidden_characters = _HIDDEN.search   # a match: a control character or a direction override
+
+
 def is_plain_text(value) -> bool:
     """Text without control characters or the direction overrides used to disguise text."""
     return not isinstance(value, str) or not _HIDDEN.search(value)

@@ -178,32 +178,56 @@ def format_locations(schema: dict) -> list[tuple[tuple, str]]:
     return found
 
 
+# The two checks made most often, written out in place (the same tests as their functions).
+_INLINE = {
+    _BOUNDED: lambda v: f"type({v}) is int and not -HUGE < {v} < HUGE",
+    "plain_text": lambda v: f"type({v}) is str and HIDDEN({v})",
+}
+
+
 def formats_function(locations: list[tuple[tuple, str]]):
     """One function testing every format where the schema names it: `check(body) -> bool`.
 
-    Written out as source once per form (nested look-ups, a loop per array) because a generic walk
-    costs a microsecond per place, more than the checks themselves."""
-    lines, names = ["def check(b):"], {}
-
-    def emit(steps, fn, var, indent):
-        pad = "    " * indent
-        if not steps:
-            lines.append(f"{pad}if not {fn}({var}): return False")
-            return
-        step, nxt = steps[0], f"x{len(lines)}"
-        if step is None:
-            lines.append(f"{pad}if type({var}) is list:")
-            lines.append(f"{pad}    for {nxt} in {var}:")
-            emit(steps[1:], fn, nxt, indent + 2)
-        else:
-            lines.append(f"{pad}if type({var}) is dict and {step!r} in {var}:")
-            lines.append(f"{pad}    {nxt} = {var}[{step!r}]")
-            emit(steps[1:], fn, nxt, indent + 1)
+    Written out as source once per form, the places as a tree (each object looked up once, a
+    loop per array), because a generic walk costs a microsecond per place, more than the checks."""
+    tree: dict = {}
     for steps, name in locations:
-        fn = names.setdefault(name, f"F{len(names)}")
-        emit(steps, fn, "b", 1)
+        node = tree
+        for step in steps:
+            node = node.setdefault(step, {})
+        node.setdefault("", []).append(name)
+    lines, names, counter = ["def check(b):"], {}, iter(range(10**6))
+
+    def test(name: str, var: str) -> str:
+        if name in _INLINE:
+            return _INLINE[name](var)
+        return f"not {names.setdefault(name, f'F{len(names)}')}({var})"
+
+    def emit(node: dict, var: str, indent: int):
+        pad = "    " * indent
+        for name in node.get("", ()):
+            lines.append(f"{pad}if {test(name, var)}: return False")
+        children = [(step, sub) for step, sub in node.items() if step != ""]
+        if not children:
+            return
+        if any(step is None for step, _ in children):
+            item = f"x{next(counter)}"
+            lines.append(f"{pad}if type({var}) is list:")
+            lines.append(f"{pad}    for {item} in {var}:")
+            emit(dict(children)[None], item, indent + 2)
+        named = [(step, sub) for step, sub in children if step is not None]
+        if named:
+            lines.append(f"{pad}if type({var}) is dict:")
+            for step, sub in named:
+                child = f"x{next(counter)}"
+                lines.append(f"{pad}    {child} = {var}.get({step!r}, MISSING)")
+                lines.append(f"{pad}    if {child} is not MISSING:")
+                emit(sub, child, indent + 2)
+                lines.append(f"{pad}        pass")
+    emit(tree, "b", 1)
     lines.append("    return True")
     namespace = {fn: _FORMATS[name] for name, fn in names.items()}
+    namespace.update(HIDDEN=identifiers.hidden_characters, HUGE=1 << _HUGE_BITS, MISSING=object())
     exec(compile("\n".join(lines), "<form formats>", "exec"), namespace)   # noqa: S102 - our own generated text
     return namespace["check"]
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .engine import CompiledRuleset, RulesHost, version_in_force
-from .native import NativeRuleset
+from .native import NativeChain, NativeRuleset
 from .probes import probe_facts
 from .catalogs import load_facts, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
@@ -22,6 +22,7 @@ from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import RulesetFile
 
 SIZE, ELIGIBILITY, SUBSIDY, REVIEWS = "enterprise_size", "eligibility", "first_loan_subsidy", "required_reviews"
+GRANTS_SUBSIDY = "first_loan_subsidy_eligible"   # the outcome whose near misses a decision explains
 CROSSCHECK_EVERY = 1000   # one live decision in this many is also decided by durable-rules
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ class DecisionEngine:
                 self._durable[f.key] = compiled[f.key]
         self._native = {f.key: known_native[f.key] if same(known_native, f) else NativeRuleset(f)
                         for f in book.rulesets}
-        self._plans: dict[date, tuple] = {}
+        self._plans: dict[date, NativeChain] = {}
         self._durable_lock = threading.Lock()
 
     @property
@@ -150,11 +151,11 @@ class DecisionEngine:
     def native(self, ruleset: RulesetFile) -> NativeRuleset:
         return self._native[ruleset.key]
 
-    def _plan(self, as_of: date) -> tuple:
+    def _plan(self, as_of: date) -> NativeChain:
         """The native rulesets in force on a date, in evaluation order (a handful of dates recur)."""
         plan = self._plans.get(as_of)
         if plan is None:
-            plan = tuple(c for c in (self.compiled_for(n, as_of) for n in self.book.order) if c is not None)
+            plan = NativeChain(tuple(c for c in (self.compiled_for(n, as_of) for n in self.book.order) if c is not None))
             if len(self._plans) > 256:
                 self._plans.clear()
             self._plans[as_of] = plan
@@ -169,16 +170,15 @@ class DecisionEngine:
     def run_all(self, facts: dict, as_of: date, versions: dict | None = None, durable: bool = False):
         """Every ruleset in order; returns the facts enriched with all outcomes, and what fired."""
         if versions is None and not durable:
-            chain = self._plan(as_of)
-        else:
-            chain = [c for c in (self.compiled_for(n, as_of, versions, durable) for n in self.book.order) if c]
+            return self._plan(as_of).run(facts)
+        chain = [c for c in (self.compiled_for(n, as_of, versions, durable) for n in self.book.order) if c]
         known = dict(facts)
         trace = []
         for compiled in chain:
             outcomes, fired = compiled.outcomes(known)
             known.update(outcomes)
             trace.append((compiled.ruleset, fired))
-        return known, trace
+        return known, tuple(trace)
 
     def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> dict:
         known, trace = self.run_all(facts, as_of, versions)
@@ -302,26 +302,24 @@ def describe_for_people(leaf, catalog: dict, facts: dict | None = None) -> tuple
 
 def explain_miss(engine: DecisionEngine, trace, known: dict) -> dict | None:
     """The granting rule closest to firing, and the first condition it failed on."""
-    subsidy = next((rs for rs, _ in trace if rs.name == SUBSIDY), None)
+    subsidy = None
+    for ruleset, _ in trace:
+        if ruleset.name == SUBSIDY:
+            subsidy = ruleset
     if subsidy is None:
         return {"rule": None, "zh": "该日期没有有效的首贷贴息政策", "en": "No first-loan subsidy policy was in force on that date"}
     native = engine.native(subsidy)
     facts = native.derived(known)
-    best = None
-    for rule in subsidy.rules:
-        if not rule.then.get("first_loan_subsidy_eligible"):
-            continue
-        failing = [n for n, holds in enumerate(native.part_results(rule, facts)) if not holds]
-        if failing and (best is None or len(failing) < len(best[1])):
-            best = (rule, failing)
-    if best is None:
+    granting = native.nearest_miss(facts, GRANTS_SUBSIDY)
+    if granting is None:
         return None
-    rule, failing = best
-    part = (rule.when.parts if rule.when.op == "all" else (rule.when,))[failing[0]]
+    rule, held = granting
+    part = (rule.when.parts if rule.when.op == "all" else (rule.when,))[held.index(False)]
     leaf = part.first_failure(facts) or part
-    zh, en = describe_for_people(leaf, engine.book.facts, facts)
+    said = (id(leaf), facts.get(leaf.fact) is None)    # the ruleset holds the leaf: its id stays its own
+    zh, en = native.said.get(said) or native.said.setdefault(said, describe_for_people(leaf, engine.book.facts, facts))
     return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
                                            "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
-            "failed_conditions": len(failing),
+            "failed_conditions": held.count(False),
             "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
             "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"}

@@ -65,16 +65,23 @@ def plain(value):
     return value
 
 
-class _KeepUnknown(dict):
-    """A template naming a fact the application lacks keeps its placeholder, never crashes."""
+class _KeepUnknown:
+    """The facts as a template sees them: one naming a fact the application lacks keeps its
+    placeholder, never crashes (and nothing is copied to fill one template)."""
 
-    def __missing__(self, key):
-        return "{" + key + "}"
+    __slots__ = ("facts",)
+
+    def __init__(self, facts: dict):
+        self.facts = facts
+
+    def __getitem__(self, key):
+        value = self.facts.get(key)
+        return "{" + key + "}" if value is None else value
 
 
 def fill_template(value, facts: dict):
     if isinstance(value, str) and "{" in value:
-        return value.format_map(_KeepUnknown((k, v) for k, v in facts.items() if v is not None))
+        return value.format_map(_KeepUnknown(facts))
     if isinstance(value, dict):
         return {k: fill_template(v, facts) for k, v in value.items()}
     return value

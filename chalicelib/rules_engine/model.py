@@ -14,6 +14,7 @@ conflicts before they are published). Both treat a missing fact alike:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 COMPARISONS = ("equals", "not_equals", "gte", "gt", "lte", "lt", "in", "not_in", "between",
@@ -179,7 +180,7 @@ class RulesetFile:
     sha256: str
     parameters: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def key(self) -> str:
         return f"{self.name}@{self.version}"
 

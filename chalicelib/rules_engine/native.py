@@ -83,13 +83,13 @@ def index_fact(rules) -> str | None:
 
 
 def fired_function_source(rules) -> tuple[str, dict]:
-    """Source of `fired(f) -> [rule index, …]` in file order, and its constants."""
+    """Source of `fired(f) -> [rule, …]` in file order, and its constants."""
     src = _Source()
     body: list[str] = []
     key = index_fact(rules)
     if key is None:
         for i, rule in enumerate(rules):
-            body.append(f"    if {src.test(rule.when)}: out.append({i})")
+            body.append(f"    if {src.test(rule.when)}: out.append({src.constant(rule)})")
     else:
         groups: dict[object, list[int]] = defaultdict(list)
         for i, rule in enumerate(rules):
@@ -98,7 +98,7 @@ def fired_function_source(rules) -> tuple[str, dict]:
         for n, (value, members) in enumerate(groups.items()):
             body.append(f"    {'if' if n == 0 else 'elif'} {g} is not None and {g} == {src.constant(value)}:")
             for i in members:
-                body.append(f"        if {src.test(rules[i].when)}: out.append({i})")
+                body.append(f"        if {src.test(rules[i].when)}: out.append({src.constant(rules[i])})")
     reads = [f"    {v} = f.get({name!r})" for name, v in src.locals.items()]
     return "\n".join(["def fired(f):", *reads, "    out = []", *body, "    return out"]), src.constants
 
@@ -123,9 +123,20 @@ def derive_function(derivation):
     return derive
 
 
-def _needs_filling(value) -> bool:
-    """A template ("purchaser:{purchasing_unit_id}") or a mapping (copied, never shared)."""
-    return isinstance(value, dict) or (isinstance(value, str) and "{" in value)
+_AS_IS, _COPY, _FILL = 0, 1, 2
+
+
+def _templated(value) -> bool:
+    if isinstance(value, dict):
+        return any(_templated(v) for v in value.values())
+    return isinstance(value, str) and "{" in value
+
+
+def _needs_filling(value) -> int:
+    """A template ("purchaser:{purchasing_unit_id}") is filled; a mapping is copied, never shared."""
+    if _templated(value):
+        return _FILL
+    return _COPY if isinstance(value, dict) else _AS_IS
 
 
 def resolver(ruleset: RulesetFile):
@@ -135,7 +146,9 @@ def resolver(ruleset: RulesetFile):
     then = {id(r): tuple((n, v, _needs_filling(v)) for n, v in r.then.items()) for r in ruleset.rules}
 
     def value_of(value, fill, facts):
-        return fill_template(value, facts) if fill else value
+        if fill == _AS_IS:
+            return value
+        return dict(value) if fill == _COPY else fill_template(value, facts)
 
     if ruleset.hit_policy == "collect":
         def combine(fired, facts):
@@ -173,6 +186,10 @@ def resolver(ruleset: RulesetFile):
     return combine
 
 
+def _parts(rule) -> tuple:
+    return rule.when.parts if rule.when.op == "all" else (rule.when,)
+
+
 class NativeRuleset:
     """One ruleset version; `outcomes(facts)` answers as durable-rules' `CompiledRuleset` does."""
 
@@ -186,25 +203,41 @@ class NativeRuleset:
         self._fired = namespace["fired"]
         self._derive = [derive_function(d) for d in ruleset.derive]
         self._combine = resolver(ruleset)
-        self._parts = {}
+        self._nearest: dict = {}
+        self.said: dict[tuple[int, bool], tuple[str, str]] = {}   # (condition, fact unknown) → zh, en
 
-    def part_results(self, rule, facts: dict) -> tuple[bool, ...]:
-        """Whether each top-level condition of `rule` holds (to say which one a near miss failed)."""
-        test = self._parts.get(rule.id)
-        if test is None:
-            parts = rule.when.parts if rule.when.op == "all" else (rule.when,)
-            src = _Source()
-            tests = [src.test(p) for p in parts]
-            reads = [f"    {v} = f.get({name!r})" for name, v in src.locals.items()]
-            source = "\n".join(["def parts(f):", *reads, f"    return ({', '.join(tests)},)"])
-            namespace = dict(src.constants)
-            exec(compile(source, f"<rule {rule.id}>", "exec"), namespace)   # noqa: S102 - our own generated text
-            test = self._parts[rule.id] = namespace["parts"]
+    def nearest_miss(self, facts: dict, outcome: str):
+        """Of the rules that set `outcome` true, the one failing the fewest top-level conditions
+        (the first such in file order) and which of its conditions hold; None if none fails any.
+
+        One generated function per outcome: every condition of every such rule, tested once."""
+        nearest = self._nearest.get(outcome)
+        if nearest is None:
+            nearest = self._nearest[outcome] = self._nearest_function(outcome)
         try:
-            return test(facts)
+            return nearest(facts)
         except TypeError:
-            parts = rule.when.parts if rule.when.op == "all" else (rule.when,)
-            return tuple(p.holds(facts) for p in parts)
+            best = None
+            for rule in self._rules:
+                if rule.then.get(outcome):
+                    held = tuple(p.holds(facts) for p in _parts(rule))
+                    if False in held and (best is None or held.count(False) < best[1].count(False)):
+                        best = (rule, held)
+            return best
+
+    def _nearest_function(self, outcome: str):
+        src, lines = _Source(), []
+        for rule in self._rules:
+            if not rule.then.get(outcome):
+                continue
+            lines.append(f"    held = ({', '.join(src.test(p) for p in _parts(rule))},)")
+            lines.append("    missed = held.count(False)")
+            lines.append(f"    if missed and missed < fewest: fewest, best = missed, ({src.constant(rule)}, held)")
+        reads = [f"    {v} = f.get({name!r})" for name, v in src.locals.items()]
+        source = "\n".join(["def nearest(f):", *reads, "    fewest, best = 10**9, None", *lines, "    return best"])
+        namespace = dict(src.constants)
+        exec(compile(source, f"<near misses {self.ruleset.key}>", "exec"), namespace)   # noqa: S102 - our own generated text
+        return namespace["nearest"]
 
     def derived(self, facts: dict) -> dict:
         """The facts as this ruleset's rules see them (its `derive` tables applied)."""
@@ -216,11 +249,54 @@ class NativeRuleset:
     def fired_rules(self, facts: dict) -> list:
         seen = self.derived(facts)
         try:
-            return [self._rules[i] for i in self._fired(seen)]
+            return self._fired(seen)
         except TypeError:
             return [r for r in self._rules if r.when.holds(seen)]
 
     def outcomes(self, facts: dict) -> tuple[dict, tuple[str, ...]]:
         """Outcomes per the hit policy, and the ids of the rules that fired (file order)."""
-        fired = self.fired_rules(facts)
+        if self._derive:
+            fired = self.fired_rules(facts)
+        else:
+            try:
+                fired = self._fired(facts)
+            except TypeError:
+                fired = [r for r in self._rules if r.when.holds(facts)]
         return self._combine(fired, facts), tuple([r.id for r in fired])
+
+
+class NativeChain:
+    """The rulesets in force on a date, in order, as one function: `run(facts) -> (known, trace)`.
+
+    The same steps as `DecisionEngine.run_all` over each `NativeRuleset.outcomes`, written out
+    once per chain so a decision does not pay a loop, a method call and a tuple per ruleset."""
+
+    def __init__(self, rulesets: tuple[NativeRuleset, ...]):
+        self.rulesets = rulesets
+        ns, lines = {"dict": dict, "tuple": tuple}, ["def run(facts):", "    known = dict(facts)"]
+        for n, native in enumerate(rulesets):
+            ns[f"FIRED{n}"], ns[f"COMBINE{n}"], ns[f"RS{n}"] = native._fired, native._combine, native.ruleset
+            seen = "known"
+            if native._derive:
+                seen = f"seen{n}"
+                lines.append(f"    {seen} = dict(known)")
+                for k, derive in enumerate(native._derive):
+                    ns[f"DERIVE{n}_{k}"] = derive
+                    lines.append(f"    DERIVE{n}_{k}({seen})")
+            lines.append(f"    fired{n} = FIRED{n}({seen})")
+            lines.append(f"    known.update(COMBINE{n}(fired{n}, known))")
+        trace = ", ".join(f"(RS{n}, tuple([r.id for r in fired{n}]))" for n in range(len(rulesets)))
+        lines.append(f"    return known, ({trace}{',' if len(rulesets) == 1 else ''})")
+        exec(compile("\n".join(lines), "<rules chain>", "exec"), ns)   # noqa: S102 - our own generated text
+        self._run = ns["run"]
+
+    def run(self, facts: dict):
+        try:
+            return self._run(facts)
+        except TypeError:            # a fact of an unexpected type: each ruleset falls back to `holds`
+            known, trace = dict(facts), []
+            for native in self.rulesets:
+                outcomes, fired = native.outcomes(known)
+                known.update(outcomes)
+                trace.append((native.ruleset, fired))
+            return known, tuple(trace)
