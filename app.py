@@ -7,7 +7,7 @@ from chalice import Chalice
 from chalicelib import settings
 from chalicelib.api import agency, applications, bank, policy, public, staff
 from chalicelib.api.http import log_requests, normalize_errors
-from chalicelib.handlers import deliver_outbox_records
+from chalicelib.handlers import deliver_stream_batch
 
 app = Chalice(app_name="getting-credit")
 app.register_middleware(normalize_errors, "http")
@@ -21,5 +21,7 @@ if settings.dev_routes_wanted():
 
 @app.on_dynamodb_record(stream_arn=settings.outbox_stream_arn(), batch_size=100)
 def fan_out(event):
-    """Outbox items committed with a state change → their SQS queues."""
-    deliver_outbox_records(event)
+    """Outbox items committed with a state change → their SQS queues. Returns the records that
+    failed (`batchItemFailures`); the event source mapping has ReportBatchItemFailures on
+    (`make package` sets it: Chalice cannot)."""
+    return deliver_stream_batch(event, event.context)

@@ -43,7 +43,11 @@ def configure_environment(moto_port: int) -> None:
 
 
 class FanOutLoop(threading.Thread):
-    """Follows the table stream into the fan-out handler; sweeps the outbox as a safety net."""
+    """Follows the table stream into the fan-out handler; sweeps the outbox as a safety net.
+
+    As Lambda's event source mapping does with ReportBatchItemFailures, a batch with failed
+    records is fed again from each shard's first failed record (the whole batch if the handler
+    raised), waiting longer after each failed try (up to SWEEP_SECONDS)."""
 
     def __init__(self, container, handler):
         super().__init__(name="fan-out", daemon=True)
@@ -56,16 +60,33 @@ class FanOutLoop(threading.Thread):
     def run(self) -> None:
         from chalicelib.services import fanout
         last_sweep = time.monotonic()
-        while not self.stopping.wait(POLL_SECONDS):
+        wait = POLL_SECONDS
+        while not self.stopping.wait(wait):
             try:
-                event = self.reader.poll()
-                if event["Records"]:
-                    self.handler(event["Records"])
-                if time.monotonic() - last_sweep > SWEEP_SECONDS:
-                    fanout.sweep(self.container)
-                    last_sweep = time.monotonic()
-            except Exception:  # keep going; the sweep delivers what a failed poll left behind
+                fed = self.feed()
+            except Exception:  # keep going: the batch is fed again, the sweep is a safety net
                 log.exception("fan-out failed; will retry")
+                fed = False
+            wait = POLL_SECONDS if fed else min(wait * 2, SWEEP_SECONDS)
+            if time.monotonic() - last_sweep > SWEEP_SECONDS:
+                last_sweep = time.monotonic()
+                try:
+                    fanout.sweep(self.container)
+                except Exception:
+                    log.exception("outbox sweep left messages behind; will retry")
+
+    def feed(self) -> bool:
+        """One batch through the handler; False if some of it must be fed again."""
+        event = self.reader.poll()
+        if not event["Records"]:
+            return True
+        try:
+            response = self.handler(event)
+        except Exception:
+            self.reader.settle(None)
+            raise
+        self.reader.settle(response)
+        return not response.get("batchItemFailures")
 
 
 def banner(port: int, moto_port: int, region: str, queue_prefix: str) -> str:
@@ -97,11 +118,11 @@ def main() -> int:
     import app as app_module
     from chalicelib.adapters.provision import provision
     from chalicelib.bootstrap import deps
-    from chalicelib.handlers import deliver_outbox_records
+    from chalicelib.handlers import deliver_stream_batch
 
     container = deps()
     provision(container)
-    fan_out = FanOutLoop(container, deliver_outbox_records)
+    fan_out = FanOutLoop(container, deliver_stream_batch)
     fan_out.start()
     server = create_local_server(app_module.app, Config.create(chalice_stage="local", app_name="getting-credit"),
                                  HOST, port)

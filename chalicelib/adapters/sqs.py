@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 
 from ..resources import Resources
+from ..services.fanout import SendIncomplete
 from ..services.ports import OutboxItem
 
 BATCH = 10  # SQS's SendMessageBatch limit
 
-
-class DeliveryFailed(Exception):
-    pass
+log = logging.getLogger("getting_credit.fanout")
 
 
 class SqsSender:
@@ -32,7 +32,10 @@ class SqsSender:
         return url
 
     def send(self, queue: str, items: list[OutboxItem]) -> None:
+        """Send in batches of 10. If some entries fail, the others are still sent and
+        SendIncomplete names exactly the undelivered ones, so only those are retried."""
         url = self.queue_url(queue)
+        undelivered: list[str] = []
         for start in range(0, len(items), BATCH):
             chunk = items[start:start + BATCH]
             entries = [{
@@ -41,7 +44,17 @@ class SqsSender:
                 # Consumers de-duplicate on this id: a redelivered outbox item carries the same one.
                 "MessageAttributes": {"message_id": {"DataType": "String", "StringValue": item.message_id}},
             } for n, item in enumerate(chunk)]
-            failed = self._sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed", [])
+            try:
+                failed = self._sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed", [])
+            except Exception as exc:
+                if start == 0:
+                    raise   # nothing sent: the whole group is undelivered
+                raise SendIncomplete(f"{queue}: {type(exc).__name__} after {start} messages",
+                                     undelivered + [i.message_id for i in items[start:]]) from exc
             if failed:
-                raise DeliveryFailed(f"{len(failed)} of {len(chunk)} messages to {queue} failed: "
-                                     f"{[f.get('Code') for f in failed]}")
+                codes = sorted({f.get("Code", "?") for f in failed})
+                undelivered += [chunk[int(f["Id"])].message_id for f in failed]
+                log.warning("SendMessageBatch to %s: %d of %d entries failed (%s)", queue, len(failed),
+                            len(chunk), ",".join(codes))
+        if undelivered:
+            raise SendIncomplete(f"{queue}: {len(undelivered)} of {len(items)} messages failed", undelivered)

@@ -2,7 +2,9 @@
 
 In AWS, Lambda's event-source mapping reads the stream. Locally (`make run`) and in tests this
 reader does it: it follows every shard from its oldest record and returns records shaped as in
-a Lambda event (`{"Records": [...]}`).
+a Lambda event (`{"Records": [...]}`). Like the mapping with ReportBatchItemFailures, it can be
+told how a batch went (`settle`): the next poll then starts each shard again from its first
+failed record (or from the batch's start if the handler raised), followed by new records.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ class StreamReader:
         self._streams = streams
         self._arn = dynamodb.describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
         self._iterators: dict[str, str | None] = {}
+        self._given: dict[str, list[dict]] = {}    # shard -> records of the last poll
+        self._again: dict[str, list[dict]] = {}    # shard -> records to give again, in order
 
     def _refresh_shards(self) -> None:
         shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
@@ -22,16 +26,36 @@ class StreamReader:
                     StreamArn=self._arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
 
     def poll(self, limit: int = 1000) -> dict:
-        """Records added since the last poll, as a Lambda stream event."""
+        """Records a settled failure left to retry, then those added since the last poll, as a
+        Lambda stream event. (A caller that never calls `settle` just gets the new records.)"""
         self._refresh_shards()
-        records = []
-        for shard_id, iterator in list(self._iterators.items()):
-            if iterator is None:
-                continue
-            resp = self._streams.get_records(ShardIterator=iterator, Limit=limit)
-            records += resp.get("Records", [])
-            self._iterators[shard_id] = resp.get("NextShardIterator")
-        return {"Records": [self._as_lambda_record(r) for r in records]}
+        given: dict[str, list[dict]] = {}
+        try:
+            for shard_id, iterator in list(self._iterators.items()):
+                records = given[shard_id] = self._again.pop(shard_id, [])
+                if iterator is not None:
+                    resp = self._streams.get_records(ShardIterator=iterator, Limit=limit)
+                    records += [self._as_lambda_record(r) for r in resp.get("Records", [])]
+                    self._iterators[shard_id] = resp.get("NextShardIterator")
+        except Exception:
+            # A failed read loses nothing: what was already taken is given again next time.
+            self._again.update((shard, records) for shard, records in given.items() if records)
+            raise
+        self._given = {shard: records for shard, records in given.items() if records}
+        return {"Records": [r for records in self._given.values() for r in records]}
+
+    def settle(self, response: dict | None) -> None:
+        """How the handler took the last poll's batch: its partial batch response, or None if it
+        raised. As Lambda does, each shard resumes at its first failed record (sequence numbers
+        only order records within a shard); records before it count as processed."""
+        failed = None if response is None else {
+            f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+        for shard_id, records in self._given.items():
+            first = 0 if failed is None else next(
+                (n for n, r in enumerate(records) if r["dynamodb"]["SequenceNumber"] in failed), None)
+            if first is not None:
+                self._again[shard_id] = records[first:]
+        self._given = {}
 
     def _as_lambda_record(self, record: dict) -> dict:
         """boto3 parses timestamps into datetimes; Lambda delivers epoch seconds."""

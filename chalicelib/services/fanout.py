@@ -8,6 +8,7 @@ every message carries a stable `message_id` attribute so consumers can ignore th
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from .ports import OutboxItem
 
@@ -16,30 +17,60 @@ class DeliveryIncomplete(Exception):
     """Some queues could not be reached; raising makes the stream (or the sweep) try again."""
 
 
-def deliver(deps, items: list[OutboxItem]) -> int:
-    """Send `items` grouped by queue; delete each group's outbox items only once it is sent.
+class SendIncomplete(Exception):
+    """Raised by a sender that delivered only part of a group: `undelivered` names the rest."""
+
+    def __init__(self, message: str, undelivered: list[str]):
+        super().__init__(message)
+        self.undelivered = undelivered
+
+
+@dataclass
+class Delivery:
+    """What one delivery did: messages sent now, and the ones still waiting, with why."""
+    sent: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)   # message_id -> reason
+
+
+def deliver_each(deps, items: list[OutboxItem]) -> Delivery:
+    """Send `items` grouped by queue (SQS batches of 10); delete each outbox item once it is sent.
 
     Items already delivered (their outbox item is gone: a retried or duplicated stream batch)
     are skipped, so a retry does not send them again. A queue that fails does not hold back
-    the others; the failure is raised at the end so the batch is retried."""
+    the others: its items are reported in `failed` and stay in the outbox."""
+    outcome = Delivery()
     still_pending = deps.store.outbox_pending([i.message_id for i in items]) if items else set()
-    by_queue: dict[str, list[OutboxItem]] = defaultdict(list)
+    by_queue: dict[str, dict[str, OutboxItem]] = defaultdict(dict)
     for item in items:
         if item.message_id in still_pending:
-            by_queue[item.queue].append(item)
-    failures = []
+            by_queue[item.queue][item.message_id] = item   # a duplicated record is sent once
     for queue, group in by_queue.items():
+        undelivered: set[str] = set()
         try:
-            deps.sender.send(queue, group)
-        except Exception as exc:  # noqa: BLE001 - any SQS failure: keep it in the outbox
-            failures.append(f"{queue}: {type(exc).__name__}")
-            continue
-        deps.store.delete_outbox([i.message_id for i in group])
-    if failures:
-        raise DeliveryIncomplete("; ".join(failures))
-    return sum(len(g) for g in by_queue.values())
+            deps.sender.send(queue, list(group.values()))
+        except SendIncomplete as exc:
+            undelivered = set(exc.undelivered)
+            reason = str(exc)
+        except Exception as exc:  # noqa: BLE001 - any SQS failure: keep the group in the outbox
+            undelivered = set(group)
+            reason = f"{queue}: {type(exc).__name__}: {exc}"
+        sent = [m for m in group if m not in undelivered]
+        if sent:
+            deps.store.delete_outbox(sent)
+        outcome.sent += sent
+        outcome.failed.update((m, reason) for m in group if m in undelivered)
+    return outcome
+
+
+def deliver(deps, items: list[OutboxItem]) -> int:
+    """`deliver_each`, raising DeliveryIncomplete at the end if anything is left in the outbox."""
+    outcome = deliver_each(deps, items)
+    if outcome.failed:
+        raise DeliveryIncomplete("; ".join(sorted(set(outcome.failed.values()))))
+    return len(outcome.sent)
 
 
 def sweep(deps, limit: int = 100) -> int:
-    """Deliver whatever is still in the outbox (crash recovery; scheduled in AWS)."""
+    """Deliver whatever is still in the outbox (crash recovery: `make run` runs it every few
+    seconds; in AWS nothing schedules it yet, so the stream's retries are what delivers)."""
     return deliver(deps, deps.store.pending_outbox(limit))

@@ -11,10 +11,9 @@ import pytest
 
 from chalicelib.catalog import Catalog
 from chalicelib.resources import AGENCY_KINDS, Resources
-from scripts.package import bundle_data
+from scripts.package import bundle_data, package, report_batch_item_failures
 
 ROOT = Path(__file__).resolve().parents[2]
-CHALICE = str(Path(sys.executable).with_name("chalice"))
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +29,7 @@ def packaged(tmp_path_factory):
     merge = work / "resources.json"
     merge.write_text(json.dumps(Resources("gc-prod").cloudformation(Catalog.load().bank_codes())))
     env = os.environ | {"AWS_DEFAULT_REGION": "cn-north-1"}
-    done = subprocess.run([CHALICE, "package", "--stage", "prod", "--merge-template", str(merge), "out"],
-                          cwd=work, env=env, capture_output=True, text=True, timeout=500)
+    done = package(work, merge, Path("out"), env=env, capture=True)   # what `make package` runs
     assert done.returncode == 0, done.stdout + done.stderr
     return work / "out"
 
@@ -42,6 +40,8 @@ def test_the_zip_holds_rules_forms_and_catalog(packaged):
     for kind, example in (("rules", ".yaml"), ("forms", "credit.schema.json"), ("data", "catalog.yaml")):
         assert any(n.startswith(f"chalicelib/_bundled/{kind}/") and n.endswith(example) for n in names), kind
     assert "app.py" in names
+    # the fan-out handler imports Powertools' batch processor at run time
+    assert "aws_lambda_powertools/utilities/batch/__init__.py" in names
 
 
 @pytest.mark.slow
@@ -63,3 +63,20 @@ def test_the_loader_reads_the_bundled_copies_in_the_unpacked_package(packaged, t
     assert done.returncode == 0, done.stderr
     rules_dir, banks = done.stdout.split()
     assert "_bundled" in rules_dir and int(banks) == len(Catalog.load().banks())
+
+
+@pytest.mark.slow
+def test_the_stream_event_source_honours_the_handlers_partial_batch_response(packaged):
+    """Without FunctionResponseTypes Lambda ignores `batchItemFailures` and counts a failed record
+    as processed: its message would wait in the outbox for a sweep instead of being retried."""
+    template = json.loads((packaged / "sam.json").read_text())
+    sources = [(name, source) for name, r in template["Resources"].items()
+               for source in (r.get("Properties", {}).get("Events") or {}).values() if source["Type"] == "DynamoDB"]
+    assert [name for name, _ in sources] == ["FanOut"]
+    assert sources[0][1]["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_packaging_refuses_a_template_without_the_stream_event_source():
+    template = {"Resources": {"APIHandler": {"Type": "AWS::Serverless::Function", "Properties": {"Events": {}}}}}
+    with pytest.raises(ValueError):
+        report_batch_item_failures(template)
