@@ -57,11 +57,40 @@ def parse_json(request, max_bytes: int):
     if not raw.strip():
         raise ValidationFailed.single("", "empty_body", "请求体不能为空", "The request body is empty")
     try:
-        return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+        body = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
     except RecursionError:
         raise ValidationFailed.single("", "too_deep", "JSON 嵌套过深", "The JSON is nested too deeply")
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed.single("", "malformed_json", f"JSON 格式错误：{exc}", f"Malformed JSON: {exc}")
+    pointer = _lone_surrogate_at(body)
+    if pointer is not None:
+        raise ValidationFailed.single(pointer, "invalid_unicode", "文本含无效的 Unicode 转义（不成对的代理项）",
+                                      "The text holds an invalid Unicode escape: half of a surrogate pair")
+    return body
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate_at(body) -> str | None:
+    """Where a string holds half a surrogate pair, as a JSON pointer, else None.
+
+    `json.loads` accepts "\\ud800" and yields a str that no UTF-8 encoder (DynamoDB, YAML,
+    hashing) will take, so it would fail deep inside; a valid pair is already one character here."""
+    stack = [("", body)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return pointer
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if _SURROGATE.search(key):
+                    return pointer      # the object holding the key: the pointer must not carry it
+                stack.append((pointer + "/" + key.replace("~", "~0").replace("/", "~1"), value))
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{n}", value) for n, value in enumerate(node))
+    return None
 
 
 def require_object(body) -> dict:

@@ -39,6 +39,72 @@ BODIES = {
         "type": "object", "required": ["content"], "additionalProperties": False,
         "properties": {"content": {"type": "string"}}},
 }
+# What a success returns, as the design's API contract fixes it: the keys a client may rely on
+# and their types. Objects stay open (a new key is not a breaking change); routes not listed
+# here are documented as "any JSON".
+STRING, NUMBER, INTEGER, BOOLEAN = {"type": "string"}, {"type": "number"}, {"type": "integer"}, {"type": "boolean"}
+STRINGS = {"type": "array", "items": STRING}
+NULLABLE_STRING = {"type": ["string", "null"]}
+STATUS = {"enum": ["in_review", "at_banks", "approved", "declined", "rejected", "withdrawn"]}
+
+
+def _object(required: dict, **optional) -> dict:
+    return {"type": "object", "required": list(required), "properties": {**required, **optional}}
+
+
+def _list(item: dict) -> dict:
+    return {"type": "array", "items": item}
+
+
+def _page(item: dict) -> dict:
+    return _object({"items": _list(item), "cursor": NULLABLE_STRING})
+
+
+BANK = _object({"code": STRING, "name_zh": STRING, "name_en": STRING})
+PRODUCT = _object({"id": STRING, "bank": STRING, "name_zh": STRING, "name_en": STRING, "scenarios": STRINGS,
+                   "min_amount": NUMBER, "max_amount": NUMBER, "min_term_months": INTEGER,
+                   "max_term_months": INTEGER, "annual_rate_min": NUMBER, "annual_rate_max": NUMBER})
+RULE_VERSION = _object({"ruleset": STRING, "version": STRING, "sha256": STRING})
+DECISION = _object({
+    "eligible": BOOLEAN, "enterprise_size": NULLABLE_STRING,
+    "first_loan_subsidy": _object({"eligible": BOOLEAN, "interest_subsidy_rate": {"type": ["number", "null"]},
+                                   "guarantee_fee_subsidy_rate_cap": {"type": ["number", "null"]}}),
+    "required_reviews": STRINGS,
+    "reasons": _list(_object({"rule": STRING, "zh": STRING, "en": STRING})),
+    "rules": _list(RULE_VERSION)})
+REVIEW = _object({"id": STRING, "application_id": STRING, "agency": STRING, "status": STRING, "due": STRING})
+APPLICATION = _object(  # every party's view; a bank or an agency sees less of `decision` and `banks`
+    {"id": STRING, "scenario": STRING, "status": STATUS, "created_at": STRING, "decision": {"type": "object"},
+     "reviews": _list(_object({"agency": STRING, "status": STRING})),
+     "history": _list(_object({"at": STRING, "action": STRING}))},
+    banks=_list(_object({"code": STRING, "status": STRING})))
+SUMMARY = _object({"id": STRING, "scenario": STRING, "status": STATUS, "amount": NUMBER, "created_at": STRING})
+RESPONSES = {
+    ("GET", "/banks"): _list(BANK),
+    ("GET", "/products"): _list(PRODUCT),
+    ("GET", "/forms"): _list(_object({"id": STRING, "name_zh": STRING, "name_en": STRING})),
+    ("GET", "/forms/{scenario}"): {"type": "object"},
+    ("POST", "/eligibility"): DECISION,
+    ("POST", "/applications"): APPLICATION,
+    ("GET", "/applications"): _page(SUMMARY),
+    ("GET", "/applications/{app_id}"): APPLICATION,
+    ("POST", "/applications/{app_id}/withdraw"): SUMMARY,
+    ("GET", "/reviews"): _page(REVIEW),
+    ("POST", "/reviews/{review_id}/decision"): REVIEW,
+    ("GET", "/banks/{code}/queue"): _object({"queue_url": STRING}),
+    ("POST", "/applications/{app_id}/bank-decision"): _object(
+        {"application_id": STRING, "bank": STRING, "status": STRING, "application_status": STATUS}),
+    ("GET", "/stats"): _object({"approved_count": INTEGER, "approved_amount": NUMBER,
+                                "average_amount_per_enterprise": NUMBER, "sme_share": NUMBER,
+                                "first_loan_share": NUMBER}),
+    ("POST", "/auth/dev-token"): _object({"token": STRING, "expires_in": INTEGER}),
+    ("GET", "/rules"): _object({"evaluation_order": STRINGS, "rulesets": _list(RULE_VERSION)}),
+    ("POST", "/rules/simulate"): _object({"checked": INTEGER, "changed": INTEGER, "changes": _list({"type": "object"})}),
+    ("PUT", "/rules/{ruleset}"): RULE_VERSION,
+    ("GET", "/applications/{app_id}/replay"): _object({"application_id": STRING, "same": BOOLEAN,
+                                                       "rules": _list(RULE_VERSION)}),
+    ("GET", "/openapi.json"): _object({"openapi": STRING, "paths": {"type": "object"}}),
+}
 QUERY = {
     ("GET", "/products"): ["scenario", "bank"],
     ("GET", "/applications"): ["status", "cursor", "limit"],
@@ -57,7 +123,8 @@ def _application_body(forms) -> dict:
 def _operation(doc, forms) -> dict:
     op = {"operationId": f"{doc.method.lower()}_{doc.path.strip('/').replace('/', '_').replace('{', '').replace('}', '') or 'index'}",
           "summary": doc.summary, "parameters": [], "responses": {
-              str(doc.status): {"description": "success", "content": {"application/json": {"schema": {}}}}}}
+              str(doc.status): {"description": "success", "content": {"application/json": {
+                  "schema": RESPONSES.get((doc.method, doc.path), {})}}}}}
     for name in [p.strip("{}") for p in doc.path.split("/") if p.startswith("{")]:
         op["parameters"].append({"name": name, "in": "path", "required": True,
                                  "schema": {"type": "string", "maxLength": 128}})
