@@ -26,6 +26,9 @@ _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # C0/C1 controls (but tab and newlines), and the bidirectional overrides used to disguise text.
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # RFC 3986: an absolute URI is a scheme, ':' and the rest, in these characters only.
+# http(s)://, no user info, a host of letters, digits, dots and hyphens, an optional port, then
+# the path: urlsplit would find that host too, so the answer is the same.
+_PLAIN_WEB_ADDRESS = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|$)")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$")
 
 
@@ -122,6 +125,9 @@ def is_uri(value) -> bool:
         return True
     if len(value) > 2000 or not _URI.match(value):
         return False
+    plain_web = _PLAIN_WEB_ADDRESS.match(value)
+    if plain_web:        # the common case, without urlsplit's cost: scheme://host[:port]/…
+        return True
     try:
         parts = urlsplit(value)
         return parts.scheme.lower() not in ("http", "https") or bool(parts.hostname)

@@ -74,6 +74,12 @@ def read_yaml(path: Path, text: str | None = None):
         mark = exc.problem_mark
         raise RuleFileError(path, mark.line + 1 if mark else 0,
                             f"not valid YAML ({exc.problem}); check indentation and quotes") from None
+    except yaml.reader.ReaderError as exc:   # a character YAML forbids (a control character, …)
+        line = text.count("\n", 0, exc.position) + 1
+        raise RuleFileError(path, line, f"a character YAML does not allow (code point {exc.character!r}); "
+                                        "remove it or retype the line") from None
+    except yaml.YAMLError as exc:
+        raise RuleFileError(path, 0, f"not valid YAML ({exc})") from None
 
 
 def _line(node, default: int = 0) -> int:

@@ -24,13 +24,12 @@ import requests
 import schemathesis
 from chalice.config import Config as ChaliceConfig
 from chalice.local import ChaliceRequestHandler, create_local_server
-from hypothesis import HealthCheck, Phase, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from moto import mock_aws
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, negative_data_rejection,
                                                response_schema_conformance, status_code_conformance)
-from yaml.reader import Reader as YamlReader
 
 from app import app
 from chalicelib import bootstrap
@@ -156,31 +155,6 @@ def errors_in_the_contract_shape(ctx, response, case):
 CHECKS = [not_a_server_error, errors_in_the_contract_shape, status_code_conformance, content_type_conformance,
           response_schema_conformance, negative_data_rejection]
 
-# Known bug outside this file's reach (chalicelib/rules_engine/loader.py): `read_yaml` turns
-# yaml.MarkedYAMLError into a RuleFileError, but not yaml.reader.ReaderError, which PyYAML raises
-# for a character YAML forbids (C0/C1 controls, U+FFFE …), so such a rule file is a 500. The
-# fuzzer steps round it on the two routes that read YAML; the strict xfail at the end of this file
-# fails as soon as the bug is fixed, to say the detour can go.
-RULE_FILE_ROUTES = {("POST", "/rules/simulate"), ("PUT", "/rules/{ruleset}")}
-
-
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
-def hits_the_known_yaml_bug(case) -> bool:
-    return (case.method.upper(), case.operation.path) in RULE_FILE_ROUTES and any(
-        YamlReader.NON_PRINTABLE.search(text) for text in _strings(case.body))
-
-
 # ---- driving one operation --------------------------------------------------------------------
 def roles_of(operation) -> list[str]:
     return operation.definition.raw.get("x-roles") or []
@@ -240,7 +214,6 @@ def fuzz(operation, live: Live, max_examples: int, run_one) -> None:
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=cases_for(operation), pick=st.integers(min_value=0, max_value=99), real=st.booleans())
     def run(case, pick, real):
-        assume(not hits_the_known_yaml_bug(case))
         if real:
             aim_at_real_objects(case, live, pick)
         run_one(case, pick)
@@ -299,8 +272,6 @@ def test_half_a_surrogate_pair_is_refused_where_the_json_is_read(api, live, meth
     assert live.stored() == before
 
 
-@pytest.mark.xfail(strict=True, reason="chalicelib/rules_engine/loader.py read_yaml lets yaml.reader.ReaderError "
-                                       "escape: a rule file with a character YAML forbids is a 500, not a 400")
 @pytest.mark.parametrize("method,path,body,pointer", [
     ("PUT", "/rules/eligibility", {"content": "ruleset: eligibility\u0007"}, "/content"),
     ("POST", "/rules/simulate", {"files": ["ruleset: eligibility\u0007"]}, "/files/0")])

@@ -107,3 +107,25 @@ def test_the_resident_id_check_gives_stdnums_verdict(text):
     if len(text) == 17 and text.isdigit():   # a generated 17-digit body: finish it with its right check digit half the time
         text += ric.calc_check_digit(text + "0") if int(text[-1]) % 2 else "0"
     assert (identifiers.resident_id_problem(text) is None) == (ric.is_valid(text) and ric.compact(text) == text), text
+
+
+def _uri_by_urlsplit(value) -> bool:
+    from urllib.parse import urlsplit
+    if len(value) > 2000 or not identifiers._URI.match(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme.lower() not in ("http", "https") or bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+@SETTINGS
+@given(st.builds(lambda scheme, sep, host, port, rest: f"{scheme}{sep}{host}{port}{rest}",
+                 st.sampled_from(["http", "HTTPS", "https", "ftp", "mailto", "h"]),
+                 st.sampled_from(["://", ":", ":/", "://user@", ":///"]),
+                 st.text(alphabet="abcXYZ019.-[]:@%", max_size=12),
+                 st.sampled_from(["", ":", ":80", ":99999", ":x"]),
+                 st.text(alphabet="/?#ab=&%20 ", max_size=8)))
+def test_the_web_address_shortcut_gives_urlsplits_verdict(value):
+    assert identifiers.is_uri(value) == _uri_by_urlsplit(value), value
