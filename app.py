@@ -2,12 +2,12 @@
 
 No business decision lives here; see chalicelib/services for the use cases.
 """
-from chalice import Chalice
+from chalice import Chalice, Rate
 
 from chalicelib import settings
 from chalicelib.api import agency, applications, bank, policy, public, staff
 from chalicelib.api.http import log_requests, normalize_errors
-from chalicelib.handlers import deliver_stream_batch
+from chalicelib.handlers import deliver_stream_batch, sweep_outbox
 
 app = Chalice(app_name="getting-credit")
 app.register_middleware(normalize_errors, "http")
@@ -25,3 +25,9 @@ def fan_out(event):
     failed (`batchItemFailures`); the event source mapping has ReportBatchItemFailures on
     (`make package` sets it: Chalice cannot)."""
     return deliver_stream_batch(event, event.context)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def sweep(event):
+    """Outbox messages the stream could not deliver (a queue down past the stream's retries)."""
+    return {"delivered": sweep_outbox()}

@@ -93,3 +93,17 @@ def deliver_outbox_records(event) -> int:
     """Deliver a batch's outbox messages and count them; raise DeliveryIncomplete if any is left
     in the outbox (for scripts that retry a whole batch, e.g. `make soak`, `make bench`)."""
     return fanout.deliver(deps(), outbox_items_from_stream(stream_event(event)["Records"]))
+
+
+SWEEP_PAGES = 50   # 5,000 messages per run at most: a run ends well inside Lambda's time limit
+
+
+def sweep_outbox() -> int:
+    """Deliver what is left in the outbox, a page at a time, until it is empty (scheduled in AWS)."""
+    delivered = 0
+    for _ in range(SWEEP_PAGES):
+        sent = fanout.sweep(deps(), fanout.SWEEP_PAGE)
+        delivered += sent
+        if sent < fanout.SWEEP_PAGE:
+            break
+    return delivered

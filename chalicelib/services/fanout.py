@@ -70,7 +70,10 @@ def deliver(deps, items: list[OutboxItem]) -> int:
     return len(outcome.sent)
 
 
-def sweep(deps, limit: int = 100) -> int:
+SWEEP_PAGE = 100
+
+
+def sweep(deps, limit: int = SWEEP_PAGE) -> int:
     """Deliver whatever is still in the outbox (crash recovery: `make run` runs it every few
-    seconds; in AWS nothing schedules it yet, so the stream's retries are what delivers)."""
+    seconds; in AWS app.py schedules it every five minutes)."""
     return deliver(deps, deps.store.pending_outbox(limit))

@@ -68,6 +68,18 @@ def test_a_handler_killed_between_commit_and_delivery_is_made_good_by_the_sweep(
     assert bank_ids(world) == []
 
 
+def test_the_scheduled_sweep_delivers_a_whole_backlog_page_by_page(world, monkeypatch):
+    monkeypatch.setattr(fanout, "SWEEP_PAGE", 2)
+    ids = [world.submit("credit", who=world.enterprise(n)).json["id"] for n in range(3)]
+    tick = world.client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
+                                                 detail={}, resources=[])
+    assert world.client.lambda_.invoke("sweep", tick).payload == {"delivered": 6}   # three pages of two
+    assert sorted(bank_ids(world)) == sorted(ids) and world.container.store.pending_outbox(10) == []
+    assert world.client.lambda_.invoke("sweep", tick).payload == {"delivered": 0}
+    world.pump()
+    assert bank_ids(world) == []
+
+
 def test_out_of_order_and_duplicated_stream_records_deliver_each_message_once(world):
     ids = [world.submit("credit", who=world.enterprise(n)).json["id"] for n in range(4)]
     event = world._stream.poll()
