@@ -117,7 +117,7 @@ def run(results, count: int = 10_000) -> None:
         results.add(SECTION, f"{name}: per second", rate, "/s")
     results.add(SECTION, "full decision ÷ zen-engine throughput", ours / zen, "×", "≥ 1.0×", ours / zen >= 1.0)
     results.add(SECTION, "plain Python ÷ full decision throughput", floor / ours, "×", "≤ 20×", floor / ours <= 20)
-    results.add(SECTION, "compiled evaluator ÷ zen-engine (same table)", rates[COMPILED] / zen, "×")
+    results.add(SECTION, "native functions ÷ zen-engine (same table)", rates[COMPILED] / zen, "×")
     results.add(SECTION, "size and subsidy agree (ours, zen, plain, compiled)", f"{count - len(wrong)}/{count}", "",
                 "all agree", not wrong)
     results.detail(SECTION, applications=count, as_of=AS_OF.isoformat(), seconds=seconds, rates=rates,

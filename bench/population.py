@@ -3,9 +3,9 @@
 Runs in a fresh interpreter (`python -m bench.population N`), so the memory it reports is its
 own and not what earlier sections left behind: a coordinator and a pool of worker processes (one
 per core), each generating its share of the seeded profiles chunk by chunk and deciding them with
-the compiled evaluator (batch_rules.py). Only tallies travel back, plus every 1,000th profile
-with its outcome, which the coordinator decides again one by one with `DecisionEngine.decide`
-(durable-rules, the engine of record) and compares. Peak memory is the sum of every process's own
+the engine's native functions (batch_rules.py). Only tallies travel back, plus every 1,000th profile
+with its outcome, which the coordinator decides again one by one with `DecisionEngine.decide`,
+each one also on durable-rules (the engine of record, whose answer it gives), and compares. Peak memory is the sum of every process's own
 peak resident set (VmHWM): an upper bound of what the run held at once.
 """
 from __future__ import annotations
@@ -85,7 +85,7 @@ def evaluate(profiles: int, workers: int) -> dict:
 def check_samples(samples: list) -> list[dict]:
     """Each sampled profile decided again one by one by the engine of record; the differences."""
     from chalicelib.rules_engine import DecisionEngine, RuleBook
-    engine = DecisionEngine(RuleBook.load())
+    engine = DecisionEngine(RuleBook.load(), crosscheck_every=1)   # every decision on durable-rules too
     wrong = []
     for facts, batch in samples:
         single = decision_outcome(engine.decide(facts, AS_OF))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from ..domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from ..domain.errors import BusinessRuleViolated, Conflict, FieldError, NotFound, ValidationFailed
 from .applications import MAX_ATTEMPTS, now_iso
 from .ports import PublishedRuleset, RulesetPublication, StaleVersion, VersionTaken
 
@@ -73,6 +73,19 @@ def list_rules(deps) -> dict:
     return {"evaluation_order": book.order, "rulesets": rows}
 
 
+def _refuse_if_the_engines_differ(deps, book, ruleset) -> None:
+    """Decisions run on the native functions; durable-rules, the engine of record, must agree on
+    every edge of the new version before it is trusted with them (it never differed in the tests;
+    this keeps a compiler bug from reaching a decision)."""
+    found = deps.engine.with_book(book).disagreements(ruleset, limit=1)
+    if found:
+        raise BusinessRuleViolated.single(
+            "/content", "engines_disagree",
+            f"两套规则引擎对此版本的判断不一致（例如事实 {found[0]['facts']}），请联系技术团队，暂不发布",
+            f"The two rule engines decide this version differently (e.g. on facts {found[0]['facts']}); "
+            "it is not published: please tell the technical team")
+
+
 def publish(deps, actor, ruleset_name: str, body) -> dict:
     if not isinstance(body, dict) or not isinstance(body.get("content"), str):
         raise ValidationFailed.single("/content", "required", "content 须为规则文件内容（YAML 文本）",
@@ -90,6 +103,7 @@ def publish(deps, actor, ruleset_name: str, body) -> dict:
     if (mine.name, mine.version) in existing:
         raise Conflict.single("/content", "version_exists", f"{mine.name} 的版本 {mine.version} 已存在，请使用新版本号",
                               f"{mine.name} version {mine.version} exists already; publish under a new version")
+    _refuse_if_the_engines_differ(deps, book, mine)
     published = PublishedRuleset(mine.name, mine.version, body["content"], hashlib.sha256(raw).hexdigest(),
                                  actor.label, now_iso(deps))
     entry = _store_with_history(deps, published)

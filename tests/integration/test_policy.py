@@ -159,3 +159,20 @@ def test_a_publication_that_loses_a_race_for_its_history_entry_names_the_winner_
 
 def test_the_history_of_an_unknown_ruleset_is_not_found(world):
     assert world.call("GET", "/rules/no_such_ruleset/history", as_=POLICY).status == 404
+
+
+def test_a_version_the_two_engines_decide_differently_is_not_published(world, monkeypatch):
+    from chalicelib.rules_engine.native import NativeRuleset
+    real = NativeRuleset.outcomes
+
+    def forgetful(self, facts):   # a compiler bug in the native functions, for this ruleset only
+        outcomes, fired = real(self, facts)
+        return ({**outcomes, "interest_subsidy_rate": None}, fired) if self.ruleset.version == "2027.1" else (outcomes, fired)
+    monkeypatch.setattr(NativeRuleset, "outcomes", forgetful)
+    reply = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
+                       body={"content": subsidy_version("2027.1", "2027", "0.25")})
+    assert reply.status == 422, reply.json
+    assert [(e["path"], e["code"]) for e in reply.json["errors"]] == [("/content", "engines_disagree")]
+    listed = world.call("GET", "/rules", as_=POLICY).json["rulesets"]
+    assert "2027.1" not in {r["version"] for r in listed}
+    assert history(world) == []
