@@ -12,12 +12,9 @@ class BatchDecider:
 
     def __init__(self, book, names: tuple[str, ...], as_of):
         from chalicelib.rules_engine.engine import version_in_force
-        from chalicelib.rules_engine.native import NativeRuleset
+        from chalicelib.rules_engine.native import NativeChain, NativeRuleset
         self.versions = [version_in_force(book.versions(n), as_of) for n in book.order if n in names]
-        self._compiled = [NativeRuleset(v) for v in self.versions if v is not None]
+        self._chain = NativeChain(tuple(NativeRuleset(v) for v in self.versions if v is not None))
 
     def decide(self, facts: dict) -> dict:
-        known = dict(facts)
-        for compiled in self._compiled:
-            known.update(compiled.outcomes(known)[0])
-        return known
+        return self._chain.run(facts)[0]

@@ -34,6 +34,7 @@ def outcome_of_table(result: dict) -> tuple:
 
 
 FULL, ZEN, PLAIN, COMPILED = "full decision (ours)", "zen-engine table", "plain Python", "native functions, same table"
+DURABLE_RATE = "durable-rules, every ruleset (engine of record)"
 DURABLE_SAMPLE = 20   # durable-rules is ~100× slower: every 20th application is enough for its rate
 
 
@@ -72,8 +73,6 @@ def contenders(forms, engine, zen_table, plain, compiled, out: dict[str, dict]):
             "form validation only": validation_only, "DecisionEngine.decide only": decide_only,
             DURABLE_RATE: durable}
 
-
-DURABLE_RATE = "durable-rules, every ruleset (engine of record)"
 
 
 def disagreements(out: dict[str, dict]) -> list[dict]:

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .engine import CompiledRuleset, RulesHost, version_in_force
-from .native import NativeChain, NativeRuleset
+from .native import NativeChain, NativeRuleset, run_in_order
 from .probes import probe_facts
 from .catalogs import load_facts, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
@@ -104,12 +104,9 @@ class DecisionEngine:
         self._decisions = itertools.count(1)
         self.disagreements_seen = 0
         # Content-addressed: a version compiles once per engine family, whichever book uses it.
-        same = lambda cache, f: cache.get(f.key) is not None and cache[f.key].ruleset.sha256 == f.sha256  # noqa: E731
-        known_native, self._durable = native or {}, {}
-        for f in book.rulesets:
-            if compiled and same(compiled, f):
-                self._durable[f.key] = compiled[f.key]
-        self._native = {f.key: known_native[f.key] if same(known_native, f) else NativeRuleset(f)
+        compiled, native = compiled or {}, native or {}
+        self._durable = {f.key: compiled[f.key] for f in book.rulesets if _same_version(compiled, f)}
+        self._native = {f.key: native[f.key] if _same_version(native, f) else NativeRuleset(f)
                         for f in book.rulesets}
         self._plans: dict[date, NativeChain] = {}
         self._durable_lock = threading.Lock()
@@ -124,7 +121,7 @@ class DecisionEngine:
 
     def with_book(self, book: RuleBook) -> "DecisionEngine":
         """An engine for another book (a draft, a newly published version), sharing this host."""
-        return DecisionEngine(book, self._host or self.host, self._durable, self.crosscheck_every, self._native)
+        return DecisionEngine(book, self.host, self._durable, self.crosscheck_every, self._native)
 
     def _durable_of(self, ruleset: RulesetFile) -> CompiledRuleset:
         compiled = self._durable.get(ruleset.key)
@@ -151,11 +148,15 @@ class DecisionEngine:
     def native(self, ruleset: RulesetFile) -> NativeRuleset:
         return self._native[ruleset.key]
 
+    def _in_order(self, as_of: date, versions: dict | None = None, durable: bool = False) -> tuple:
+        """The compiled rulesets a decision on `as_of` runs, in the rule book's evaluation order."""
+        return tuple(c for c in (self.compiled_for(n, as_of, versions, durable) for n in self.book.order) if c)
+
     def _plan(self, as_of: date) -> NativeChain:
         """The native rulesets in force on a date, in evaluation order (a handful of dates recur)."""
         plan = self._plans.get(as_of)
         if plan is None:
-            plan = NativeChain(tuple(c for c in (self.compiled_for(n, as_of) for n in self.book.order) if c is not None))
+            plan = NativeChain(self._in_order(as_of))
             if len(self._plans) > 256:
                 self._plans.clear()
             self._plans[as_of] = plan
@@ -171,14 +172,7 @@ class DecisionEngine:
         """Every ruleset in order; returns the facts enriched with all outcomes, and what fired."""
         if versions is None and not durable:
             return self._plan(as_of).run(facts)
-        chain = [c for c in (self.compiled_for(n, as_of, versions, durable) for n in self.book.order) if c]
-        known = dict(facts)
-        trace = []
-        for compiled in chain:
-            outcomes, fired = compiled.outcomes(known)
-            known.update(outcomes)
-            trace.append((compiled.ruleset, fired))
-        return known, tuple(trace)
+        return run_in_order(self._in_order(as_of, versions, durable), facts)
 
     def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> dict:
         known, trace = self.run_all(facts, as_of, versions)
@@ -210,6 +204,11 @@ class DecisionEngine:
                 if len(found) >= limit:
                     break
         return found
+
+
+def _same_version(cache: dict, ruleset: RulesetFile) -> bool:
+    found = cache.get(ruleset.key)
+    return found is not None and found.ruleset.sha256 == ruleset.sha256
 
 
 def _answer(run) -> tuple:
@@ -249,7 +248,7 @@ def explained(trace) -> tuple[tuple, tuple, tuple]:
 
 def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
     reasons, ineligible, used = explained(trace)
-    subsidy_eligible = bool(known.get("first_loan_subsidy_eligible"))
+    subsidy_eligible = bool(known.get(GRANTS_SUBSIDY))
     reviews = known.get("review") or []
     subsidy = {
         "eligible": subsidy_eligible,

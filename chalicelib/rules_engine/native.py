@@ -190,17 +190,31 @@ def _parts(rule) -> tuple:
     return rule.when.parts if rule.when.op == "all" else (rule.when,)
 
 
+def define(source: str, namespace: dict, label: str):
+    """The one function `source` defines (our own generated text), with `namespace` as its globals."""
+    namespace = dict(namespace)
+    exec(compile(source, f"<{label}>", "exec"), namespace)   # noqa: S102 - our own generated text
+    return namespace[source.split("(", 1)[0][len("def "):]]
+
+
+def run_in_order(rulesets, facts: dict) -> tuple[dict, tuple]:
+    """Each ruleset sees the facts and the outcomes of those before it: `(known, trace)`."""
+    known, trace = dict(facts), []
+    for ruleset in rulesets:
+        outcomes, fired = ruleset.outcomes(known)
+        known.update(outcomes)
+        trace.append((ruleset.ruleset, fired))
+    return known, tuple(trace)
+
+
 class NativeRuleset:
     """One ruleset version; `outcomes(facts)` answers as durable-rules' `CompiledRuleset` does."""
 
     def __init__(self, ruleset: RulesetFile):
         self.ruleset = ruleset
         self._rules = list(ruleset.rules)
-        self._ids = [r.id for r in self._rules]
         source, constants = fired_function_source(self._rules)
-        namespace = dict(constants)
-        exec(compile(source, f"<rules {ruleset.key}>", "exec"), namespace)   # noqa: S102 - our own generated text
-        self._fired = namespace["fired"]
+        self._fired = define(source, constants, f"rules {ruleset.key}")
         self._derive = [derive_function(d) for d in ruleset.derive]
         self._combine = resolver(ruleset)
         self._nearest: dict = {}
@@ -235,9 +249,7 @@ class NativeRuleset:
             lines.append(f"    if missed and missed < fewest: fewest, best = missed, ({src.constant(rule)}, held)")
         reads = [f"    {v} = f.get({name!r})" for name, v in src.locals.items()]
         source = "\n".join(["def nearest(f):", *reads, "    fewest, best = 10**9, None", *lines, "    return best"])
-        namespace = dict(src.constants)
-        exec(compile(source, f"<near misses {self.ruleset.key}>", "exec"), namespace)   # noqa: S102 - our own generated text
-        return namespace["nearest"]
+        return define(source, src.constants, f"near misses {self.ruleset.key}")
 
     def derived(self, facts: dict) -> dict:
         """The facts as this ruleset's rules see them (its `derive` tables applied)."""
@@ -255,20 +267,14 @@ class NativeRuleset:
 
     def outcomes(self, facts: dict) -> tuple[dict, tuple[str, ...]]:
         """Outcomes per the hit policy, and the ids of the rules that fired (file order)."""
-        if self._derive:
-            fired = self.fired_rules(facts)
-        else:
-            try:
-                fired = self._fired(facts)
-            except TypeError:
-                fired = [r for r in self._rules if r.when.holds(facts)]
+        fired = self.fired_rules(facts)
         return self._combine(fired, facts), tuple([r.id for r in fired])
 
 
 class NativeChain:
     """The rulesets in force on a date, in order, as one function: `run(facts) -> (known, trace)`.
 
-    The same steps as `DecisionEngine.run_all` over each `NativeRuleset.outcomes`, written out
+    The same steps as `run_in_order` over each `NativeRuleset.outcomes`, written out
     once per chain so a decision does not pay a loop, a method call and a tuple per ruleset."""
 
     def __init__(self, rulesets: tuple[NativeRuleset, ...]):
@@ -287,16 +293,10 @@ class NativeChain:
             lines.append(f"    known.update(COMBINE{n}(fired{n}, known))")
         trace = ", ".join(f"(RS{n}, tuple([r.id for r in fired{n}]))" for n in range(len(rulesets)))
         lines.append(f"    return known, ({trace}{',' if len(rulesets) == 1 else ''})")
-        exec(compile("\n".join(lines), "<rules chain>", "exec"), ns)   # noqa: S102 - our own generated text
-        self._run = ns["run"]
+        self._run = define("\n".join(lines), ns, "rules chain")
 
     def run(self, facts: dict):
         try:
             return self._run(facts)
         except TypeError:            # a fact of an unexpected type: each ruleset falls back to `holds`
-            known, trace = dict(facts), []
-            for native in self.rulesets:
-                outcomes, fired = native.outcomes(known)
-                known.update(outcomes)
-                trace.append((native.ruleset, fired))
-            return known, tuple(trace)
+            return run_in_order(self.rulesets, facts)
