@@ -34,7 +34,7 @@ def facts_from_application(body: dict) -> dict:
         "registered_in_beijing": None if district is None else district != OUTSIDE_BEIJING,
         "purpose_category": body.get("purpose_category") or UNSPECIFIED_PURPOSE,
         "new_hires_last_year": new_hires,
-        "new_hire_ratio": _ratio(new_hires, employees) if new_hires is not None else None,
+        "new_hire_ratio": _ratio(new_hires, employees),
         # The form keeps the category beside the applicant; accept it inside the applicant too.
         "person_category": details.get("person_category") or _mapping(details.get("applicant")).get("person_category"),
         "purchasing_unit_id": _mapping(details.get("purchasing_unit")).get("id"),

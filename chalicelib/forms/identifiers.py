@@ -2,7 +2,8 @@
 
 USCC (GB 32100-2015) and resident ID numbers (GB 11643-1999) are checked by their published check
 digits: resident IDs through python-stdnum, imported on first use so a cold start that never
-validates a form does not pay for it; USCCs by the same arithmetic written out (see uscc_error). Every function here takes any value and never raises.
+validates a form does not pay for it; USCCs by the same arithmetic written out (see uscc_error).
+Every function here takes any value and never raises.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def uscc_error(value) -> str | None:
     10 of the code's 31 characters, the last one the GB 32100-2015 check character. The
     arithmetic is here rather than in python-stdnum because it runs on every submission and
     stdnum's validate (which first forgives spaces and lower case) costs more than the rest of
-    the form together; tests/unit/test_forms.py holds it to stdnum's answer on random input."""
+    the form together; tests/unit/test_forms_fast.py holds it to stdnum's answer on random input."""
     if not isinstance(value, str) or len(value) != 18 or not _USCC.fullmatch(value):
         return USCC_FORMAT
     total = sum(map(mul, map(_USCC_VALUE.__getitem__, value[:17]), _USCC_WEIGHTS))
@@ -61,7 +62,7 @@ def resident_id_problem(value) -> str | None:
     python-stdnum's own checks, in its order (length, digits, check digit, birth date, birth
     place), with the birth-place look-up remembered per region and year: it reads stdnum's
     region database and costs more than the rest of a form, and a city's applicants share a few
-    thousand (region, year) pairs. tests/unit/test_forms.py holds this to stdnum's validate."""
+    thousand (region, year) pairs. tests/unit/test_forms_fast.py holds this to stdnum's validate."""
     if not isinstance(value, str) or len(value) != 18:
         return "must be 18 characters"
     if not _RESIDENT_ID.fullmatch(value):
@@ -125,11 +126,14 @@ def is_uri(value) -> bool:
         return True
     if len(value) > 2000 or not _URI.match(value):
         return False
-    plain_web = _PLAIN_WEB_ADDRESS.match(value)
-    if plain_web:        # the common case, without urlsplit's cost: scheme://host[:port]/…
-        return True
+    # The common case, scheme://host[:port]/…, without urlsplit's cost.
+    return bool(_PLAIN_WEB_ADDRESS.match(value)) or names_its_host(value)
+
+
+def names_its_host(uri: str) -> bool:
+    """urlsplit's reading of a URI: a web address (http, https) must name its host."""
     try:
-        parts = urlsplit(value)
+        parts = urlsplit(uri)
         return parts.scheme.lower() not in ("http", "https") or bool(parts.hostname)
     except ValueError:
         return False

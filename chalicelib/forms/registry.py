@@ -7,6 +7,7 @@ next to the field. jsonschema is imported only when the registry is first loaded
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import re
 from pathlib import Path
@@ -39,15 +40,17 @@ def _validator_class():
     return validators.extend(Draft202012Validator, type_checker=type_checker)
 
 
+# The forms' formats, for jsonschema's format checker and for the fast path alike.
+_FORMATS = {"date": identifiers.is_iso_date, "uri": identifiers.is_uri, "uscc": identifiers.is_uscc,
+            "resident_id": identifiers.is_resident_id, "plain_text": identifiers.is_plain_text,
+            "cn_patent_number": identifiers.is_patent_number}
+
+
 def _format_checker():
     from jsonschema import FormatChecker
     checker = FormatChecker(formats=())
-    checker.checks("date")(identifiers.is_iso_date)
-    checker.checks("uri")(identifiers.is_uri)
-    checker.checks("uscc")(identifiers.is_uscc)
-    checker.checks("resident_id")(identifiers.is_resident_id)
-    checker.checks("plain_text")(identifiers.is_plain_text)
-    checker.checks("cn_patent_number")(identifiers.is_patent_number)
+    for name, check in _FORMATS.items():
+        checker.checks(name)(check)
     return checker
 
 
@@ -131,17 +134,11 @@ def _tame(value, depth: int = 0):
     return value
 
 
-_FORMATS = {"date": identifiers.is_iso_date, "uri": identifiers.is_uri, "uscc": identifiers.is_uscc,
-            "resident_id": identifiers.is_resident_id, "plain_text": identifiers.is_plain_text,
-            "cn_patent_number": identifiers.is_patent_number}
-
-
 class NoFastPath(Exception):
     """The schema uses a keyword the fast path cannot mirror exactly: jsonschema alone judges it."""
 
 
 _BOUNDED = "bounded_integer"   # not a schema format: an integer jsonschema-rs can read faithfully
-_FORMATS[_BOUNDED] = lambda value: type(value) is not int or -(1 << _HUGE_BITS) < value < 1 << _HUGE_BITS
 
 
 def _may_be_a_number(node: dict) -> bool:
@@ -196,7 +193,7 @@ def formats_function(locations: list[tuple[tuple, str]]):
         for step in steps:
             node = node.setdefault(step, {})
         node.setdefault("", []).append(name)
-    lines, names, counter = ["def check(b):"], {}, iter(range(10**6))
+    lines, names, counter = ["def check(b):"], {}, itertools.count()
 
     def test(name: str, var: str) -> str:
         if name in _INLINE:
@@ -223,7 +220,6 @@ def formats_function(locations: list[tuple[tuple, str]]):
                 lines.append(f"{pad}    {child} = {var}.get({step!r}, MISSING)")
                 lines.append(f"{pad}    if {child} is not MISSING:")
                 emit(sub, child, indent + 2)
-                lines.append(f"{pad}        pass")
     emit(tree, "b", 1)
     lines.append("    return True")
     namespace = {fn: _FORMATS[name] for name, fn in names.items()}
@@ -235,8 +231,8 @@ def formats_function(locations: list[tuple[tuple, str]]):
 class FastCheck:
     """A compiled Rust validator (jsonschema-rs) for the structure, then the formats in Python.
 
-    It only ever says "valid": on anything else (or anything it cannot read, such as NaN or an
-    integer past 64 bits) jsonschema judges the body again and words every error, so the errors a
+    It only ever says "valid": on anything else (or anything it cannot read faithfully, such as
+    NaN or an integer past 256 bits) jsonschema judges the body again and words every error, so the errors a
     person sees are always jsonschema's. Formats stay our own functions, called on the few places
     the schema names them rather than through the validator (a call back into Python per string
     costs more than the whole structural check). tests/unit/test_forms_fast.py holds the two
