@@ -216,18 +216,25 @@ def _answer(run) -> tuple:
     return tuple(sorted((k, repr(v)) for k, v in known.items())), tuple((rs.key, tuple(f)) for rs, f in trace)
 
 
-_EXPLAINED: dict[tuple, tuple] = {}
+_EXPLAINED: dict[tuple, "Shown"] = {}
 
 
-def explained(trace) -> tuple[tuple, tuple, tuple]:
-    """What a trace shows: the fired rules' reasons, those that refuse, and the versions used.
+@dataclass(frozen=True)
+class Shown:
+    """What a trace shows: the fired rules' reasons, those that refuse, the versions used, and
+    the subsidy ruleset that ran (None if none was in force)."""
+    reasons: tuple
+    refusing: tuple
+    used: tuple
+    subsidy: RulesetFile | None
 
-    The same few combinations of fired rules recur in every decision, so each is put together
+
+def explained(trace) -> Shown:
+    """The same few combinations of fired rules recur in every decision, so each is put together
     once per process (the entries are shared between decisions: read them, never change them)."""
-    key = tuple((id(ruleset), fired) for ruleset, fired in trace)
-    found = _EXPLAINED.get(key)
+    found = _EXPLAINED.get(trace)
     if found is None:
-        reasons, refusing = [], []
+        reasons, refusing, subsidy = [], [], None
         for ruleset, fired in trace:
             source = ruleset.source
             cited = f"{source.get('title')} {source.get('number')} {source.get('clause', '')}".strip()
@@ -238,35 +245,44 @@ def explained(trace) -> tuple[tuple, tuple, tuple]:
                 reasons.append(reason)
                 if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
                     refusing.append(reason)
+            if ruleset.name == SUBSIDY:
+                subsidy = ruleset
         used = tuple({"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace)
-        found = (tuple(reasons), tuple(refusing), used, tuple(rs for rs, _ in trace))   # the rulesets keep ids unique
+        found = Shown(tuple(reasons), tuple(refusing), used, subsidy)
         if len(_EXPLAINED) > 4096:
             _EXPLAINED.clear()
-        _EXPLAINED[key] = found
-    return found[:3]
+        _EXPLAINED[trace] = found   # a trace holds its rulesets themselves: equal means the same versions
+    return found
+
+
+_NOT_GRANTED = {"eligible": False, "interest_subsidy_rate": None, "guarantee_fee_subsidy_rate_cap": None,
+                "subsidy_amount_cap": None}
 
 
 def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
-    reasons, ineligible, used = explained(trace)
-    subsidy_eligible = bool(known.get(GRANTS_SUBSIDY))
-    reviews = known.get("review") or []
-    subsidy = {
-        "eligible": subsidy_eligible,
-        "interest_subsidy_rate": known.get("interest_subsidy_rate") if subsidy_eligible else None,
-        "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap") if subsidy_eligible else None,
-        "subsidy_amount_cap": known.get("subsidy_amount_cap") if subsidy_eligible else None,
-    }
-    if not subsidy_eligible:
-        subsidy["why_not"] = explain_miss(engine, trace, known)
+    """The decision a person and the agencies read. Its nested parts (reasons, rules, why_not)
+    are shared between decisions: a caller may add top-level keys, never change a nested one."""
+    shown = explained(trace)
+    if known.get(GRANTS_SUBSIDY):
+        subsidy = {"eligible": True, "interest_subsidy_rate": known.get("interest_subsidy_rate"),
+                   "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap"),
+                   "subsidy_amount_cap": known.get("subsidy_amount_cap")}
+    else:
+        subsidy = _NOT_GRANTED.copy()
+        subsidy["why_not"] = explain_miss(engine, shown.subsidy, known)
+    agencies, deadlines = [], {}
+    for review in known.get("review") or ():
+        agencies.append(review["agency"])
+        deadlines[review["agency"]] = review["working_days"]
     return {
         "eligible": known.get("eligible", True) is not False,
         "enterprise_size": known.get("enterprise_size"),
         "first_loan_subsidy": subsidy,
-        "required_reviews": [r["agency"] for r in reviews],
-        "review_deadlines": {r["agency"]: r["working_days"] for r in reviews},
-        "ineligible_reasons": list(ineligible),
-        "reasons": list(reasons),
-        "rules": [dict(r) for r in used],
+        "required_reviews": agencies,
+        "review_deadlines": deadlines,
+        "ineligible_reasons": list(shown.refusing),
+        "reasons": list(shown.reasons),
+        "rules": list(shown.used),
     }
 
 
@@ -299,14 +315,17 @@ def describe_for_people(leaf, catalog: dict, facts: dict | None = None) -> tuple
     return f"{zh_name}{op_zh}{show(leaf.value, True)}", f"{en_name} {op_en} {show(leaf.value, False)}"
 
 
-def explain_miss(engine: DecisionEngine, trace, known: dict) -> dict | None:
-    """The granting rule closest to firing, and the first condition it failed on."""
-    subsidy = None
-    for ruleset, _ in trace:
-        if ruleset.name == SUBSIDY:
-            subsidy = ruleset
+_NO_SUBSIDY_POLICY = {"rule": None, "zh": "该日期没有有效的首贷贴息政策",
+                      "en": "No first-loan subsidy policy was in force on that date"}
+
+
+def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dict) -> dict | None:
+    """The granting rule closest to firing, and the first condition it failed on.
+
+    Worded once per (rule, condition, whether the fact was unknown, conditions failed): the
+    same few recur in every decision, and the wording is shared between them."""
     if subsidy is None:
-        return {"rule": None, "zh": "该日期没有有效的首贷贴息政策", "en": "No first-loan subsidy policy was in force on that date"}
+        return _NO_SUBSIDY_POLICY
     native = engine.native(subsidy)
     facts = native.derived(known)
     granting = native.nearest_miss(facts, GRANTS_SUBSIDY)
@@ -314,11 +333,15 @@ def explain_miss(engine: DecisionEngine, trace, known: dict) -> dict | None:
         return None
     rule, held = granting
     part = (rule.when.parts if rule.when.op == "all" else (rule.when,))[held.index(False)]
-    leaf = part.first_failure(facts) or part
-    said = (id(leaf), facts.get(leaf.fact) is None)    # the ruleset holds the leaf: its id stays its own
-    zh, en = native.said.get(said) or native.said.setdefault(said, describe_for_people(leaf, engine.book.facts, facts))
-    return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
+    leaf = part.first_failure(facts) if part.op in ("all", "any") else part
+    key = (rule.id, id(leaf), facts.get(leaf.fact) is None, held.count(False))   # the ruleset holds the leaf
+    said = native.said.get(key)
+    if said is None:
+        zh, en = describe_for_people(leaf, engine.book.facts, facts)
+        said = native.said.setdefault(key, {
+            "rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
                                            "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
             "failed_conditions": held.count(False),
             "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
-            "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"}
+            "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"})
+    return said

@@ -164,7 +164,7 @@ class Derivation:
     default: object
 
 
-@dataclass
+@dataclass(eq=False)   # one object per version on file: equal means the same, and it hashes fast
 class RulesetFile:
     name: str
     version: str

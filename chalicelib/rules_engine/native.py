@@ -83,13 +83,13 @@ def index_fact(rules) -> str | None:
 
 
 def fired_function_source(rules) -> tuple[str, dict]:
-    """Source of `fired(f) -> [rule, …]` in file order, and its constants."""
+    """Source of `fired(f) -> [rule id, …]` in file order, and its constants."""
     src = _Source()
     body: list[str] = []
     key = index_fact(rules)
     if key is None:
         for i, rule in enumerate(rules):
-            body.append(f"    if {src.test(rule.when)}: out.append({src.constant(rule)})")
+            body.append(f"    if {src.test(rule.when)}: out.append({src.constant(rule.id)})")
     else:
         groups: dict[object, list[int]] = defaultdict(list)
         for i, rule in enumerate(rules):
@@ -98,7 +98,7 @@ def fired_function_source(rules) -> tuple[str, dict]:
         for n, (value, members) in enumerate(groups.items()):
             body.append(f"    {'if' if n == 0 else 'elif'} {g} is not None and {g} == {src.constant(value)}:")
             for i in members:
-                body.append(f"        if {src.test(rules[i].when)}: out.append({src.constant(rules[i])})")
+                body.append(f"        if {src.test(rules[i].when)}: out.append({src.constant(rules[i].id)})")
     reads = [f"    {v} = f.get({name!r})" for name, v in src.locals.items()]
     return "\n".join(["def fired(f):", *reads, "    out = []", *body, "    return out"]), src.constants
 
@@ -140,10 +140,10 @@ def _needs_filling(value) -> int:
 
 
 def resolver(ruleset: RulesetFile):
-    """`combine(fired, facts)`: `engine.resolve(ruleset, fired, facts)`, with the file's part done once."""
+    """`combine(fired ids, facts)`: `engine.resolve(ruleset, fired, facts)`, with the file's part done once."""
     defaults = dict(ruleset.defaults)
     names = tuple(dict.fromkeys(n for r in ruleset.rules for n in r.then))
-    then = {id(r): tuple((n, v, _needs_filling(v)) for n, v in r.then.items()) for r in ruleset.rules}
+    then = {r.id: tuple((n, v, _needs_filling(v)) for n, v in r.then.items()) for r in ruleset.rules}
 
     def value_of(value, fill, facts):
         if fill == _AS_IS:
@@ -155,20 +155,20 @@ def resolver(ruleset: RulesetFile):
             out = dict(defaults)
             for name in names:
                 out[name] = []
-            for rule in fired:
-                for name, value, fill in then[id(rule)]:
+            for rule_id in fired:
+                for name, value, fill in then[rule_id]:
                     out[name].append(value_of(value, fill, facts))
             return out
         return combine
     if ruleset.hit_policy == "priority":
         order = {name: list(values) for name, values in ruleset.priority.items()}
-        rank = {id(r): tuple((n, order[n].index(v) if v in order.get(n, []) else 10**6, v, f)
-                             for n, v, f in then[id(r)]) for r in ruleset.rules}
+        rank = {r.id: tuple((n, order[n].index(v) if v in order.get(n, []) else 10**6, v, f)
+                            for n, v, f in then[r.id]) for r in ruleset.rules}
 
         def combine(fired, facts):
             best: dict = {}
-            for rule in fired:
-                for name, position, value, fill in rank[id(rule)]:
+            for rule_id in fired:
+                for name, position, value, fill in rank[rule_id]:
                     if name not in best or position < best[name][0]:
                         best[name] = (position, value, fill)
             out = dict(defaults)
@@ -179,8 +179,8 @@ def resolver(ruleset: RulesetFile):
 
     def combine(fired, facts):   # unique: the loader refused files whose rules can disagree
         out = dict(defaults)
-        for rule in fired:
-            for name, value, fill in then[id(rule)]:
+        for rule_id in fired:
+            for name, value, fill in then[rule_id]:
                 out[name] = value_of(value, fill, facts)
         return out
     return combine
@@ -218,7 +218,7 @@ class NativeRuleset:
         self._derive = [derive_function(d) for d in ruleset.derive]
         self._combine = resolver(ruleset)
         self._nearest: dict = {}
-        self.said: dict[tuple[int, bool], tuple[str, str]] = {}   # (condition, fact unknown) → zh, en
+        self.said: dict[tuple, dict] = {}   # a near miss, worded once (decision.explain_miss)
 
     def nearest_miss(self, facts: dict, outcome: str):
         """Of the rules that set `outcome` true, the one failing the fewest top-level conditions
@@ -258,17 +258,17 @@ class NativeRuleset:
             derive(seen)
         return seen
 
-    def fired_rules(self, facts: dict) -> list:
+    def fired_ids(self, facts: dict) -> list[str]:
         seen = self.derived(facts)
         try:
             return self._fired(seen)
         except TypeError:
-            return [r for r in self._rules if r.when.holds(seen)]
+            return [r.id for r in self._rules if r.when.holds(seen)]
 
     def outcomes(self, facts: dict) -> tuple[dict, tuple[str, ...]]:
         """Outcomes per the hit policy, and the ids of the rules that fired (file order)."""
-        fired = self.fired_rules(facts)
-        return self._combine(fired, facts), tuple([r.id for r in fired])
+        fired = self.fired_ids(facts)
+        return self._combine(fired, facts), tuple(fired)
 
 
 class NativeChain:
@@ -291,7 +291,7 @@ class NativeChain:
                     lines.append(f"    DERIVE{n}_{k}({seen})")
             lines.append(f"    fired{n} = FIRED{n}({seen})")
             lines.append(f"    known.update(COMBINE{n}(fired{n}, known))")
-        trace = ", ".join(f"(RS{n}, tuple([r.id for r in fired{n}]))" for n in range(len(rulesets)))
+        trace = ", ".join(f"(RS{n}, tuple(fired{n}))" for n in range(len(rulesets)))
         lines.append(f"    return known, ({trace}{',' if len(rulesets) == 1 else ''})")
         self._run = define("\n".join(lines), ns, "rules chain")
 
