@@ -1,9 +1,9 @@
 """Chinese identifiers and the small string formats the forms assert.
 
 USCC (GB 32100-2015) and resident ID numbers (GB 11643-1999) are checked by their published check
-digits: resident IDs through python-stdnum, imported on first use so a cold start that never
-validates a form does not pay for it; USCCs by the same arithmetic written out (see uscc_error).
-Every function here takes any value and never raises.
+digits, the arithmetic written out here and held to python-stdnum's verdict by tests (stdnum costs
+more than the rest of a form); stdnum itself is imported on first use, for a resident ID's birth
+place. Every function here takes any value and never raises.
 """
 from __future__ import annotations
 
@@ -16,16 +16,18 @@ from urllib.parse import urlsplit
 USCC_FORMAT = "uscc_format"
 USCC_CHECK_DIGIT = "uscc_check_digit"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"     # GB 32100-2015: no I, O, S, V, Z
-_USCC_VALUE = {c: n for n, c in enumerate(_USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)   # 3^i mod 31
+_USCC_AS_DIGITS = str.maketrans(_USCC_ALPHABET, "0123456789abcdefghijklmnopqrstu")   # its value as a digit
 _USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
 
 # Since 2003: 4-digit year, kind (1 invention, 2 utility model, 3 design, 8/9 PCT), 7-digit serial.
 _PATENT = re.compile(r"^ZL([0-9]{12})\.([0-9X])$")
 _PATENT_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+_PATENT_ZEROS = ord("0") * sum(_PATENT_WEIGHTS)
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-# C0/C1 controls (but tab and newlines), and the bidirectional overrides used to disguise text.
-_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls (but tab and newlines), and the bidirectional overrides used to disguise text:
+# a character class in the escapes Python's re and JSON Schema's (ECMA 262) patterns share.
+HIDDEN_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_HIDDEN = re.compile(f"[{HIDDEN_CHARACTERS}]")
 # RFC 3986: an absolute URI is a scheme, ':' and the rest, in these characters only.
 # http(s)://, no user info, a host of letters, digits, dots and hyphens, an optional port, then
 # the path: urlsplit would find that host too, so the answer is the same.
@@ -40,10 +42,14 @@ def uscc_error(value) -> str | None:
     10 of the code's 31 characters, the last one the GB 32100-2015 check character. The
     arithmetic is here rather than in python-stdnum because it runs on every submission and
     stdnum's validate (which first forgives spaces and lower case) costs more than the rest of
-    the form together; tests/unit/test_forms_fast.py holds it to stdnum's answer on random input."""
+    the form together; tests/unit/test_forms_fast.py holds it to stdnum's answer on random input.
+
+    The weighted sum Σ value(cᵢ)·3ⁱ (mod 31) is one integer parse: read the first 17 characters
+    backwards as a base-34 numeral, each spelled as its value, and since 34 ≡ 3 (mod 31) the
+    numeral is the sum (mod 31)."""
     if not isinstance(value, str) or len(value) != 18 or not _USCC.fullmatch(value):
         return USCC_FORMAT
-    total = sum(map(mul, map(_USCC_VALUE.__getitem__, value[:17]), _USCC_WEIGHTS))
+    total = int(value[16::-1].translate(_USCC_AS_DIGITS), 34)
     return None if _USCC_ALPHABET[-total % 31] == value[17] else USCC_CHECK_DIGIT
 
 
@@ -60,15 +66,15 @@ def resident_id_problem(value) -> str | None:
     """Why `value` is not an 18-character PRC resident ID number, or None (never echoes the value).
 
     python-stdnum's own checks, in its order (length, digits, check digit, birth date, birth
-    place), with the birth-place look-up remembered per region and year: it reads stdnum's
+    place), its check-digit arithmetic written out (no import on the way), and the birth-place
+    look-up remembered per region and year: it reads stdnum's
     region database and costs more than the rest of a form, and a city's applicants share a few
     thousand (region, year) pairs. tests/unit/test_forms_fast.py holds this to stdnum's validate."""
     if not isinstance(value, str) or len(value) != 18:
         return "must be 18 characters"
     if not _RESIDENT_ID.fullmatch(value):
         return "must be 17 digits and a digit or capital X"
-    from stdnum.cn import ric
-    if value[-1] != ric.calc_check_digit(value):
+    if value[17] != _RESIDENT_CHECK[(1 - 2 * int(value[:17], 13)) % 11]:   # stdnum's calc_check_digit
         return "wrong check digit (GB 11643-1999)"
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -79,6 +85,7 @@ def resident_id_problem(value) -> str | None:
 
 _NOT_A_PLACE_OR_DATE = "not a valid birth place, birth date or format"
 _RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
+_RESIDENT_CHECK = "0123456789X"
 
 
 @lru_cache(maxsize=16_384)
@@ -94,7 +101,7 @@ def _birth_place_known(region: str, year: int) -> bool:
 
 def patent_check_digit(application_number: str) -> str:
     """The CNIPA check digit of a 12-digit patent application number: weights 2..9, 2..5, mod 11."""
-    total = sum(int(digit) * weight for digit, weight in zip(application_number, _PATENT_WEIGHTS))
+    total = sum(map(mul, application_number.encode(), _PATENT_WEIGHTS)) - _PATENT_ZEROS   # bytes: ord(digit)
     return "X" if total % 11 == 10 else str(total % 11)
 
 
@@ -137,9 +144,6 @@ def names_its_host(uri: str) -> bool:
         return parts.scheme.lower() not in ("http", "https") or bool(parts.hostname)
     except ValueError:
         return False
-
-
-hidden_characters = _HIDDEN.search   # a match: a control character or a direction override
 
 
 def is_plain_text(value) -> bool:

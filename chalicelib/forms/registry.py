@@ -175,11 +175,32 @@ def format_locations(schema: dict) -> list[tuple[tuple, str]]:
     return found
 
 
-# The two checks made most often, written out in place (the same tests as their functions).
-_INLINE = {
-    _BOUNDED: lambda v: f"type({v}) is int and not -HUGE < {v} < HUGE",
-    "plain_text": lambda v: f"type({v}) is str and HIDDEN({v})",
+# The check made most often, written out in place.
+_INLINE = {_BOUNDED: lambda v: f"type({v}) is int and not -HUGE < {v} < HUGE"}
+# Formats the Rust validator checks itself on the fast path, as patterns and its own `date`:
+# Python then walks a body only for check digits and web addresses. The same verdicts as the
+# functions in _FORMATS (tests/unit/test_forms_fast.py holds them to it).
+_IN_RUST = {
+    "plain_text": {"pattern": f"^[^{identifiers.HIDDEN_CHARACTERS}]*$"},
+    # Python's calendar starts at year 1, jsonschema-rs's `date` at year 0.
+    "date": {"format": "date", "pattern": "^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-"},
 }
+
+
+def rust_schema(node: dict) -> dict:
+    """The schema jsonschema-rs reads on the fast path: each `_IN_RUST` format spelled out, every
+    other format left to `formats_function` (the shapes `format_locations` accepts)."""
+    out = {}
+    for key, value in node.items():
+        if key == "properties":
+            out[key] = {name: rust_schema(sub) for name, sub in value.items()}
+        elif key == "items":
+            out[key] = rust_schema(value)
+        elif key != "format":
+            out[key] = value
+    if node.get("format") in _IN_RUST:
+        out["allOf"] = [*node.get("allOf", []), _IN_RUST[node["format"]]]
+    return out
 
 
 def formats_function(locations: list[tuple[tuple, str]]):
@@ -223,26 +244,28 @@ def formats_function(locations: list[tuple[tuple, str]]):
     emit(tree, "b", 1)
     lines.append("    return True")
     namespace = {fn: _FORMATS[name] for name, fn in names.items()}
-    namespace.update(HIDDEN=identifiers.hidden_characters, HUGE=1 << _HUGE_BITS, MISSING=object())
+    namespace.update(HUGE=1 << _HUGE_BITS, MISSING=object())
     exec(compile("\n".join(lines), "<form formats>", "exec"), namespace)   # noqa: S102 - our own generated text
     return namespace["check"]
 
 
 class FastCheck:
-    """A compiled Rust validator (jsonschema-rs) for the structure, then the formats in Python.
+    """A compiled Rust validator (jsonschema-rs) for the structure, then the other formats in Python.
 
     It only ever says "valid": on anything else (or anything it cannot read faithfully, such as
     NaN or an integer past 256 bits) jsonschema judges the body again and words every error, so the errors a
-    person sees are always jsonschema's. Formats stay our own functions, called on the few places
-    the schema names them rather than through the validator (a call back into Python per string
-    costs more than the whole structural check). tests/unit/test_forms_fast.py holds the two
-    paths to one verdict on generated bodies."""
+    person sees are always jsonschema's. Plain text and dates are patterns the Rust validator
+    checks (`_IN_RUST`); the other formats stay our own functions, called on the few places the
+    schema names them rather than through the validator (a call back into Python per string costs
+    more than the whole structural check). tests/unit/test_forms_fast.py holds the two paths to
+    one verdict on generated bodies."""
 
     def __init__(self, schema: dict):
         import jsonschema_rs
-        self._formats = formats_function(format_locations(schema))
+        self._formats = formats_function([(steps, name) for steps, name in format_locations(schema)
+                                          if name not in _IN_RUST])
         try:   # offline: a reference the bundled form cannot resolve is jsonschema's to report
-            self._structure = jsonschema_rs.validator_for(schema, validate_formats=False, offline=True)
+            self._structure = jsonschema_rs.validator_for(rust_schema(schema), validate_formats=True, offline=True)
         except jsonschema_rs.ValidationError as exc:
             raise NoFastPath(str(exc).splitlines()[0]) from None
 

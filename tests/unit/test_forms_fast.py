@@ -17,7 +17,7 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_
                     max_leaves=12)
 # Values near what a form accepts, where two validators are likeliest to part ways.
 NEAR = st.sampled_from([0, -1, 1, 0.5, 1e15, 2**53 + 1, 2**63, 2**64, 10**400, 10**5000, -(10**5000), math.inf,
-                        "", " ", "\n", "2024-02-29", "2023-02-29", "2024-2-9", "２０２４-01-01", "2024-01-01\n",
+                        "", " ", "\n", "2024-02-29", "2023-02-29", "0000-01-01", "0001-01-01", "2024-2-9", "２０２４-01-01", "2024-01-01\n",
                         "a\x00b", "\u202e", "ZL202310123456.7", "http://", "https://x.cn/a b", "6210", "62", "621",
                         "haidian", "Haidian", "ICBC-BJ", "icbc-bj", True, [], {}, [1, 1], ["ICBC-BJ", "ICBC-BJ"]])
 
@@ -73,6 +73,33 @@ def test_every_form_has_a_fast_path_and_every_example_takes_it():
 def test_the_fast_path_never_passes_a_body_jsonschema_refuses(scenario, data):
     fast, slow = verdicts(mutated(data, scenario))
     assert not fast or slow, "jsonschema-rs said valid, jsonschema found errors"
+
+
+DATES = [f"{year}-{month:02d}-{day:02d}" for year in ("0000", "0001", "0099", "1900", "2000", "2023", "2024", "9999")
+         for month in range(14) for day in (0, 1, 9, 10, 28, 29, 30, 31, 32)]
+
+
+def test_the_rust_validator_judges_dates_as_python_does():
+    """Dates are checked by jsonschema-rs on the fast path: its calendar starts at year 0, ours at 1."""
+    differ = [d for d in DATES if len(set(verdicts(valid_body("credit", **{"enterprise.established": d})))) > 1]
+    assert differ == [], "the fast path and jsonschema judge these dates differently"
+    taken = sum(verdicts(valid_body("credit", **{"enterprise.established": d}))[0] for d in DATES)
+    assert taken == sum(map(identifiers.is_iso_date, DATES)) > 500, "a valid date should take the fast path"
+
+
+@SETTINGS
+@given(st.text(st.characters(codec="utf-8", categories=("Cc", "Cf", "Zl", "Zp", "Lo", "Zs")), max_size=6))
+def test_the_rust_validator_judges_plain_text_as_python_does(text):
+    body = valid_body("credit", **{"enterprise.name": "北京" + text})
+    fast, slow = verdicts(body)
+    assert fast == slow == identifiers.is_plain_text("北京" + text), repr(text)
+
+
+@SETTINGS
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12))
+def test_the_patent_check_digit_is_the_weighted_sum_mod_11(number):
+    total = sum(int(digit) * weight for digit, weight in zip(number, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)))
+    assert identifiers.patent_check_digit(number) == ("X" if total % 11 == 10 else str(total % 11))
 
 
 def test_a_huge_integer_is_judged_by_jsonschema_not_misread_as_valid():
