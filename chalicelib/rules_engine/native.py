@@ -83,7 +83,7 @@ def index_fact(rules) -> str | None:
 
 
 def fired_function_source(rules) -> tuple[str, dict]:
-    """Source of `fired(f) -> [rule id, …]` in file order, and its constants."""
+    """Source of `fired(f) -> (rule id, …)` in file order, and its constants."""
     src = _Source()
     body: list[str] = []
     key = index_fact(rules)
@@ -100,7 +100,7 @@ def fired_function_source(rules) -> tuple[str, dict]:
             for i in members:
                 body.append(f"        if {src.test(rules[i].when)}: out.append({src.constant(rules[i].id)})")
     reads = [f"    {v} = f.get({name!r})" for name, v in src.locals.items()]
-    return "\n".join(["def fired(f):", *reads, "    out = []", *body, "    return out"]), src.constants
+    return "\n".join(["def fired(f):", *reads, "    out = []", *body, "    return tuple(out)"]), src.constants
 
 
 def derive_function(derivation):
@@ -133,17 +133,40 @@ def _templated(value) -> bool:
 
 
 def _needs_filling(value) -> int:
-    """A template ("purchaser:{purchasing_unit_id}") is filled; a mapping is copied, never shared."""
+    """A template ("purchaser:{purchasing_unit_id}") is filled; a mapping is copied, never the rule's own."""
     if _templated(value):
         return _FILL
     return _COPY if isinstance(value, dict) else _AS_IS
 
 
+_REMEMBERED = 4096   # combinations of fired rules whose outcomes a ruleset keeps
+
+
 def resolver(ruleset: RulesetFile):
-    """`combine(fired ids, facts)`: `engine.resolve(ruleset, fired, facts)`, with the file's part done once."""
+    """`combine(fired ids, facts)`: `engine.resolve(ruleset, fired, facts)`, with the file's part done once.
+
+    Unless a fired rule's outcome is a template filled from the facts, the outcomes depend on
+    which rules fired alone, and the same few combinations recur: each is combined once and the
+    result shared (callers read outcomes, never change them)."""
+    then = {r.id: tuple((n, v, _needs_filling(v)) for n, v in r.then.items()) for r in ruleset.rules}
+    combine = _combiner(ruleset, then)
+    templated = frozenset(rule_id for rule_id, values in then.items() if any(f == _FILL for _, _, f in values))
+    remembered: dict[tuple, dict] = {}
+
+    def combine_once(fired: tuple, facts: dict) -> dict:
+        out = remembered.get(fired)
+        if out is None:
+            out = combine(fired, facts)
+            if templated.isdisjoint(fired) and len(remembered) < _REMEMBERED:
+                remembered[fired] = out
+        return out
+    return combine_once
+
+
+def _combiner(ruleset: RulesetFile, then: dict):
+    """The hit policy's combination of the fired rules' outcomes."""
     defaults = dict(ruleset.defaults)
     names = tuple(dict.fromkeys(n for r in ruleset.rules for n in r.then))
-    then = {r.id: tuple((n, v, _needs_filling(v)) for n, v in r.then.items()) for r in ruleset.rules}
 
     def value_of(value, fill, facts):
         if fill == _AS_IS:
@@ -258,17 +281,18 @@ class NativeRuleset:
             derive(seen)
         return seen
 
-    def fired_ids(self, facts: dict) -> list[str]:
+    def fired_ids(self, facts: dict) -> tuple[str, ...]:
         seen = self.derived(facts)
         try:
             return self._fired(seen)
         except TypeError:
-            return [r.id for r in self._rules if r.when.holds(seen)]
+            return tuple([r.id for r in self._rules if r.when.holds(seen)])
 
     def outcomes(self, facts: dict) -> tuple[dict, tuple[str, ...]]:
-        """Outcomes per the hit policy, and the ids of the rules that fired (file order)."""
+        """Outcomes per the hit policy (shared: read them, never change them), and the ids of
+        the rules that fired (file order)."""
         fired = self.fired_ids(facts)
-        return self._combine(fired, facts), tuple(fired)
+        return self._combine(fired, facts), fired
 
 
 class NativeChain:
@@ -291,7 +315,7 @@ class NativeChain:
                     lines.append(f"    DERIVE{n}_{k}({seen})")
             lines.append(f"    fired{n} = FIRED{n}({seen})")
             lines.append(f"    known.update(COMBINE{n}(fired{n}, known))")
-        trace = ", ".join(f"(RS{n}, tuple(fired{n}))" for n in range(len(rulesets)))
+        trace = ", ".join(f"(RS{n}, fired{n})" for n in range(len(rulesets)))
         lines.append(f"    return known, ({trace}{',' if len(rulesets) == 1 else ''})")
         self._run = define("\n".join(lines), ns, "rules chain")
 
