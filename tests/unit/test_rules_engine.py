@@ -129,6 +129,15 @@ def test_each_required_review_has_its_deadline_keyed_by_the_full_agency_id(engin
     assert decision["review_deadlines"] == {f"purchaser:{unit}": 5}
 
 
+def test_a_templated_outcome_is_filled_for_each_decision_not_remembered_from_the_last(engine):
+    """Outcomes are remembered per combination of fired rules, except those filled from the facts."""
+    agencies = []
+    for unit in ("PU-1", "PU-2", "PU-1"):
+        body = valid_body("receivable_confirmation", **{"details.purchasing_unit.id": unit})
+        agencies += engine.decide(looked_up(facts_from_application(body)), date(2026, 11, 25))["required_reviews"]
+    assert agencies == ["purchaser:PU-1", "purchaser:PU-2", "purchaser:PU-1"]
+
+
 def test_a_decision_is_plain_json(engine):
     decision = engine.decide(looked_up(facts_from_application(valid_body("ip_pledge"))), date(2022, 6, 1))
     assert json.loads(json.dumps(decision, ensure_ascii=False)) == decision
