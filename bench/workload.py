@@ -10,6 +10,8 @@ import math
 import random
 from functools import lru_cache
 
+from chalicelib.domain.facts import facts_from_application
+
 SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation",
              "real_estate_mortgage")
 DISTRICTS = ("dongcheng", "xicheng", "chaoyang", "haidian", "fengtai", "shijingshan", "mentougou",
@@ -83,7 +85,6 @@ def application_mix(count: int, seed: int = 2026) -> list[dict]:
 
 def decision_facts(body: dict) -> dict:
     """The facts a submission decides on: the form's, plus the two lists looked up (not listed)."""
-    from chalicelib.domain.facts import facts_from_application
     return facts_from_application(body) | LOOKED_UP
 
 

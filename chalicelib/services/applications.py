@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from ..domain.application import Actor, Application, BankOffer, Status
 from ..domain.errors import (BusinessRuleViolated, Conflict, FieldError, Forbidden, NotFound,
                              ValidationFailed)
+from ..domain.facts import facts_from_application
 from .ports import IdempotencyKeyTaken, IdempotencyRecord, StaleVersion, StatsChange
 from . import views
 
@@ -76,7 +77,6 @@ def _catalog_errors(catalog, body):
 
 def gather_facts(deps, body: dict) -> tuple[dict, dict]:
     """The form's facts plus those looked up for this enterprise, and where each one came from."""
-    from ..domain.facts import facts_from_application
     facts = facts_from_application(body)
     sources = {name: "form" for name in facts}
     for provided in deps.facts_provider.facts_for(body["enterprise"]["uscc"]):
