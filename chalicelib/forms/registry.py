@@ -115,7 +115,7 @@ def _said_better(error: FieldError, found: dict) -> bool:
 
 def _path_key(error: FieldError):
     """Sort pointers by their segments, list indexes as numbers (`/banks/2` before `/banks/10`)."""
-    return ([(0, int(s), "") if s.isdigit() and len(s) < 12 else (1, 0, s) for s in _SEGMENT.findall(error.path)],
+    return ([(0, int(s), "") if s.isascii() and s.isdigit() and len(s) < 12 else (1, 0, s) for s in _SEGMENT.findall(error.path)],
             error.code)
 
 

@@ -323,3 +323,12 @@ def test_validation_is_fast_because_each_form_is_compiled_once():
             forms().validate(body)
     per_body = (time.perf_counter() - start) / 500
     assert per_body < 0.005, f"{per_body * 1e6:.0f} µs per body"
+
+
+def test_a_property_named_with_a_superscript_digit_is_reported_not_a_crash():
+    """'¹'.isdigit() is true but int('¹') raises: error pointers sort list indexes by ASCII digits only."""
+    body = valid_body("credit")
+    body["enterprise"]["¹"] = 1
+    body["enterprise"]["2"] = 1
+    assert [(e.path, e.code) for e in forms().validate(body)] == [("/enterprise/2", "unknown_field"),
+                                                                   ("/enterprise/¹", "unknown_field")]
