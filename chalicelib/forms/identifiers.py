@@ -32,7 +32,9 @@ _HIDDEN = re.compile(f"[{HIDDEN_CHARACTERS}]")
 # http(s)://, no user info, a host of letters, digits, dots and hyphens, an optional port, then
 # the path: urlsplit would find that host too, so the answer is the same.
 _PLAIN_WEB_ADDRESS = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|$)")
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$")
+URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$"
+URI_MAX_LENGTH = 2000
+_URI = re.compile(URI_PATTERN)
 
 
 def uscc_error(value) -> str | None:
@@ -131,10 +133,16 @@ def is_uri(value) -> bool:
     """An absolute URI (RFC 3986); a web address must also name its host."""
     if not isinstance(value, str):
         return True
-    if len(value) > 2000 or not _URI.match(value):
+    if len(value) > URI_MAX_LENGTH or not _URI.fullmatch(value):
         return False
-    # The common case, scheme://host[:port]/…, without urlsplit's cost.
-    return bool(_PLAIN_WEB_ADDRESS.match(value)) or names_its_host(value)
+    return names_a_host(value)
+
+
+def names_a_host(value) -> bool:
+    """A web address (http, https) must name its host: the common case, scheme://host[:port]/…,
+    without urlsplit's cost. (The rest of `is_uri` is a pattern, which the forms' fast path
+    leaves to jsonschema-rs.)"""
+    return not isinstance(value, str) or bool(_PLAIN_WEB_ADDRESS.match(value)) or names_its_host(value)
 
 
 def names_its_host(uri: str) -> bool:

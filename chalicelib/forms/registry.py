@@ -177,14 +177,17 @@ def format_locations(schema: dict) -> list[tuple[tuple, str]]:
 
 # The check made most often, written out in place.
 _INLINE = {_BOUNDED: lambda v: f"type({v}) is int and not -HUGE < {v} < HUGE"}
-# Formats the Rust validator checks itself on the fast path, as patterns and its own `date`:
-# Python then walks a body only for check digits and web addresses. The same verdicts as the
-# functions in _FORMATS (tests/unit/test_forms_fast.py holds them to it).
+# Formats the Rust validator checks itself on the fast path, as patterns and its own `date`,
+# with the same verdicts as the functions in _FORMATS (tests/unit/test_forms_fast.py holds them
+# to it) ...
 _IN_RUST = {
     "plain_text": {"pattern": f"^[^{identifiers.HIDDEN_CHARACTERS}]*$"},
     # Python's calendar starts at year 1, jsonschema-rs's `date` at year 0.
     "date": {"format": "date", "pattern": "^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-"},
+    "uri": {"maxLength": identifiers.URI_MAX_LENGTH, "pattern": identifiers.URI_PATTERN},
 }
+# ... and what is left for Python after them: check digits, and a web address naming its host.
+_AFTER_RUST = {"uri": identifiers.names_a_host}
 
 
 def rust_schema(node: dict) -> dict:
@@ -203,7 +206,7 @@ def rust_schema(node: dict) -> dict:
     return out
 
 
-def formats_function(locations: list[tuple[tuple, str]]):
+def formats_function(locations: list[tuple[tuple, str]], checks: dict = _FORMATS):
     """One function testing every format where the schema names it: `check(body) -> bool`.
 
     Written out as source once per form, the places as a tree (each object looked up once, a
@@ -243,7 +246,7 @@ def formats_function(locations: list[tuple[tuple, str]]):
                 emit(sub, child, indent + 2)
     emit(tree, "b", 1)
     lines.append("    return True")
-    namespace = {fn: _FORMATS[name] for name, fn in names.items()}
+    namespace = {fn: checks[name] for name, fn in names.items()}
     namespace.update(HUGE=1 << _HUGE_BITS, MISSING=object())
     exec(compile("\n".join(lines), "<form formats>", "exec"), namespace)   # noqa: S102 - our own generated text
     return namespace["check"]
@@ -254,8 +257,8 @@ class FastCheck:
 
     It only ever says "valid": on anything else (or anything it cannot read faithfully, such as
     NaN or an integer past 256 bits) jsonschema judges the body again and words every error, so the errors a
-    person sees are always jsonschema's. Plain text and dates are patterns the Rust validator
-    checks (`_IN_RUST`); the other formats stay our own functions, called on the few places the
+    person sees are always jsonschema's. Plain text, dates and the shape of a URI are patterns the
+    Rust validator checks (`_IN_RUST`); the rest stays our own functions, called on the few places the
     schema names them rather than through the validator (a call back into Python per string costs
     more than the whole structural check). tests/unit/test_forms_fast.py holds the two paths to
     one verdict on generated bodies."""
@@ -263,7 +266,8 @@ class FastCheck:
     def __init__(self, schema: dict):
         import jsonschema_rs
         self._formats = formats_function([(steps, name) for steps, name in format_locations(schema)
-                                          if name not in _IN_RUST])
+                                          if name not in _IN_RUST or name in _AFTER_RUST],
+                                         {**_FORMATS, **_AFTER_RUST})
         try:   # offline: a reference the bundled form cannot resolve is jsonschema's to report
             self._structure = jsonschema_rs.validator_for(rust_schema(schema), validate_formats=True, offline=True)
         except jsonschema_rs.ValidationError as exc:
