@@ -97,8 +97,10 @@ def fired_function_source(rules) -> tuple[str, dict]:
         g = src.fact(key)
         for n, (value, members) in enumerate(groups.items()):
             body.append(f"    {'if' if n == 0 else 'elif'} {g} is not None and {g} == {src.constant(value)}:")
-            for i in members:
-                body.append(f"        if {src.test(rules[i].when)}: out.append({src.constant(rules[i].id)})")
+            for i in members:   # the branch has tested each member's first condition
+                rest = rules[i].when.parts[1:] if rules[i].when.op == "all" else ()
+                test = " and ".join(src.test(part) for part in rest) or "True"
+                body.append(f"        if {test}: out.append({src.constant(rules[i].id)})")
     reads = [f"    {v} = f.get({name!r})" for name, v in src.locals.items()]
     return "\n".join(["def fired(f):", *reads, "    out = []", *body, "    return tuple(out)"]), src.constants
 
@@ -113,12 +115,11 @@ def derive_function(derivation):
         code = facts.get(source)
         value = default
         if isinstance(code, str):
-            for length in lengths:
-                if len(code) >= length:
-                    hit = table.get(code[:length])
-                    if hit is not None:
-                        value = hit
-                        break
+            for length in lengths:   # a code shorter than `length` is looked up whole: its own length
+                hit = table.get(code[:length])
+                if hit is not None:
+                    value = hit
+                    break
         facts[fact] = value
     return derive
 
