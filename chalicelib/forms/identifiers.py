@@ -17,7 +17,8 @@ USCC_FORMAT = "uscc_format"
 USCC_CHECK_DIGIT = "uscc_check_digit"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"     # GB 32100-2015: no I, O, S, V, Z
 _USCC_AS_DIGITS = str.maketrans(_USCC_ALPHABET, "0123456789abcdefghijklmnopqrstu")   # its value as a digit
-_USCC = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
+USCC_PATTERN = "^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$"
+_USCC = re.compile(USCC_PATTERN)
 
 # Since 2003: 4-digit year, kind (1 invention, 2 utility model, 3 design, 8/9 PCT), 7-digit serial.
 _PATENT = re.compile(r"^ZL([0-9]{12})\.([0-9X])$")
@@ -51,8 +52,12 @@ def uscc_error(value) -> str | None:
     numeral is the sum (mod 31)."""
     if not isinstance(value, str) or len(value) != 18 or not _USCC.fullmatch(value):
         return USCC_FORMAT
-    total = int(value[16::-1].translate(_USCC_AS_DIGITS), 34)
-    return None if _USCC_ALPHABET[-total % 31] == value[17] else USCC_CHECK_DIGIT
+    return None if uscc_check_digit_holds(value) else USCC_CHECK_DIGIT
+
+
+def uscc_check_digit_holds(value: str) -> bool:
+    """The check character of a code already of USCC_PATTERN's shape (raises ValueError on some others)."""
+    return _USCC_ALPHABET[-int(value[16::-1].translate(_USCC_AS_DIGITS), 34) % 31] == value[17]
 
 
 def uscc_problem(value) -> str | None:

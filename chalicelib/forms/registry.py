@@ -185,9 +185,10 @@ _IN_RUST = {
     # Python's calendar starts at year 1, jsonschema-rs's `date` at year 0.
     "date": {"format": "date", "pattern": "^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-"},
     "uri": {"maxLength": identifiers.URI_MAX_LENGTH, "pattern": identifiers.URI_PATTERN},
+    "uscc": {"pattern": identifiers.USCC_PATTERN},
 }
 # ... and what is left for Python after them: check digits, and a web address naming its host.
-_AFTER_RUST = {"uri": identifiers.names_a_host}
+_AFTER_RUST = {"uri": identifiers.names_a_host, "uscc": identifiers.uscc_check_digit_holds}
 
 
 def rust_schema(node: dict) -> dict:
@@ -257,11 +258,11 @@ class FastCheck:
 
     It only ever says "valid": on anything else (or anything it cannot read faithfully, such as
     NaN or an integer past 256 bits) jsonschema judges the body again and words every error, so the errors a
-    person sees are always jsonschema's. Plain text, dates and the shape of a URI are patterns the
-    Rust validator checks (`_IN_RUST`); the rest stays our own functions, called on the few places the
-    schema names them rather than through the validator (a call back into Python per string costs
-    more than the whole structural check). tests/unit/test_forms_fast.py holds the two paths to
-    one verdict on generated bodies."""
+    person sees are always jsonschema's. Plain text, dates and the shapes of a URI and a USCC are
+    patterns the Rust validator checks (`_IN_RUST`); the rest stays our own functions, called on
+    the few places the schema names them rather than through the validator (a call back into
+    Python per string costs more than the whole structural check). tests/unit/test_forms_fast.py
+    holds the two paths to one verdict on generated bodies."""
 
     def __init__(self, schema: dict):
         import jsonschema_rs
