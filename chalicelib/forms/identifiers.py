@@ -81,6 +81,11 @@ def resident_id_problem(value) -> str | None:
         return "must be 18 characters"
     if not _RESIDENT_ID.fullmatch(value):
         return "must be 17 digits and a digit or capital X"
+    return resident_id_digits_problem(value)
+
+
+def resident_id_digits_problem(value: str) -> str | None:
+    """The checks after the shape (RESIDENT_ID_PATTERN): check digit, birth date, birth place."""
     if value[17] != _RESIDENT_CHECK[(1 - 2 * int(value[:17], 13)) % 11]:   # stdnum's calc_check_digit
         return "wrong check digit (GB 11643-1999)"
     try:
@@ -91,7 +96,8 @@ def resident_id_problem(value) -> str | None:
 
 
 _NOT_A_PLACE_OR_DATE = "not a valid birth place, birth date or format"
-_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
+RESIDENT_ID_PATTERN = "^[0-9]{17}[0-9X]$"
+_RESIDENT_ID = re.compile(RESIDENT_ID_PATTERN)
 _RESIDENT_CHECK = "0123456789X"
 
 

@@ -186,9 +186,11 @@ _IN_RUST = {
     "date": {"format": "date", "pattern": "^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-"},
     "uri": {"maxLength": identifiers.URI_MAX_LENGTH, "pattern": identifiers.URI_PATTERN},
     "uscc": {"pattern": identifiers.USCC_PATTERN},
+    "resident_id": {"pattern": identifiers.RESIDENT_ID_PATTERN},
 }
 # ... and what is left for Python after them: check digits, and a web address naming its host.
-_AFTER_RUST = {"uri": identifiers.names_a_host, "uscc": identifiers.uscc_check_digit_holds}
+_AFTER_RUST = {"uri": identifiers.names_a_host, "uscc": identifiers.uscc_check_digit_holds,
+               "resident_id": lambda value: identifiers.resident_id_digits_problem(value) is None}
 
 
 def rust_schema(node: dict) -> dict:
@@ -258,8 +260,8 @@ class FastCheck:
 
     It only ever says "valid": on anything else (or anything it cannot read faithfully, such as
     NaN or an integer past 256 bits) jsonschema judges the body again and words every error, so the errors a
-    person sees are always jsonschema's. Plain text, dates and the shapes of a URI and a USCC are
-    patterns the Rust validator checks (`_IN_RUST`); the rest stays our own functions, called on
+    person sees are always jsonschema's. Plain text, dates and the shapes of URIs and identifiers
+    are patterns the Rust validator checks (`_IN_RUST`); the rest stays our own functions, called on
     the few places the schema names them rather than through the validator (a call back into
     Python per string costs more than the whole structural check). tests/unit/test_forms_fast.py
     holds the two paths to one verdict on generated bodies."""
