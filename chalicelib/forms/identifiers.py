@@ -3,7 +3,8 @@
 USCC (GB 32100-2015) and resident ID numbers (GB 11643-1999) are checked by their published check
 digits, the arithmetic written out here and held to python-stdnum's verdict by tests (stdnum costs
 more than the rest of a form); stdnum itself is imported on first use, for a resident ID's birth
-place. Every function here takes any value and never raises.
+place. Every function here takes any value and never raises, except the two halves after a shape
+(`uscc_check_digit_holds`, `resident_id_digits_problem`), which expect their pattern's shape.
 """
 from __future__ import annotations
 
@@ -74,9 +75,9 @@ def resident_id_problem(value) -> str | None:
 
     python-stdnum's own checks, in its order (length, digits, check digit, birth date, birth
     place), its check-digit arithmetic written out (no import on the way), and the birth-place
-    look-up remembered per region and year: it reads stdnum's
-    region database and costs more than the rest of a form, and a city's applicants share a few
-    thousand (region, year) pairs. tests/unit/test_forms_fast.py holds this to stdnum's validate."""
+    look-up remembered per region and year: it reads stdnum's region database and costs more than
+    the rest of a form, and a city's applicants share a few thousand (region, year) pairs.
+    tests/unit/test_forms_fast.py holds this to stdnum's validate."""
     if not isinstance(value, str) or len(value) != 18:
         return "must be 18 characters"
     if not _RESIDENT_ID.fullmatch(value):
