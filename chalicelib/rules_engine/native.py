@@ -12,8 +12,8 @@ version, and a decision costs microseconds:
 - rules whose conditions all start with `fact equals value` on the same fact are indexed by that
   value (the size standard's industry group), so only one group's rules are tested;
 - `derive` tables (longest prefix) become dictionary look-ups by prefix length, longest first;
-- outcomes are combined as `engine.resolve` combines durable-rules' answers, with what depends
-  only on the file (which values are templates, each value's priority rank) worked out once;
+- outcomes are combined by `engine.resolve`, as durable-rules' answers are, once per combination
+  of fired rules (unless an outcome is a template filled from the facts);
 - where a comparison raises TypeError (a fact of an unexpected type), `holds` answers False: the
   function then hands that evaluation to `holds` itself, so the answer is the same.
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .engine import fill_template
+from .engine import resolve
 from .model import RulesetFile
 
 
@@ -124,90 +124,33 @@ def derive_function(derivation):
     return derive
 
 
-_AS_IS, _COPY, _FILL = 0, 1, 2
-
-
 def _templated(value) -> bool:
     if isinstance(value, dict):
         return any(_templated(v) for v in value.values())
     return isinstance(value, str) and "{" in value
 
 
-def _needs_filling(value) -> int:
-    """A template ("purchaser:{purchasing_unit_id}") is filled; a mapping is copied, never the rule's own."""
-    if _templated(value):
-        return _FILL
-    return _COPY if isinstance(value, dict) else _AS_IS
-
-
 _REMEMBERED = 4096   # combinations of fired rules whose outcomes a ruleset keeps
 
 
 def resolver(ruleset: RulesetFile):
-    """`combine(fired ids, facts)`: `engine.resolve(ruleset, fired, facts)`, with the file's part done once.
+    """`combine(fired ids, facts)`: `engine.resolve`, the one combination of outcomes per hit policy.
 
-    Unless a fired rule's outcome is a template filled from the facts, the outcomes depend on
-    which rules fired alone, and the same few combinations recur: each is combined once and the
-    result shared (callers read outcomes, never change them)."""
-    then = {r.id: tuple((n, v, _needs_filling(v)) for n, v in r.then.items()) for r in ruleset.rules}
-    combine = _combiner(ruleset, then)
-    templated = frozenset(rule_id for rule_id, values in then.items() if any(f == _FILL for _, _, f in values))
+    Unless a fired rule's outcome is a template filled from the facts ("purchaser:{…}"), the
+    outcomes depend on which rules fired alone, and the same few combinations recur: each is
+    combined once and the result shared (callers read outcomes, never change them)."""
+    rules = {r.id: r for r in ruleset.rules}
+    templated = frozenset(r.id for r in ruleset.rules if any(_templated(v) for v in r.then.values()))
     remembered: dict[tuple, dict] = {}
 
     def combine_once(fired: tuple, facts: dict) -> dict:
         out = remembered.get(fired)
         if out is None:
-            out = combine(fired, facts)
+            out = resolve(ruleset, [rules[rule_id] for rule_id in fired], facts)
             if templated.isdisjoint(fired) and len(remembered) < _REMEMBERED:
                 remembered[fired] = out
         return out
     return combine_once
-
-
-def _combiner(ruleset: RulesetFile, then: dict):
-    """The hit policy's combination of the fired rules' outcomes."""
-    defaults = dict(ruleset.defaults)
-    names = tuple(dict.fromkeys(n for r in ruleset.rules for n in r.then))
-
-    def value_of(value, fill, facts):
-        if fill == _AS_IS:
-            return value
-        return dict(value) if fill == _COPY else fill_template(value, facts)
-
-    if ruleset.hit_policy == "collect":
-        def combine(fired, facts):
-            out = dict(defaults)
-            for name in names:
-                out[name] = []
-            for rule_id in fired:
-                for name, value, fill in then[rule_id]:
-                    out[name].append(value_of(value, fill, facts))
-            return out
-        return combine
-    if ruleset.hit_policy == "priority":
-        order = {name: list(values) for name, values in ruleset.priority.items()}
-        rank = {r.id: tuple((n, order[n].index(v) if v in order.get(n, []) else 10**6, v, f)
-                            for n, v, f in then[r.id]) for r in ruleset.rules}
-
-        def combine(fired, facts):
-            best: dict = {}
-            for rule_id in fired:
-                for name, position, value, fill in rank[rule_id]:
-                    if name not in best or position < best[name][0]:
-                        best[name] = (position, value, fill)
-            out = dict(defaults)
-            for name, (_, value, fill) in best.items():
-                out[name] = value_of(value, fill, facts)
-            return out
-        return combine
-
-    def combine(fired, facts):   # unique: the loader refused files whose rules can disagree
-        out = dict(defaults)
-        for rule_id in fired:
-            for name, value, fill in then[rule_id]:
-                out[name] = value_of(value, fill, facts)
-        return out
-    return combine
 
 
 def _parts(rule) -> tuple:
