@@ -23,7 +23,7 @@ def facts_from_application(body: dict) -> dict:
         enterprise = _EMPTY
     amount, term, employees = body.get("amount"), body.get("term_months"), enterprise.get("employees")
     if Decimal in (type(amount), type(term), type(employees)):   # a form read back from DynamoDB
-        amount, term, employees = _plain(amount), _plain(term), _plain(employees)
+        amount, term, employees = plain_number(amount), plain_number(term), plain_number(employees)
     district = enterprise.get("district")
     facts = {
         "scenario": body.get("scenario"),
@@ -48,7 +48,7 @@ def facts_from_application(body: dict) -> dict:
 
 
 def _add_details(facts: dict, details: dict, employees) -> None:
-    new_hires = _plain(details.get("new_hires_last_year"))
+    new_hires = plain_number(details.get("new_hires_last_year"))
     if new_hires is not None:
         facts["new_hires_last_year"] = new_hires
         ratio = _ratio(new_hires, employees)
@@ -63,7 +63,7 @@ def _add_details(facts: dict, details: dict, employees) -> None:
         facts["purchasing_unit_id"] = unit
 
 
-def _plain(value):
+def plain_number(value):
     """Numbers as JSON writes them: a Decimal (how DynamoDB returns a stored form) → int or float."""
     if type(value) is Decimal:
         return int(value) if value == value.to_integral_value() else float(value)
@@ -84,9 +84,9 @@ def _number(value) -> bool:
 def _wan(yuan):
     if type(yuan) in (int, float):
         return yuan / WAN
-    return _plain(yuan) / WAN if _number(yuan) else None
+    return plain_number(yuan) / WAN if _number(yuan) else None
 
 
 def _ratio(part, whole):
     """New hires as a share of staff; unknown (None) without staff to divide by."""
-    return _plain(part) / _plain(whole) if _number(part) and _number(whole) and whole > 0 else None
+    return plain_number(part) / plain_number(whole) if _number(part) and _number(whole) and whole > 0 else None

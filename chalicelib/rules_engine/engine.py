@@ -11,8 +11,8 @@ from __future__ import annotations
 import itertools
 import threading
 from datetime import date
-from decimal import Decimal
 
+from ..domain.facts import plain_number
 from .compiler import Compiler
 from .model import RulesetFile
 
@@ -47,7 +47,7 @@ class CompiledRuleset:
     def fired(self, facts: dict) -> list[str]:
         prepared = self.compiler.prepare(self.ruleset.derived(facts))
         # A missing fact and a null are the same to a rule: neither is sent to the engine.
-        return self._host.run(self.name, {k: plain(v) for k, v in prepared.items()
+        return self._host.run(self.name, {k: plain_number(v) for k, v in prepared.items()
                                           if v is not None and k in self._tested})
 
     def outcomes(self, facts: dict) -> tuple[dict, tuple[str, ...]]:
@@ -56,13 +56,6 @@ class CompiledRuleset:
         order = {r.id: n for n, r in enumerate(self.ruleset.rules)}
         fired_ids.sort(key=order.__getitem__)
         return resolve(self.ruleset, [self._rules[i] for i in fired_ids], facts), tuple(fired_ids)
-
-
-def plain(value):
-    """A number as JSON knows it: a Decimal (DynamoDB's numbers) becomes an int or a float."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 class _KeepUnknown:

@@ -11,7 +11,8 @@ import hashlib
 from datetime import date
 
 from ..domain.errors import BusinessRuleViolated, Conflict, FieldError, NotFound, ValidationFailed
-from .applications import MAX_ATTEMPTS, now_iso
+from ..domain.facts import facts_from_application
+from .applications import MAX_ATTEMPTS, not_found, now_iso
 from .ports import PublishedRuleset, RulesetPublication, StaleVersion, VersionTaken
 
 MAX_DRAFT_BYTES = 200_000
@@ -152,7 +153,6 @@ def _outcome(decision: dict) -> dict:
 
 def simulate(deps, body) -> dict:
     """Old outcome beside new for every stored application the draft would decide differently."""
-    from ..domain.facts import facts_from_application
     drafts = _draft_files(body)
     as_of = body.get("as_of")
     if as_of is not None:
@@ -181,8 +181,6 @@ def simulate(deps, body) -> dict:
 
 def replay(deps, app_id: str) -> dict:
     """Decide a stored application again with the exact ruleset versions its decision names."""
-    from ..domain.facts import facts_from_application
-    from .applications import not_found
     app = deps.store.get(app_id)
     if app is None:
         raise not_found()
