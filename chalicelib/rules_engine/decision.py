@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .engine import CompiledRuleset, RulesHost, version_in_force
-from .native import NativeChain, NativeRuleset, run_in_order
+from .native import NativeChain, NativeRuleset, run_in_order, top_conditions
 from .probes import probe_facts
 from .catalogs import load_facts, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
@@ -332,7 +332,7 @@ def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dic
     if granting is None:
         return None
     rule, held = granting
-    part = (rule.when.parts if rule.when.op == "all" else (rule.when,))[held.index(False)]
+    part = top_conditions(rule)[held.index(False)]
     leaf = part.first_failure(facts) if part.op in ("all", "any") else part
     key = (rule.id, id(leaf), facts.get(leaf.fact) is None, held.count(False))   # the ruleset holds the leaf
     said = native.said.get(key)

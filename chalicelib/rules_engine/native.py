@@ -98,8 +98,7 @@ def fired_function_source(rules) -> tuple[str, dict]:
         for n, (value, members) in enumerate(groups.items()):
             body.append(f"    {'if' if n == 0 else 'elif'} {g} is not None and {g} == {src.constant(value)}:")
             for i in members:   # the branch has tested each member's first condition
-                rest = rules[i].when.parts[1:] if rules[i].when.op == "all" else ()
-                test = " and ".join(src.test(part) for part in rest) or "True"
+                test = " and ".join(src.test(part) for part in top_conditions(rules[i])[1:]) or "True"
                 body.append(f"        if {test}: out.append({src.constant(rules[i].id)})")
     reads = [f"    {v} = f.get({name!r})" for name, v in src.locals.items()]
     return "\n".join(["def fired(f):", *reads, "    out = []", *body, "    return tuple(out)"]), src.constants
@@ -153,7 +152,8 @@ def resolver(ruleset: RulesetFile):
     return combine_once
 
 
-def _parts(rule) -> tuple:
+def top_conditions(rule) -> tuple:
+    """A rule's conditions as its near misses count them: the parts of an `all`, else the whole."""
     return rule.when.parts if rule.when.op == "all" else (rule.when,)
 
 
@@ -201,7 +201,7 @@ class NativeRuleset:
             best = None
             for rule in self._rules:
                 if rule.then.get(outcome):
-                    held = tuple(p.holds(facts) for p in _parts(rule))
+                    held = tuple(p.holds(facts) for p in top_conditions(rule))
                     if False in held and (best is None or held.count(False) < best[1].count(False)):
                         best = (rule, held)
             return best
@@ -211,7 +211,7 @@ class NativeRuleset:
         for rule in self._rules:
             if not rule.then.get(outcome):
                 continue
-            lines.append(f"    held = ({', '.join(src.test(p) for p in _parts(rule))},)")
+            lines.append(f"    held = ({', '.join(src.test(p) for p in top_conditions(rule))},)")
             lines.append("    missed = held.count(False)")
             lines.append(f"    if missed and missed < fewest: fewest, best = missed, ({src.constant(rule)}, held)")
         reads = [f"    {v} = f.get({name!r})" for name, v in src.locals.items()]
