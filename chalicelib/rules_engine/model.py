@@ -163,6 +163,24 @@ class Derivation:
     table: dict
     default: object
 
+    def value_for(self, code) -> object:
+        """The value of the longest prefix of `code` in the table, else the default: a look-up per
+        prefix length, longest first (a code shorter than a length is looked up whole, which is
+        its own length)."""
+        if isinstance(code, str):
+            for length in self._lengths:
+                hit = self.table.get(code[:length], _ABSENT)
+                if hit is not _ABSENT:
+                    return hit
+        return self.default
+
+    @cached_property
+    def _lengths(self) -> list[int]:
+        return sorted({len(prefix) for prefix in self.table}, reverse=True)
+
+
+_ABSENT = object()
+
 
 @dataclass(eq=False)   # one object per version on file: equal means the same, and it hashes fast
 class RulesetFile:
@@ -190,9 +208,5 @@ class RulesetFile:
     def derived(self, facts: dict) -> dict:
         out = dict(facts)
         for d in self.derive:
-            code = out.get(d.source)
-            match = None
-            if isinstance(code, str):
-                match = max((p for p in d.table if code.startswith(p)), key=len, default=None)
-            out[d.fact] = d.table[match] if match is not None else d.default
+            out[d.fact] = d.value_for(out.get(d.source))
         return out

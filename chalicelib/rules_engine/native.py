@@ -105,21 +105,11 @@ def fired_function_source(rules) -> tuple[str, dict]:
 
 
 def derive_function(derivation):
-    """Longest matching prefix by dictionary look-up, longest length first (as `derived`)."""
-    table = dict(derivation.table)
-    lengths = sorted({len(p) for p in table}, reverse=True)
-    source, default, fact = derivation.source, derivation.default, derivation.fact
+    """`derive(facts)`: sets the derived fact in place (`Derivation.value_for`)."""
+    value_for, source, fact = derivation.value_for, derivation.source, derivation.fact
 
     def derive(facts: dict) -> None:
-        code = facts.get(source)
-        value = default
-        if isinstance(code, str):
-            for length in lengths:   # a code shorter than `length` is looked up whole: its own length
-                hit = table.get(code[:length])
-                if hit is not None:
-                    value = hit
-                    break
-        facts[fact] = value
+        facts[fact] = value_for(facts.get(source))
     return derive
 
 
@@ -220,10 +210,7 @@ class NativeRuleset:
 
     def derived(self, facts: dict) -> dict:
         """The facts as this ruleset's rules see them (its `derive` tables applied)."""
-        seen = dict(facts) if self._derive else facts
-        for derive in self._derive:
-            derive(seen)
-        return seen
+        return self.ruleset.derived(facts) if self._derive else facts
 
     def fired_ids(self, facts: dict) -> tuple[str, ...]:
         seen = self.derived(facts)
