@@ -46,3 +46,15 @@ def valid_body(scenario: str, /, **overrides) -> dict:
         else:
             node[leaf] = value
     return body
+
+
+def valid_offer(scenario: str, bank: str = "ICBC-BJ", *, amount=800_000, term_months: int = 12,
+                reason: str = "经营稳定，同意授信", **extra) -> dict:
+    """A bank approval inside the bank's published products for the scenario: the rate midway
+    through their range (an offer outside it is refused, DESIGN "Bank terms")."""
+    from chalicelib.catalog import Catalog
+    products = Catalog.load().products(scenario=scenario, bank=bank)
+    low = min(p["annual_rate_min"] for p in products)
+    high = max(p["annual_rate_max"] for p in products)
+    return {"approved": True, "amount": amount, "annual_rate": round((low + high) / 2, 4),
+            "term_months": term_months, "reason": reason, **extra}

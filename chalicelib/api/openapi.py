@@ -6,6 +6,7 @@ keeps this document and the app's routes in step.
 """
 from __future__ import annotations
 
+from ..forms.requests import BANK_DECISION, REVIEW_DECISION
 from .http import ROUTE_DOCS
 
 ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
@@ -15,16 +16,8 @@ ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
                        "message_zh": {"type": "string"}, "message_en": {"type": "string"}}}}}}
 REASON = {"type": "string", "minLength": 1, "maxLength": 1000}
 BODIES = {
-    ("POST", "/reviews/{review_id}/decision"): {
-        "type": "object", "required": ["approved", "reason"], "additionalProperties": False,
-        "properties": {"approved": {"type": "boolean"}, "reason": REASON}},
-    ("POST", "/applications/{app_id}/bank-decision"): {
-        "type": "object", "required": ["approved", "reason"], "additionalProperties": False,
-        "properties": {"approved": {"type": "boolean"}, "reason": REASON,
-                       "amount": {"type": "number", "exclusiveMinimum": 0, "maximum": 1e10},
-                       "annual_rate": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.36},
-                       "term_months": {"type": "integer", "minimum": 1, "maximum": 360},
-                       "guarantee_fee_rate": {"type": "number", "minimum": 0, "maximum": 0.1}}},
+    ("POST", "/reviews/{review_id}/decision"): REVIEW_DECISION,
+    ("POST", "/applications/{app_id}/bank-decision"): BANK_DECISION,
     ("POST", "/applications/{app_id}/withdraw"): {
         "type": "object", "additionalProperties": False, "properties": {"reason": {"type": "string", "maxLength": 500}}},
     ("POST", "/auth/dev-token"): {

@@ -14,6 +14,8 @@ from functools import lru_cache
 from operator import mul
 from urllib.parse import urlsplit
 
+from ..domain.money import is_whole_fen
+
 USCC_FORMAT = "uscc_format"
 USCC_CHECK_DIGIT = "uscc_check_digit"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"     # GB 32100-2015: no I, O, S, V, Z
@@ -177,3 +179,8 @@ def is_uscc(value) -> bool:
 
 def is_resident_id(value) -> bool:
     return not isinstance(value, str) or resident_id_problem(value) is None
+
+
+def is_yuan(value) -> bool:
+    """Money: yuan with at most two decimals (fen). Not a number: the type check says so."""
+    return is_whole_fen(value)

@@ -149,4 +149,6 @@ def _format(say, fmt, instance) -> FieldError:
     if fmt == "plain_text":
         return say("control_characters", "不能包含控制字符或文字方向控制符",
                    "must not contain control characters or text-direction overrides")
+    if fmt == "yuan":
+        return say("fen", "须以元为单位，最多保留两位小数（精确到分）", "must be yuan with at most two decimals (fen)")
     return say("format", "格式不正确", "has the wrong format")

@@ -43,7 +43,8 @@ def _validator_class():
 # The forms' formats, for jsonschema's format checker and for the fast path alike.
 _FORMATS = {"date": identifiers.is_iso_date, "uri": identifiers.is_uri, "uscc": identifiers.is_uscc,
             "resident_id": identifiers.is_resident_id, "plain_text": identifiers.is_plain_text,
-            "cn_patent_number": identifiers.is_patent_number}
+            "cn_patent_number": identifiers.is_patent_number,
+            "yuan": identifiers.is_yuan}
 
 
 def _format_checker():

@@ -265,7 +265,8 @@ def list_reviews(deps, actor: Actor, status: str, cursor: str | None, limit: int
 
 
 def decide_review(deps, actor: Actor, review_id: str, body: dict, idempotency_key: str | None = None) -> dict:
-    approved, reason = _decision_fields(body)
+    checked(body, "review_decision")
+    approved, reason = body["approved"], body["reason"].strip()
     entry = deps.store.review_entry(review_id)
     if entry is None or entry.agency != actor.subject:
         raise not_found("review")
@@ -275,20 +276,13 @@ def decide_review(deps, actor: Actor, review_id: str, body: dict, idempotency_ke
                    _idempotency_of(actor, f"review:{review_id}", idempotency_key, body))
 
 
-def _decision_fields(body) -> tuple[bool, str]:
-    errors = []
-    if not isinstance(body, dict):
-        raise ValidationFailed.single("", "type", "请求体须为 JSON 对象", "The body must be a JSON object")
-    approved, reason = body.get("approved"), body.get("reason")
-    if not isinstance(approved, bool):
-        errors.append(FieldError("/approved", "required" if approved is None else "type",
-                                 "approved 须为 true 或 false", "approved must be true or false"))
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > 1000:
-        errors.append(FieldError("/reason", "required" if reason is None else "type",
-                                 "请填写 1–1000 字的理由", "Give a reason of 1–1000 characters"))
+def checked(body, schema: str) -> dict:
+    """The body of a decision route, checked against its published schema (400, every error at once)."""
+    from ..forms.requests import problems
+    errors = problems(schema, body)
     if errors:
         raise ValidationFailed(*errors)
-    return approved, reason.strip()
+    return body
 
 
 # ---- banks ------------------------------------------------------------------------------------
@@ -299,44 +293,54 @@ def bank_queue(deps, actor: Actor, code: str) -> dict:
     return {"queue_url": deps.sender.queue_url(f"bank:{code}"), "region": deps.settings.region}
 
 
-_OFFER_LIMITS = {"amount": (0, 1e10), "annual_rate": (0, 0.36), "term_months": (1, 360),
-                 "guarantee_fee_rate": (0, 0.1)}
-
-
 def _offer(body) -> BankOffer:
-    approved, reason = _decision_fields(body)
-    known = {"approved", "reason", *_OFFER_LIMITS}
-    errors = [FieldError(f"/{k}", "unknown_field", f"未知字段 {k}", f"Unknown field {k}")
-              for k in body if k not in known]
-    values = {}
-    for name, (low, high) in _OFFER_LIMITS.items():
-        value = body.get(name)
-        needed = approved and name != "guarantee_fee_rate"
-        if value is None:
-            if needed:
-                errors.append(FieldError(f"/{name}", "required", f"批准时须填写 {name}",
-                                         f"{name} is required when approving"))
-            continue
-        integral = name == "term_months"
-        if isinstance(value, bool) or not isinstance(value, int if integral else (int, float)) \
-                or not (low < value <= high if name in ("amount", "annual_rate") else low <= value <= high):
-            errors.append(FieldError(f"/{name}", "range", f"{name} 须在 {low}–{high} 之间",
-                                     f"{name} must be {'an integer ' if integral else ''}within {low}–{high}"))
-            continue
-        values[name] = value
-    if errors:
-        raise ValidationFailed(*errors)
-    return BankOffer(approved=approved, reason=reason, **(values if approved else {}))
+    checked(body, "bank_decision")
+    if not body["approved"]:
+        return BankOffer(approved=False, reason=body["reason"].strip())
+    return BankOffer(approved=True, reason=body["reason"].strip(), amount=body["amount"],
+                     annual_rate=body["annual_rate"], term_months=body["term_months"],
+                     guarantee_fee_rate=body.get("guarantee_fee_rate"))
+
+
+def offer_problems(app: Application, offer: BankOffer, catalog, bank: str) -> list[FieldError]:
+    """Every way an approval leaves what was asked for or what the bank publishes (422, all at once):
+    no more than the amount and term requested, and within the ranges of the bank's products the
+    enterprise chose (else of every product the bank offers for this scenario)."""
+    out = []
+    if offer.amount > app.amount:
+        out.append(FieldError("/amount", "above_requested", f"批准金额不能超过申请金额 {app.amount} 元",
+                              f"The approved amount cannot exceed the requested {app.amount} yuan"))
+    if offer.term_months > app.form["term_months"]:
+        out.append(FieldError("/term_months", "above_requested",
+                              f"批准期限不能超过申请期限 {app.form['term_months']} 个月",
+                              f"The term cannot exceed the requested {app.form['term_months']} months"))
+    chosen = [catalog.product(p) for p in app.form.get("products", [])]
+    products = [p for p in chosen if p and p["bank"] == bank] or catalog.products(scenario=app.scenario, bank=bank)
+    if not products:
+        return out
+    ranges = {"amount": ("min_amount", "max_amount", "金额", "amount", "元", " yuan"),
+              "term_months": ("min_term_months", "max_term_months", "期限", "term", "个月", " months"),
+              "annual_rate": ("annual_rate_min", "annual_rate_max", "年利率", "annual rate", "", "")}
+    for field, (low, high, zh, en, unit_zh, unit_en) in ranges.items():
+        value = getattr(offer, field)
+        least, most = min(p[low] for p in products), max(p[high] for p in products)
+        if not least <= value <= most:
+            names = "、".join(p["id"] for p in products)
+            out.append(FieldError(f"/{field}", "outside_product_range",
+                                  f"{zh}须在所公布产品（{names}）的范围 {least}–{most}{unit_zh} 之内",
+                                  f"The {en} must lie within the published range of the products ({names}): "
+                                  f"{least}–{most}{unit_en}"))
+    return out
 
 
 def bank_decision(deps, actor: Actor, app_id: str, body, idempotency_key: str | None = None) -> dict:
     offer = _offer(body)
 
     def apply(app: Application) -> None:
-        if offer.approved and offer.amount > app.amount:
-            raise BusinessRuleViolated.single(
-                "/amount", "above_requested", "批准金额不能超过申请金额",
-                f"The approved amount cannot exceed the requested {app.amount} yuan")
+        if offer.approved:
+            problems = offer_problems(app, offer, deps.catalog, actor.subject)
+            if problems:
+                raise BusinessRuleViolated(*problems)
         app.record_bank_decision(actor, offer, now_iso(deps))
 
     return _change(deps, app_id, lambda a: a.was_sent_to(actor.subject), apply,

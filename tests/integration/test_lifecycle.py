@@ -1,7 +1,7 @@
 """The whole lifecycle of each loan scenario, as the enterprise, the agencies and the banks live it."""
 import pytest
 
-from tests.builders import valid_body
+from tests.builders import valid_body, valid_offer
 
 REVIEWER = {
     "entrepreneurship_guarantee": lambda body: "hr",
@@ -13,9 +13,9 @@ REVIEWED = sorted(REVIEWER)
 
 
 def approve_as_bank(world, app_id, bank="ICBC-BJ", amount=800_000):
-    return world.call("POST", f"/applications/{app_id}/bank-decision", as_=("bank", bank), body={
-        "approved": True, "amount": amount, "annual_rate": 0.0345, "term_months": 12,
-        "guarantee_fee_rate": 0.008, "reason": "经营稳定，同意授信"})
+    scenario = world.container.store.get(app_id).scenario
+    return world.call("POST", f"/applications/{app_id}/bank-decision", as_=("bank", bank),
+                      body=valid_offer(scenario, bank, amount=amount, guarantee_fee_rate=0.008))
 
 
 def test_a_credit_loan_reaches_the_banks_at_once_and_the_enterprise_sees_the_offer(world):

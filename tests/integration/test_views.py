@@ -13,7 +13,7 @@ from tests.builders import forms, valid_body
 WINDOW = ("window", "w001")
 ICBC, BOB = ("bank", "ICBC-BJ"), ("bank", "BOB-BJ")
 HR = ("agency", "hr")
-OFFER = {"approved": True, "amount": 800_000, "annual_rate": 0.0345, "term_months": 12,
+OFFER = {"approved": True, "amount": 800_000, "annual_rate": 0.0335, "term_months": 12,
          "guarantee_fee_rate": 0.008, "reason": "经营稳定，同意授信"}
 STATUSES = {s.value for s in Status}
 
@@ -127,7 +127,7 @@ def test_an_agency_reviews_without_seeing_a_bank_and_a_bank_sees_the_id_number_m
     hr = read(world, app_id, HR)
     text = json.dumps(hr, ensure_ascii=False)
     assert "ICBC" not in text and "BOB" not in text
-    assert "0.0345" not in text and OFFER["reason"] not in text   # the offer's rate and the bank's reason
+    assert "0.0335" not in text and OFFER["reason"] not in text   # the offer's rate and the bank's reason
     assert hr["status"] == "at_banks"            # what the banks did is not the bureau's business
     assert hr["reviews"][0]["reason"] == "申请人为高校毕业生，资格属实"
     assert [h["action"] for h in hr["history"]] == ["submitted", "review_approved", "sent_to_banks"]

@@ -1,0 +1,86 @@
+"""What a hostile review of the service found (issue #11), each as the request that found it.
+
+Every test here failed before its fix: the request now gets the contract's 4xx, stores nothing it
+should not, and leaks nothing.
+"""
+from tests.builders import valid_body, valid_offer
+
+ICBC = ("bank", "ICBC-BJ")
+
+
+def errors_of(reply) -> set[tuple[str, str]]:
+    return {(e["path"], e["code"]) for e in reply.json["errors"]}
+
+
+def credit_at_banks(world, **overrides) -> str:
+    reply = world.submit("credit", who=world.enterprise(), **overrides)
+    assert reply.status == 201, reply.json
+    return reply.json["id"]
+
+
+# ---- money is yuan and fen (item 5) -------------------------------------------------------------
+def test_an_approval_finer_than_a_fen_is_400_and_changes_nothing(world):
+    app_id = credit_at_banks(world)
+    reply = world.call("POST", f"/applications/{app_id}/bank-decision", as_=ICBC,
+                       body=valid_offer("credit", amount=0.00001))
+    assert reply.status == 400 and ("/amount", "fen") in errors_of(reply)
+    assert world.call("GET", f"/applications/{app_id}", as_=ICBC).json["status"] == "at_banks"
+    stats = world.call("GET", "/stats", as_=("window", "w1")).json
+    assert stats["approved_count"] == 0 and stats["approved_amount"] == 0
+
+
+def test_a_form_amount_finer_than_a_fen_is_400_naming_each_field(world):
+    me = world.enterprise()
+    reply = world.submit("credit", who=me, amount=1_000_000.05, **{"enterprise.total_assets": 5_000_000.5})
+    assert reply.status == 201, "half a yuan is fifty fen: allowed"
+    reply = world.submit("credit", who=me, amount=1_000_000.001, **{"enterprise.total_assets": 5_000_000.005})
+    assert reply.status == 400
+    assert errors_of(reply) == {("/amount", "fen"), ("/enterprise/total_assets", "fen")}
+
+
+# ---- an offer within what was asked and what the bank publishes (item 8) ------------------------
+def test_an_offer_beyond_the_request_and_the_products_ranges_is_422_with_every_violation(world):
+    app_id = credit_at_banks(world, amount=1_000_000, term_months=12, products=[])
+    reply = world.call("POST", f"/applications/{app_id}/bank-decision", as_=ICBC, body={
+        "approved": True, "amount": 9_000_000, "annual_rate": 0.3599, "term_months": 360, "reason": "ok"})
+    assert reply.status == 422
+    assert errors_of(reply) == {("/amount", "above_requested"), ("/term_months", "above_requested"),
+                                ("/annual_rate", "outside_product_range"),
+                                ("/amount", "outside_product_range"), ("/term_months", "outside_product_range")}
+    assert "0.0293" in str(reply.json), "the error says the published range"
+    assert world.call("GET", f"/applications/{app_id}", as_=ICBC).json["status"] == "at_banks"
+
+
+def test_an_offer_is_held_to_the_chosen_product_not_the_banks_whole_range(world):
+    # ICBC-BJ-credit-02 lends 6–12 months at 3.05–4.56 %; its -01 goes to 4.76 %.
+    app_id = credit_at_banks(world, products=["ICBC-BJ-credit-02"])
+    too_dear = valid_offer("credit", annual_rate=0.047)
+    reply = world.call("POST", f"/applications/{app_id}/bank-decision", as_=ICBC, body=too_dear)
+    assert reply.status == 422 and errors_of(reply) == {("/annual_rate", "outside_product_range")}
+    fair = world.call("POST", f"/applications/{app_id}/bank-decision", as_=ICBC,
+                      body=valid_offer("credit", annual_rate=0.04))
+    assert fair.status == 200, fair.json
+
+
+def test_the_term_of_an_offer_is_a_whole_number_of_months(world):
+    app_id = credit_at_banks(world)
+    reply = world.call("POST", f"/applications/{app_id}/bank-decision", as_=ICBC,
+                       body=valid_offer("credit", term_months=12.0))
+    assert reply.status == 400 and ("/term_months", "type") in errors_of(reply)
+
+
+def test_a_blank_review_reason_is_400(world):
+    world.submit("ip_pledge", who=world.enterprise())
+    review = world.call("GET", "/reviews", as_=("agency", "ipo")).json["items"][0]
+    reply = world.call("POST", f"/reviews/{review['id']}/decision", as_=("agency", "ipo"),
+                       body={"approved": True, "reason": "   "})
+    assert reply.status == 400 and errors_of(reply) == {("/reason", "blank")}
+
+
+def test_the_decision_bodies_the_openapi_document_publishes_are_the_ones_checked(world):
+    from chalicelib.forms.requests import BANK_DECISION, REVIEW_DECISION
+    doc = world.call("GET", "/openapi.json").json["paths"]
+    assert doc["/applications/{app_id}/bank-decision"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"] == BANK_DECISION
+    assert doc["/reviews/{review_id}/decision"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"] == REVIEW_DECISION
