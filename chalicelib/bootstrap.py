@@ -63,6 +63,11 @@ class Container:
         return SqsSender(self.sqs, self.resources)
 
     @cached_property
+    def cursors(self):
+        from .services.cursors import CursorSeal
+        return CursorSeal(self.settings.cursor_secret)
+
+    @cached_property
     def clock(self):
         from .adapters.clock import SystemClock
         return SystemClock()

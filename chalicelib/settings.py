@@ -7,10 +7,13 @@ never inside Lambda, whatever the variables say.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
 DEV_STAGES = frozenset({"local", "test"})
+STAGE_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
+DEV_CURSOR_SECRET = "dev-only-cursor-secret-never-valid-in-a-deployed-stage"
 
 
 class SettingsError(ValueError):
@@ -29,6 +32,7 @@ class Settings:
     cognito_jwks_url: str | None
     max_body_bytes: int
     in_lambda: bool
+    cursor_secret: str            # seals the paging cursors a client gets back (opaque, tamper-evident)
 
     @property
     def dev_tokens_enabled(self) -> bool:
@@ -37,7 +41,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        stage = env.get("GC_STAGE", "prod").strip() or "prod"
+        stage = stage_of(env)
         in_lambda = bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
         secret = env.get("GC_JWT_SECRET")
         if stage in DEV_STAGES and not secret:
@@ -46,6 +50,10 @@ class Settings:
             raise SettingsError(
                 f"stage {stage!r} is a deployed stage: GC_COGNITO_JWKS_URL must be set "
                 "(dev tokens exist only in the local and test stages)")
+        cursor_secret = env.get("GC_CURSOR_SECRET") or (DEV_CURSOR_SECRET if stage in DEV_STAGES else "")
+        if len(cursor_secret) < 32:
+            raise SettingsError(f"stage {stage!r}: GC_CURSOR_SECRET must be set to at least 32 random characters "
+                                "(it seals the paging cursors clients hold)")
         try:
             max_body = int(env.get("GC_MAX_BODY_BYTES", str(256 * 1024)))
         except ValueError as exc:
@@ -61,13 +69,23 @@ class Settings:
             cognito_jwks_url=env.get("GC_COGNITO_JWKS_URL") or None,
             max_body_bytes=max_body,
             in_lambda=in_lambda,
+            cursor_secret=cursor_secret,
         )
 
 
+def stage_of(env: Mapping[str, str]) -> str:
+    """The stage, read one way everywhere: exactly as written (" local" is not `local`), else refused."""
+    stage = env.get("GC_STAGE", "prod")
+    if not STAGE_NAME.fullmatch(stage):
+        raise SettingsError(f"GC_STAGE {stage!r} is not a stage name (lower-case letters, digits and -)")
+    return stage
+
+
 def dev_routes_wanted(env: Mapping[str, str] | None = None) -> bool:
-    """Read at import time by app.py to decide whether the dev-token route exists at all."""
+    """Read at import time by app.py to decide whether the dev-token route exists at all: the same
+    test as `Settings.dev_tokens_enabled`, so a route and the tokens it mints exist together."""
     env = os.environ if env is None else env
-    return env.get("GC_STAGE", "prod") in DEV_STAGES and not env.get("AWS_LAMBDA_FUNCTION_NAME")
+    return stage_of(env) in DEV_STAGES and not env.get("AWS_LAMBDA_FUNCTION_NAME")
 
 
 def outbox_stream_arn(env: Mapping[str, str] | None = None) -> str:

@@ -2,6 +2,14 @@
 
 Chalice's local mode does not run API Gateway authorizers, so every route verifies the token
 here, the same way in every stage. Tokens are never logged.
+
+Who a token names is read from one place per kind of token, never from a claim that could
+override another:
+- a dev token: `role` and `sub`, as `POST /auth/dev-token` mints them;
+- a Cognito token: the role is the token's one role group (`cognito:groups`: only an
+  administrator puts a user in a group) and the party is `custom:subject` (the USCC, agency id,
+  bank code or staff id), an attribute the app clients may read but not write, so only an
+  administrator sets it. Cognito's `sub` (a UUID) and any `role` claim are not read.
 """
 from __future__ import annotations
 
@@ -40,11 +48,20 @@ def verify(token: str, settings) -> Actor:
         raise _bad_token("expired")
     except jwt.PyJWTError as exc:
         raise _bad_token(type(exc).__name__)
-    role = claims.get("role") or claims.get("custom:role")
-    subject = claims.get("custom:subject") or claims.get("sub")
+    role, subject = _dev_identity(claims) if settings.dev_tokens_enabled else _pool_identity(claims)
     if role not in ROLES or not isinstance(subject, str) or not subject:
         raise _bad_token("role/sub")
     return Actor(role=role, subject=subject)
+
+
+def _dev_identity(claims: dict) -> tuple:
+    return claims.get("role"), claims.get("sub")
+
+
+def _pool_identity(claims: dict) -> tuple:
+    groups = claims.get("cognito:groups")
+    roles = [g for g in groups if g in ROLES] if isinstance(groups, list) else []
+    return (roles[0] if len(roles) == 1 else None), claims.get("custom:subject")
 
 
 def _jwks(url: str):

@@ -129,11 +129,14 @@ def idempotency_key(request) -> str | None:
     return key
 
 
+_LIMIT = re.compile(r"[0-9]{1,4}")   # ASCII digits only: "²" and "①" are digits to str.isdigit
+
+
 def query_limit(request, default: int = 20, maximum: int = 100) -> int:
     raw = (request.query_params or {}).get("limit")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not _LIMIT.fullmatch(raw) or not 1 <= int(raw) <= maximum:
         raise ValidationFailed.single("/limit", "range", f"limit 须为 1–{maximum} 的整数",
                                       f"limit must be an integer from 1 to {maximum}")
     return int(raw)

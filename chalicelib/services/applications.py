@@ -14,6 +14,7 @@ from ..domain.application import Actor, Application, BankOffer, Status
 from ..domain.errors import (BusinessRuleViolated, Conflict, FieldError, Forbidden, NotFound,
                              ValidationFailed)
 from ..domain.facts import facts_from_application
+from .cursors import bad_cursor
 from .ports import IdempotencyKeyTaken, IdempotencyRecord, StaleVersion, StatsChange
 from . import views
 
@@ -190,18 +191,20 @@ def get_application(deps, actor: Actor, app_id: str) -> dict:
 
 def list_applications(deps, actor: Actor, status: str | None, cursor: str | None, limit: int) -> dict:
     if status is not None and status not in {s.value for s in Status}:
-        raise ValidationFailed.single("/status", "enum", "状态取值无效", f"Unknown status {status!r}")
+        raise ValidationFailed.single("/status", "enum", "状态取值无效", "Unknown status")
+    listing = f"{actor.label}:applications:{status if actor.role == 'window' else ''}"
+    position = deps.cursors.open(listing, cursor)
     try:
         if actor.role == "window":
-            page = deps.store.list_all(status, limit, cursor)
+            page = deps.store.list_all(status, limit, position)
         else:
-            page = deps.store.list_for_owner(actor.subject, limit, cursor)
+            page = deps.store.list_for_owner(actor.subject, limit, position)
     except ValueError:
-        raise ValidationFailed.single("/cursor", "cursor", "分页游标无效", "Malformed cursor")
+        raise bad_cursor() from None
     items = [views.application_summary(a) for a in page.items]
     if status and actor.role != "window":
         items = [i for i in items if i["status"] == status]
-    return {"items": items, "cursor": page.cursor}
+    return {"items": items, "cursor": deps.cursors.seal(listing, page.cursor)}
 
 
 # ---- changes with an optimistic lock ----------------------------------------------------------
@@ -257,11 +260,13 @@ def list_reviews(deps, actor: Actor, status: str, cursor: str | None, limit: int
     if status != "pending":
         raise ValidationFailed.single("/status", "enum", "目前仅支持 status=pending",
                                       "Only status=pending is supported")
+    listing = f"{actor.label}:reviews:{status}"
+    position = deps.cursors.open(listing, cursor)
     try:
-        page = deps.store.pending_reviews(actor.subject, limit, cursor)
+        page = deps.store.pending_reviews(actor.subject, limit, position)
     except ValueError:
-        raise ValidationFailed.single("/cursor", "cursor", "分页游标无效", "Malformed cursor")
-    return {"items": [r.to_dict() for r in page.items], "cursor": page.cursor}
+        raise bad_cursor() from None
+    return {"items": [r.to_dict() for r in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}
 
 
 def decide_review(deps, actor: Actor, review_id: str, body: dict, idempotency_key: str | None = None) -> dict:

@@ -84,3 +84,41 @@ def test_the_decision_bodies_the_openapi_document_publishes_are_the_ones_checked
         "schema"] == BANK_DECISION
     assert doc["/reviews/{review_id}/decision"]["post"]["requestBody"]["content"]["application/json"][
         "schema"] == REVIEW_DECISION
+
+
+# ---- paging: limits and cursors (item 7) -----------------------------------------------------------
+def test_a_limit_in_other_kinds_of_digits_or_absurdly_long_is_400(world):
+    me = world.enterprise()
+    for raw in ("%C2%B2", "%E2%91%A0", "1" * 4301, "-1", "0", "101", "1e2"):
+        reply = world.call("GET", f"/applications?limit={raw}", as_=me)
+        assert reply.status == 400 and errors_of(reply) == {("/limit", "range")}, raw
+
+
+def many_applications(world, who, n: int) -> None:
+    for _ in range(n):
+        assert world.submit("credit", who=who).status == 201
+
+
+def test_a_cursor_is_opaque_and_never_carries_the_enterprise(world):
+    import base64
+    me = world.enterprise()
+    many_applications(world, me, 3)
+    cursor = world.call("GET", "/applications?limit=2", as_=me).json["cursor"]
+    assert cursor and me[1] not in cursor
+    decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    assert me[1].encode() not in decoded and b"OWNER" not in decoded
+    rest = world.call("GET", f"/applications?limit=2&cursor={cursor}", as_=me).json
+    assert len(rest["items"]) == 1 and rest["cursor"] is None
+
+
+def test_a_forged_or_borrowed_cursor_is_400_and_never_reaches_the_store(world):
+    import base64
+    import json as json_
+    me, other = world.enterprise(1), world.enterprise(2)
+    many_applications(world, me, 3)
+    forged = base64.urlsafe_b64encode(json_.dumps({"PK": {"S": "x"}}).encode()).decode().rstrip("=")
+    mine = world.call("GET", "/applications?limit=2", as_=me).json["cursor"]
+    window = world.call("GET", "/applications?limit=1", as_=("window", "w1")).json["cursor"]
+    for who, cursor in ((me, forged), (other, mine), (me, window), (me, mine[:-3] + "AAA")):
+        reply = world.call("GET", f"/applications?limit=2&cursor={cursor}", as_=who)
+        assert reply.status == 400 and errors_of(reply) == {("/cursor", "cursor")}

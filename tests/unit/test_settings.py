@@ -12,8 +12,28 @@ def test_local_and_test_stages_mint_dev_tokens():
 def test_a_deployed_stage_needs_cognito_and_never_mints_dev_tokens():
     with pytest.raises(SettingsError):
         Settings.from_env({"GC_STAGE": "prod"})
-    prod = Settings.from_env({"GC_STAGE": "prod", "GC_COGNITO_JWKS_URL": "https://example/jwks.json"})
+    prod = Settings.from_env({"GC_STAGE": "prod", "GC_COGNITO_JWKS_URL": "https://example/jwks.json",
+                              "GC_CURSOR_SECRET": "c" * 32})
     assert not prod.dev_tokens_enabled and prod.jwt_secret is None
+
+
+@pytest.mark.parametrize("stage", [" local", "local ", "Local", "test\n", "", "local;prod"])
+def test_a_stage_is_read_exactly_as_written_or_refused(stage):
+    """" local" had passed as local for the tokens (stripped) but not for the dev route: the
+    route was off while tokens signed with the public dev secret were accepted."""
+    with pytest.raises(SettingsError):
+        Settings.from_env({"GC_STAGE": stage, "GC_COGNITO_JWKS_URL": "https://example/jwks.json"})
+    with pytest.raises(SettingsError):
+        dev_routes_wanted({"GC_STAGE": stage})
+
+
+def test_a_deployed_stage_needs_its_own_cursor_secret():
+    env = {"GC_STAGE": "prod", "GC_COGNITO_JWKS_URL": "https://example/jwks.json"}
+    with pytest.raises(SettingsError):
+        Settings.from_env(env)
+    with pytest.raises(SettingsError):
+        Settings.from_env(env | {"GC_CURSOR_SECRET": "short"})
+    assert Settings.from_env(env | {"GC_CURSOR_SECRET": "x" * 32}).cursor_secret == "x" * 32
 
 
 def test_no_stage_means_deployed():
