@@ -157,18 +157,20 @@ ROUTE_DOCS: dict[tuple[str, str], RouteDoc] = {}
 
 
 def endpoint(bp, path: str, *, method: str = "GET", roles=ANYONE, body: bool = False,
-             status: int = 200, auth_required: bool = True):
+             status: int = 200, auth_required: bool = True, auth_optional: bool = False):
     """Register `fn(request, actor, [body], **path_params)` as a route on blueprint `bp`.
 
     `roles=ANYONE` with `auth_required=False` is a public route; otherwise the caller must
-    present a valid token and hold one of `roles`.
+    present a valid token and hold one of `roles`. A public route with `auth_optional` reads a
+    token if one is sent (a bad one is still 401) and passes `actor=None` if none is.
     """
     def decorate(fn):
         @functools.wraps(fn)
         def view(**params):
             request = bp.current_request
             try:
-                actor = authenticate(request, roles) if auth_required else None
+                actor = authenticate(request, roles) if auth_required or (
+                    auth_optional and (request.headers or {}).get("authorization")) else None
                 args = [request, actor]
                 if body:
                     args.append(parse_json(request, deps().settings.max_body_bytes))

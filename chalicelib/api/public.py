@@ -41,9 +41,10 @@ def get_form(request, actor, scenario):
     return forms.schema(scenario)
 
 
-@endpoint(bp, "/eligibility", method="POST", body=True, auth_required=False)
+@endpoint(bp, "/eligibility", method="POST", body=True, auth_required=False, auth_optional=True)
 def eligibility(request, actor, body):
-    return applications.eligibility(deps(), require_object(body))
+    """Decide a body without storing it (held records only for a caller who may know them)"""
+    return applications.eligibility(deps(), actor, require_object(body))
 
 
 @endpoint(bp, "/openapi.json", auth_required=False)

@@ -76,10 +76,13 @@ def _catalog_errors(catalog, body):
                 f"{product['min_term_months']}–{product['max_term_months']} months; the request is outside that")
 
 
-def gather_facts(deps, body: dict) -> tuple[dict, dict]:
-    """The form's facts plus those looked up for this enterprise, and where each one came from."""
+def gather_facts(deps, body: dict, held: bool = True) -> tuple[dict, dict]:
+    """The form's facts plus, if `held`, those the platform holds on this enterprise (credit
+    report, lists), and where each one came from."""
     facts = facts_from_application(body)
     sources = {name: "form" for name in facts}
+    if not held:
+        return facts, sources
     for provided in deps.facts_provider.facts_for(body["enterprise"]["uscc"]):
         facts[provided.fact] = provided.value
         label = deps.facts_provider.source(provided.source)
@@ -88,19 +91,43 @@ def gather_facts(deps, body: dict) -> tuple[dict, dict]:
     return facts, sources
 
 
-def decide(deps, body: dict, as_of: date) -> dict:
+def decide(deps, body: dict, as_of: date, held: bool = True) -> dict:
     """The rules' decision, with the facts it used and their sources (so it can be replayed)."""
-    facts, sources = gather_facts(deps, body)
+    facts, sources = gather_facts(deps, body, held)
     decision = deps.engine.decide(facts, as_of)
     decision["facts"] = facts
     decision["fact_sources"] = sources
     return decision
 
 
-def eligibility(deps, body) -> dict:
+def eligibility(deps, actor: Actor | None, body) -> dict:
+    """A decision without storing anything. What the platform holds on an enterprise is used only
+    for a caller who may know it (DESIGN, "What a caller learns"); anyone else, signed in or not,
+    is decided on what the body declares, so the answer reveals nothing held."""
     check_form(deps, body, allow_as_of=True)
     as_of = date.fromisoformat(body["as_of"]) if "as_of" in body else today(deps)
-    return decide(deps, {k: v for k, v in body.items() if k != "as_of"}, as_of)
+    held = may_know_records(deps, actor, body["enterprise"]["uscc"])
+    return decide(deps, {k: v for k, v in body.items() if k != "as_of"}, as_of, held)
+
+
+def may_know_records(deps, actor: Actor | None, uscc: str) -> bool:
+    """The enterprise itself, window staff, and a bank or agency holding an application of it."""
+    if actor is None:
+        return False
+    if actor.role == "enterprise":
+        return actor.subject == uscc
+    if actor.role == "window":
+        return True
+    if actor.role not in ("bank", "agency"):
+        return False
+    cursor = None
+    while True:   # a Query on the owner's applications (GSI1), never a Scan
+        page = deps.store.list_for_owner(uscc, 100, cursor)
+        if any(may_see(app, actor) for app in page.items):
+            return True
+        cursor = page.cursor
+        if not cursor:
+            return False
 
 
 def _ineligible(decision: dict) -> BusinessRuleViolated:

@@ -122,3 +122,49 @@ def test_a_forged_or_borrowed_cursor_is_400_and_never_reaches_the_store(world):
     for who, cursor in ((me, forged), (other, mine), (me, window), (me, mine[:-3] + "AAA")):
         reply = world.call("GET", f"/applications?limit=2&cursor={cursor}", as_=who)
         assert reply.status == 400 and errors_of(reply) == {("/cursor", "cursor")}
+
+
+# ---- what a caller learns (item 1) ------------------------------------------------------------------
+DISHONEST = "91110105MA00FAKE0M"     # on the dishonest list in data/provider_facts.yaml
+
+
+def eligibility_of(world, uscc: str, as_=None) -> dict:
+    reply = world.call("POST", "/eligibility", as_=as_, body=valid_body("credit", **{"enterprise.uscc": uscc}))
+    assert reply.status == 200, reply.json
+    return reply.json
+
+
+def held_facts_shown(decision: dict) -> set[str]:
+    return {name for name, source in decision["fact_sources"].items() if source != "form"}
+
+
+def test_an_anonymous_caller_is_decided_on_declared_facts_and_learns_nothing_held(world):
+    decision = eligibility_of(world, DISHONEST)
+    assert held_facts_shown(decision) == set()
+    assert "on_dishonest_list" not in decision["facts"] and "credit_report" not in str(decision)
+    assert decision["first_loan_subsidy"]["eligible"] is True, "declared facts alone exclude nobody"
+
+
+def test_another_enterprise_or_policy_staff_learns_nothing_held_either(world):
+    for caller in (world.enterprise(7), ("policy", "p1"), ("bank", "ICBC-BJ"), ("agency", "hr")):
+        assert held_facts_shown(eligibility_of(world, DISHONEST, as_=caller)) == set(), caller
+
+
+def test_the_enterprise_itself_and_window_staff_are_decided_on_what_the_platform_holds(world):
+    for caller in (("enterprise", DISHONEST), ("window", "w1")):
+        decision = eligibility_of(world, DISHONEST, as_=caller)
+        assert decision["facts"]["on_dishonest_list"] is True
+        assert decision["fact_sources"]["on_dishonest_list"]["source"] == "dishonest_list"
+        assert decision["first_loan_subsidy"]["eligible"] is False
+
+
+def test_a_bank_holding_an_application_of_the_enterprise_may_know_what_is_held(world):
+    me = ("enterprise", DISHONEST)
+    assert world.submit("credit", who=me).status == 201
+    decision = eligibility_of(world, DISHONEST, as_=ICBC)
+    assert decision["facts"]["on_dishonest_list"] is True
+
+
+def test_a_bad_token_on_the_eligibility_check_is_still_401(world):
+    reply = world.call("POST", "/eligibility", body=valid_body("credit"), headers={"Authorization": "Bearer nope"})
+    assert reply.status == 401
