@@ -181,7 +181,7 @@ def test_eligibility_answers_without_storing_anything(world):
 
 def test_facts_looked_up_outside_the_form_are_named_with_their_source(world):
     listed = ("enterprise", "91110105MA00FAKE0M")  # on the seeded list of seriously dishonest entities
-    reply = world.call("POST", "/eligibility", body=valid_body("credit", **{"enterprise.uscc": listed[1]}))
+    reply = world.call("POST", "/eligibility", as_=listed, body=valid_body("credit", **{"enterprise.uscc": listed[1]}))
     decision = reply.json
     assert decision["facts"]["on_dishonest_list"] is True
     assert decision["fact_sources"]["on_dishonest_list"]["source"] == "dishonest_list"
