@@ -89,6 +89,49 @@ class FanOutLoop(threading.Thread):
         return not response.get("batchItemFailures")
 
 
+LISTEN_BACKLOG = 1024   # a burst of connections waits in the kernel's queue instead of being refused
+
+
+def local_server(app_obj, port: int):
+    """Chalice's local server, made to answer as the deployed API does: a request for no route is
+    404 (and for a route, a method it lacks 405 with `Allow`, from the app) in the contract's
+    error shape, not API Gateway's 403 "Missing Authentication Token"; TRACE and other methods
+    reach the app instead of the base server's 501; and a burst of connections is queued
+    (threaded, listen backlog 1024) rather than timed out."""
+    import json
+    from chalice.config import Config
+    from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalDevServer, ThreadedHTTPServer
+    from chalicelib.api.http import error_body
+    from chalicelib.domain.errors import FieldError
+
+    no_route = json.dumps(error_body([FieldError("", "not_found", "没有这个地址，请查看 GET /openapi.json",
+                                                 "There is no such address; see GET /openapi.json")]),
+                          ensure_ascii=False).encode()
+
+    class Handler(ChaliceRequestHandler):
+        timeout = 30   # a client that opens a connection and sends nothing does not hold a thread
+
+        def _generic_handle(self) -> None:
+            try:
+                headers, body = self._parse_payload()
+                response = self.local_gateway.handle_request(method=self.command, path=self.path,
+                                                             headers=headers, body=body)
+            except ForbiddenError:   # the app has no authorizers: the gateway found no route
+                self._send_http_response(404, {"Content-Type": "application/json; charset=utf-8"}, no_route)
+                return
+            headers = {**response["headers"], **response["multiValueHeaders"]}
+            self._send_http_response(response["statusCode"], headers, self._handle_binary(response)["body"])
+
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = \
+            _generic_handle
+
+    class Server(ThreadedHTTPServer):
+        request_queue_size = LISTEN_BACKLOG
+
+    config = Config.create(chalice_stage="local", app_name="getting-credit")
+    return LocalDevServer(app_obj, config, HOST, port, handler_cls=Handler, server_cls=Server)
+
+
 def banner(port: int, moto_port: int, region: str, queue_prefix: str) -> str:
     api = f"http://{HOST}:{port}"
     return f"""
@@ -112,9 +155,6 @@ def main() -> int:
     moto, moto_port = start_moto(int(os.environ.get("MOTO_PORT", "0")))
     configure_environment(moto_port)
 
-    from chalice.config import Config
-    from chalice.local import create_local_server
-
     import app as app_module
     from chalicelib.adapters.provision import provision
     from chalicelib.bootstrap import deps
@@ -124,8 +164,7 @@ def main() -> int:
     provision(container)
     fan_out = FanOutLoop(container, deliver_stream_batch)
     fan_out.start()
-    server = create_local_server(app_module.app, Config.create(chalice_stage="local", app_name="getting-credit"),
-                                 HOST, port)
+    server = local_server(app_module.app, port)
     print(banner(port, moto_port, container.settings.region, container.settings.resource_prefix), flush=True)
 
     def stop(*_):

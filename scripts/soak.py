@@ -147,8 +147,9 @@ class Driver:
             for bank in BANKS:
                 approve = self.rng.random() < 0.5
                 body = {"approved": approve, "reason": "soak"}
-                if approve:
-                    body.update(amount=500_000, annual_rate=0.04, term_months=12)
+                if approve:   # inside the bank's published products, as the platform requires
+                    from tests.builders import valid_offer
+                    body = valid_offer(exp["scenario"], bank, amount=500_000, reason="soak")
                 status, _ = self.request("POST", f"/applications/{app_id}/bank-decision", ("bank", bank), body,
                                          key=f"bank-{bank}-{app_id}")
                 assert status == 200, (status, app_id)

@@ -97,8 +97,12 @@ def walk(scenario: str, reviewer: str | None) -> None:
     full = expect(200, call("GET", f"/applications/{app_id}", token=bank), "the bank fetches the application")
     if full["amount"] != message["amount"]:
         raise WalkFailed("the queue message and the application disagree on the amount")
+    # A bank lends at a rate its published products allow (the platform refuses any other).
+    chosen = [p for p in full.get("products") or []]
+    published = expect(200, call("GET", f"/products?scenario={scenario}&bank={BANK}"), "the bank's products")
+    rates = [p["annual_rate_min"] for p in published if not chosen or p["id"] in chosen]
     expect(200, call("POST", f"/applications/{app_id}/bank-decision", {
-        "approved": True, "amount": message["amount"], "annual_rate": 0.0345,
+        "approved": True, "amount": message["amount"], "annual_rate": min(rates),
         "term_months": message["term_months"], "guarantee_fee_rate": 0.008, "reason": "同意授信"}, bank),
         "the bank approves")
     result = expect(200, call("GET", f"/applications/{app_id}", token=enterprise), "the enterprise reads the result")

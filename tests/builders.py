@@ -15,6 +15,12 @@ def forms() -> FormRegistry:
     return FormRegistry.load()
 
 
+@lru_cache(maxsize=1)
+def catalog():
+    from chalicelib.catalog import Catalog
+    return Catalog.load()
+
+
 def _organization_check_digit(code: str) -> str:
     """GB 11714-1997: the check digit of the 8-character organization code inside a USCC."""
     remainder = 11 - sum(_ORG_ALPHABET.index(c) * w for c, w in zip(code, _ORG_WEIGHTS)) % 11
@@ -52,8 +58,7 @@ def valid_offer(scenario: str, bank: str = "ICBC-BJ", *, amount=800_000, term_mo
                 reason: str = "经营稳定，同意授信", **extra) -> dict:
     """A bank approval inside the bank's published products for the scenario: the rate midway
     through their range (an offer outside it is refused, DESIGN "Bank terms")."""
-    from chalicelib.catalog import Catalog
-    products = Catalog.load().products(scenario=scenario, bank=bank)
+    products = catalog().products(scenario=scenario, bank=bank)
     low = min(p["annual_rate_min"] for p in products)
     high = max(p["annual_rate_max"] for p in products)
     return {"approved": True, "amount": amount, "annual_rate": round((low + high) / 2, 4),

@@ -197,6 +197,11 @@ _CHALICE_CODES = {
 }
 
 
+def allowed_methods(route: str | None) -> list[str]:
+    """The methods a route answers (for a 405's `Allow`)."""
+    return sorted(method for method, path in ROUTE_DOCS if path == route)
+
+
 access_log = logging.getLogger("getting_credit.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
@@ -250,6 +255,8 @@ def normalize_errors(event, get_response):
         code, zh, en = _CHALICE_CODES.get(response.status_code, ("error", "请求失败", "Request failed"))
         error = FieldError("", code, zh, en)
     headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    if response.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods((getattr(event, "context", None) or {}).get("resourcePath")))
     return readable(Response(body=error_body([error]), status_code=response.status_code,
                              headers=headers | {"Content-Type": "application/json"}))
 

@@ -48,6 +48,52 @@ def test_the_scripted_walk_of_a_credit_and_an_ip_pledge_loan_succeeds(stack):
     assert walk.returncode == 0, walk.stdout + walk.stderr
 
 
+def raw_request(url: str, method: str, path: str) -> tuple[int, dict, bytes]:
+    import http.client
+    from urllib.parse import urlsplit
+    conn = http.client.HTTPConnection(urlsplit(url).netloc, timeout=10)
+    try:
+        conn.request(method, path)
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("method,path", [("GET", "/no/such/route"), ("TRACE", "/no/such/route"),
+                                         ("POST", "/applications/x/y/z")])
+def test_a_request_for_no_route_is_404_in_the_contracts_shape(stack, method, path):
+    """Chalice's local server had answered 403 "Missing Authentication Token", and TRACE 501."""
+    import json
+    status, headers, body = raw_request(stack[0], method, path)
+    assert status == 404
+    assert json.loads(body)["errors"][0]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method", ["DELETE", "TRACE", "PATCH"])
+def test_a_method_a_route_lacks_is_405_with_allow(stack, method):
+    import json
+    status, headers, body = raw_request(stack[0], method, "/banks")
+    assert status == 405 and headers.get("Allow") == "GET"
+    assert json.loads(body)["errors"][0]["code"] == "method_not_allowed"
+
+
+def test_a_burst_of_200_connections_is_served_not_refused(stack):
+    """The listen backlog was 5: 35–65 of 200 simultaneous connections timed out."""
+    from concurrent.futures import ThreadPoolExecutor
+    barrier_free = [stack[0]] * 200
+
+    def fetch(url):
+        try:
+            return urllib.request.urlopen(url + "/banks", timeout=60).status
+        except OSError as exc:
+            return repr(exc)
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        outcomes = list(pool.map(fetch, barrier_free))
+    failures = [o for o in outcomes if o != 200]
+    assert failures == [], f"{len(failures)} of 200 failed, e.g. {failures[:3]}"
+
+
 def test_ctrl_c_stops_everything_the_stack_started(stack):
     _, proc = stack
     proc.send_signal(signal.SIGINT)
