@@ -24,6 +24,7 @@ SECTIONS = {
     "growth": ("bench.growth", {"small": 1_000, "large": 100_000}, {"small": 200, "large": 5_000}),
     "queue": ("bench.queue_throughput", {"applications": 500}, {"applications": 60}),
     "population": ("bench.population", {"profiles": 2_000_000}, {"profiles": 100_000}),
+    "burst": ("bench.burst", {"clients": (50, 200), "requests": 4}, {"clients": (20, 50), "requests": 2}),
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

@@ -100,7 +100,8 @@ def local_server(app_obj, port: int):
     (threaded, listen backlog 1024) rather than timed out."""
     import json
     from chalice.config import Config
-    from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalDevServer, ThreadedHTTPServer
+    from chalice.local import (ChaliceRequestHandler, CustomLocalChalice, ForbiddenError, LocalChalice,
+                               LocalDevServer, ThreadedHTTPServer)
     from chalicelib.api.http import error_body
     from chalicelib.domain.errors import FieldError
 
@@ -128,6 +129,9 @@ def local_server(app_obj, port: int):
     class Server(ThreadedHTTPServer):
         request_queue_size = LISTEN_BACKLOG
 
+    # As chalice.local.create_local_server does: each thread its own `current_request`.
+    CustomLocalChalice.__bases__ = (LocalChalice, app_obj.__class__)
+    app_obj.__class__ = CustomLocalChalice
     config = Config.create(chalice_stage="local", app_name="getting-credit")
     return LocalDevServer(app_obj, config, HOST, port, handler_cls=Handler, server_cls=Server)
 

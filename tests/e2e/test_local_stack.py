@@ -94,6 +94,24 @@ def test_a_burst_of_200_connections_is_served_not_refused(stack):
     assert failures == [], f"{len(failures)} of 200 failed, e.g. {failures[:3]}"
 
 
+def test_concurrent_requests_each_get_their_own_answer(stack):
+    """Each request thread reads its own request (a shared `current_request` mixed bodies up)."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.builders import valid_body
+
+    def ask(n: int):
+        body = json.dumps(valid_body("credit", amount=100_000 + n)).encode()
+        request = urllib.request.Request(stack[0] + "/eligibility", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return n, json.loads(reply.read())["facts"]["amount"]
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(ask, range(120)))
+    assert [amount - 100_000 for _, amount in answers] == [n for n, _ in answers]
+
+
 def test_ctrl_c_stops_everything_the_stack_started(stack):
     _, proc = stack
     proc.send_signal(signal.SIGINT)
