@@ -11,6 +11,7 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | idempotency     | IDEM#<scope>#<key> | I         |                                 |                           |                           |
 | counters        | STATS              | TOTAL     |                                 |                           |                           |
 | rule version    | RULESET#<name>     | V#<ver>   |                                 |                           | RULES / <published>#<name>#<ver> |
+| rule proposal   | RULESET#<name>     | P#<ver>   |                                 |                           |                           |
 | rule history    | RULESET#<name>     | H#<seq>   |                                 |                           |                           |
 | rules revision  | RULES              | HEAD      |                                 |                           |                           |
 | approved owner  | STATS#OWNER#<uscc> | S         |                                 |                           |                           |
@@ -30,7 +31,7 @@ from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page,
-                              PublishedRuleset, ReviewEntry, RulesetPublication, Snapshot,
+                              PublishedRuleset, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
 
 STATS_KEY = {"PK": {"S": "STATS"}, "SK": {"S": "TOTAL"}}
@@ -235,24 +236,65 @@ class DynamoApplicationStore:
 
     # ---- published rules (policy staff) ------------------------------------------------------
     def publish_ruleset(self, published: PublishedRuleset, entry: RulesetPublication) -> None:
-        doc = {"ruleset": published.ruleset, "version": published.version, "content": published.content,
-               "sha256": published.sha256, "author": published.author, "published_at": published.published_at}
-        item = {"PK": _s(f"RULESET#{published.ruleset}"), "SK": _s(f"V#{published.version}"),
-                "doc": _s(_dumps(doc)), "GSI3PK": _s("RULES"),
-                "GSI3SK": _s(f"{published.published_at}#{published.ruleset}#{published.version}")}
-        history = {"PK": _s(f"RULESET#{entry.ruleset}"), "SK": _s(f"H#{entry.seq:06d}"),
-                   "doc": _s(_dumps(asdict(entry)))}
         try:
-            self._db.transact_write_items(TransactItems=[
-                {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}},
-                {"Put": {"TableName": self._table, "Item": history, "ConditionExpression": "attribute_not_exists(PK)"}},
-                {"Update": {"TableName": self._table, "Key": RULES_HEAD_KEY, "UpdateExpression": "ADD revision :one",
-                            "ExpressionAttributeValues": {":one": {"N": "1"}}}}])
+            self._db.transact_write_items(TransactItems=self._publication_items(published, entry))
         except self._db.exceptions.TransactionCanceledException as exc:
             codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
             if codes[:1] == ["ConditionalCheckFailed"] or len(codes) < 2:
                 raise VersionTaken(f"{published.ruleset} {published.version}") from exc
             raise StaleVersion(f"{entry.ruleset} history changed concurrently: {codes}") from exc
+
+    def _publication_items(self, published: PublishedRuleset, entry: RulesetPublication) -> list[dict]:
+        """The version, its history entry (neither overwritten) and the rules revision bump."""
+        item = {"PK": _s(f"RULESET#{published.ruleset}"), "SK": _s(f"V#{published.version}"),
+                "doc": _s(_dumps(asdict(published))), "GSI3PK": _s("RULES"),
+                "GSI3SK": _s(f"{published.published_at}#{published.ruleset}#{published.version}")}
+        history = {"PK": _s(f"RULESET#{entry.ruleset}"), "SK": _s(f"H#{entry.seq:06d}"),
+                   "doc": _s(_dumps(asdict(entry)))}
+        return [
+            {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}},
+            {"Put": {"TableName": self._table, "Item": history, "ConditionExpression": "attribute_not_exists(PK)"}},
+            {"Update": {"TableName": self._table, "Key": RULES_HEAD_KEY, "UpdateExpression": "ADD revision :one",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}}}}]
+
+    def propose_ruleset(self, proposal: RuleProposal, entry: RulesetPublication) -> None:
+        key = {"PK": _s(f"RULESET#{proposal.ruleset}")}
+        try:
+            self._db.transact_write_items(TransactItems=[
+                {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
+                         "Item": {**key, "SK": _s(f"P#{proposal.version}"), "doc": _s(_dumps(asdict(proposal)))}}},
+                {"ConditionCheck": {"TableName": self._table, "Key": {**key, "SK": _s(f"V#{proposal.version}")},
+                                    "ConditionExpression": "attribute_not_exists(PK)"}},
+                {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
+                         "Item": {**key, "SK": _s(f"H#{entry.seq:06d}"), "doc": _s(_dumps(asdict(entry)))}}}])
+        except self._db.exceptions.TransactionCanceledException as exc:
+            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in codes[:2]:
+                raise VersionTaken(f"{proposal.ruleset} {proposal.version}") from exc
+            raise StaleVersion(f"{entry.ruleset} history changed concurrently: {codes}") from exc
+
+    def approve_ruleset(self, proposal: RuleProposal, published: PublishedRuleset,
+                        entry: RulesetPublication) -> None:
+        key = {"PK": _s(f"RULESET#{proposal.ruleset}"), "SK": _s(f"P#{proposal.version}")}
+        approved = _dumps(asdict(proposal) | {"status": "approved", "approved_by": published.approved_by,
+                                              "approved_at": published.published_at})
+        try:
+            self._db.transact_write_items(TransactItems=[
+                {"Put": {"TableName": self._table, "Item": {**key, "doc": _s(approved), "status": _s("approved")},
+                         "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(#st)",
+                         "ExpressionAttributeNames": {"#st": "status"}}},
+                *self._publication_items(published, entry)])
+        except self._db.exceptions.TransactionCanceledException as exc:
+            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in codes[:2]:
+                raise VersionTaken(f"{proposal.ruleset} {proposal.version}") from exc
+            raise StaleVersion(f"{entry.ruleset} history changed concurrently: {codes}") from exc
+
+    def rule_proposals(self, ruleset: str) -> list[RuleProposal]:
+        items = self._query_all(KeyConditionExpression="PK = :pk AND begins_with(SK, :p)",
+                                ExpressionAttributeValues={":pk": _s(f"RULESET#{ruleset}"), ":p": _s("P#")},
+                                ConsistentRead=True)
+        return sorted((RuleProposal(**json.loads(i["doc"]["S"])) for i in items), key=lambda p: p.proposed_at)
 
     def ruleset_history(self, ruleset: str) -> list[RulesetPublication]:
         items = self._query_all(KeyConditionExpression="PK = :pk AND begins_with(SK, :h)",

@@ -7,13 +7,14 @@ listing, oldest-first pending reviews, opaque cursors.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 from collections import defaultdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page,
-                              PublishedRuleset, ReviewEntry, RulesetPublication, Snapshot,
+                              PublishedRuleset, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
 from .dynamodb import COUNTERS
 
@@ -40,6 +41,7 @@ class InMemoryApplicationStore:
         self._rulesets: dict[tuple[str, str], PublishedRuleset] = {}
         self._rules_revision = 0
         self._ruleset_history: dict[str, dict[int, RulesetPublication]] = defaultdict(dict)
+        self._proposals: dict[tuple[str, str], RuleProposal] = {}
 
     def get(self, app_id: str) -> Application | None:
         with self._lock:
@@ -139,6 +141,36 @@ class InMemoryApplicationStore:
             self._rulesets[key] = published
             self._ruleset_history[entry.ruleset][entry.seq] = entry
             self._rules_revision += 1
+
+    def propose_ruleset(self, proposal: RuleProposal, entry: RulesetPublication) -> None:
+        with self._lock:
+            key = (proposal.ruleset, proposal.version)
+            if key in self._proposals or key in self._rulesets:
+                raise VersionTaken(f"{proposal.ruleset} {proposal.version}")
+            if entry.seq in self._ruleset_history[entry.ruleset]:
+                raise StaleVersion(f"{entry.ruleset} history entry {entry.seq} exists")
+            self._proposals[key] = proposal
+            self._ruleset_history[entry.ruleset][entry.seq] = entry
+
+    def approve_ruleset(self, proposal: RuleProposal, published: PublishedRuleset,
+                        entry: RulesetPublication) -> None:
+        with self._lock:
+            key = (proposal.ruleset, proposal.version)
+            stored = self._proposals.get(key)
+            if stored is None or stored.status != "proposed" or key in self._rulesets:
+                raise VersionTaken(f"{proposal.ruleset} {proposal.version}")
+            if entry.seq in self._ruleset_history[entry.ruleset]:
+                raise StaleVersion(f"{entry.ruleset} history entry {entry.seq} exists")
+            self._proposals[key] = dataclasses.replace(stored, status="approved", approved_by=published.approved_by,
+                                                       approved_at=published.published_at)
+            self._rulesets[key] = published
+            self._ruleset_history[entry.ruleset][entry.seq] = entry
+            self._rules_revision += 1
+
+    def rule_proposals(self, ruleset: str) -> list[RuleProposal]:
+        with self._lock:
+            return sorted((p for (name, _), p in self._proposals.items() if name == ruleset),
+                          key=lambda p: p.proposed_at)
 
     def ruleset_history(self, ruleset: str) -> list[RulesetPublication]:
         with self._lock:

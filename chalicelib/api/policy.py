@@ -1,5 +1,5 @@
-"""Routes for policy staff: the rule versions on record, simulating a draft, publishing it, and
-the read-only history of publications (no route edits or deletes it)."""
+"""Routes for policy staff: the rule versions on record, simulating a draft, proposing a version and
+approving another's proposal, and the read-only history (no route edits or deletes it)."""
 from chalice import Blueprint
 
 from ..bootstrap import deps
@@ -20,8 +20,21 @@ def simulate(request, actor, body):
 
 
 @endpoint(bp, "/rules/{ruleset}", method="PUT", roles=("policy",), body=True, status=201)
-def publish(request, actor, body, ruleset):
-    return policy.publish(deps(), actor, ruleset, body)
+def propose(request, actor, body, ruleset):
+    """Propose a new version of a ruleset (it decides nothing until another policy user approves it)"""
+    return policy.propose(deps(), actor, ruleset, body)
+
+
+@endpoint(bp, "/rules/{ruleset}/versions/{version}", roles=("policy", "window"))
+def version_detail(request, actor, ruleset, version):
+    """A proposed or approved version, and what a proposed one would change"""
+    return policy.version_detail(deps(), ruleset, version)
+
+
+@endpoint(bp, "/rules/{ruleset}/versions/{version}/approve", method="POST", roles=("policy",))
+def approve(request, actor, ruleset, version):
+    """Approve another policy user's proposed version: it takes effect from its effective_from"""
+    return policy.approve(deps(), actor, ruleset, version)
 
 
 @endpoint(bp, "/applications/{app_id}/replay", roles=("policy", "window"))

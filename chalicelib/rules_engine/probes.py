@@ -110,9 +110,11 @@ def probe_facts(ruleset: RulesetFile, count: int = PROBES_PER_RULESET, seed: int
         return {name: rng.choice(options[name]) for name in names}
     probes = []
     for rule in ruleset.rules:
-        base = {**background(), **_as_inputs(satisfying(rule.when), ruleset)}
+        read = rule.when.facts()       # a negative test holds on a missing fact: leave those out
+        base = {**{k: v for k, v in background().items() if k not in read},
+                **_as_inputs(satisfying(rule.when), ruleset)}
         probes.append(base)
-        swept = _as_inputs({f: None for f in rule.when.facts()}, ruleset)
+        swept = _as_inputs({f: None for f in read}, ruleset)
         for name in swept:
             probes.extend({**base, name: value} for value in options.get(name, ()))
     while len(probes) < count:

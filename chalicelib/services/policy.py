@@ -1,9 +1,13 @@
-"""Policy staff's use cases: list rule versions, simulate a draft, publish a new version.
+"""Policy staff's use cases: list rule versions, simulate a draft, propose and approve a version.
 
 A draft is checked exactly as a published file is (file, line, plain reason), then run against
-the stored applications without changing any of them. Publishing stores the file with its hash
-and author, and in the same transaction an entry of the ruleset's history (who, when, the version
-before and after) that nothing can rewrite; every decision after that names the version it used.
+the stored applications without changing any of them. Changing live policy takes two people:
+one proposes a version (`PUT /rules/{ruleset}`), which decides nothing, and a different policy
+user approves it; it never takes effect before the day after its approval, so no past decision
+is rewritten. Each step writes, in the same transaction, an entry of the ruleset's history (who,
+when, the version before and after) that nothing can rewrite. The approver sees what the
+version would change (`impact`): stored applications decided otherwise, reviews added or
+dropped, more applications eligible.
 """
 from __future__ import annotations
 
@@ -12,8 +16,8 @@ from datetime import date
 
 from ..domain.errors import BusinessRuleViolated, Conflict, FieldError, NotFound, ValidationFailed
 from ..domain.facts import facts_from_application
-from .applications import MAX_ATTEMPTS, not_found, now_iso
-from .ports import PublishedRuleset, RulesetPublication, StaleVersion, VersionTaken
+from .applications import MAX_ATTEMPTS, not_found, now_iso, today
+from .ports import PublishedRuleset, RuleProposal, RulesetPublication, StaleVersion, VersionTaken
 
 MAX_DRAFT_BYTES = 200_000
 COMPARED = ("eligible", "enterprise_size", "required_reviews")
@@ -70,8 +74,12 @@ def list_rules(deps) -> dict:
                      "effective_to": rs.effective_to.isoformat() if rs.effective_to else None,
                      "sha256": rs.sha256, "source": rs.source, "rules": len(rs.rules),
                      "origin": "published" if pub else "repository",
-                     "author": pub.author if pub else None, "published_at": pub.published_at if pub else None})
-    return {"evaluation_order": book.order, "rulesets": rows}
+                     "author": pub.author if pub else None, "published_at": pub.published_at if pub else None,
+                     "approved_by": pub.approved_by if pub else None})
+    proposals = [{"ruleset": p.ruleset, "version": p.version, "sha256": p.sha256, "author": p.proposed_by,
+                  "proposed_at": p.proposed_at}
+                 for name in book.order for p in deps.store.rule_proposals(name) if p.status == "proposed"]
+    return {"evaluation_order": book.order, "rulesets": rows, "proposals": proposals}
 
 
 def _refuse_if_the_engines_differ(deps, book, ruleset) -> None:
@@ -87,55 +95,167 @@ def _refuse_if_the_engines_differ(deps, book, ruleset) -> None:
             "it is not published: please tell the technical team")
 
 
-def publish(deps, actor, ruleset_name: str, body) -> dict:
+def _content(body) -> tuple[str, bytes]:
     if not isinstance(body, dict) or not isinstance(body.get("content"), str):
         raise ValidationFailed.single("/content", "required", "content 须为规则文件内容（YAML 文本）",
                                       "content must be the rule file (YAML text)")
     raw = body["content"].encode("utf-8")
     if len(raw) > MAX_DRAFT_BYTES:
         raise ValidationFailed.single("/content", "too_large", "规则文件过大", "The rule file is too large")
+    return body["content"], raw
+
+
+def _checked_version(deps, ruleset_name: str, raw: bytes, on: date):
+    """The rule book with this file added, and its ruleset: checked as a published file is, for the
+    ruleset the address names, a version not on record, taking effect after `on`, and decided
+    alike by both engines."""
     existing = {(r.name, r.version) for r in deps.engine.book.rulesets}
-    book = _book_with(deps, [("published-draft.yaml", raw)], lambda _file: "/content")
-    mine = next(r for r in book.rulesets if r.path.endswith("published-draft.yaml"))
+    book = _book_with(deps, [("proposed-version.yaml", raw)], lambda _file: "/content")
+    mine = next(r for r in book.rulesets if r.path.endswith("proposed-version.yaml"))
     if mine.name != ruleset_name:
         raise ValidationFailed.single("/content", "ruleset_mismatch",
                                       f"文件中的规则集为 {mine.name}，与地址中的 {ruleset_name} 不一致",
                                       f"The file is ruleset {mine.name}, not {ruleset_name} as the address says")
     if (mine.name, mine.version) in existing:
-        raise Conflict.single("/content", "version_exists", f"{mine.name} 的版本 {mine.version} 已存在，请使用新版本号",
-                              f"{mine.name} version {mine.version} exists already; publish under a new version")
+        raise _version_exists(mine.name, mine.version)
+    if mine.effective_from <= on:
+        raise BusinessRuleViolated.single(
+            "/content", "effective_too_soon",
+            f"新版本最早于审批通过的次日生效：effective_from（{mine.effective_from}）须晚于 {on}",
+            f"A version takes effect on the day after its approval at the earliest: effective_from "
+            f"({mine.effective_from}) must be after {on}")
     _refuse_if_the_engines_differ(deps, book, mine)
-    published = PublishedRuleset(mine.name, mine.version, body["content"], hashlib.sha256(raw).hexdigest(),
-                                 actor.label, now_iso(deps))
-    entry = _store_with_history(deps, published)
+    return book, mine
+
+
+def _version_exists(name: str, version: str) -> Conflict:
+    return Conflict.single("/content", "version_exists", f"{name} 的版本 {version} 已存在，请使用新版本号",
+                           f"{name} version {version} exists already; use a new version number")
+
+
+def propose(deps, actor, ruleset_name: str, body) -> dict:
+    """A new version, on record and visible to every policy user, deciding nothing until approved."""
+    content, raw = _content(body)
+    book, mine = _checked_version(deps, ruleset_name, raw, today(deps))
+    if any(p.version == mine.version for p in deps.store.rule_proposals(ruleset_name)):
+        raise _version_exists(mine.name, mine.version)
+    proposal = RuleProposal(mine.name, mine.version, content, hashlib.sha256(raw).hexdigest(), actor.label,
+                            now_iso(deps))
+    try:
+        entry = _append_history(deps, mine.name, "proposed", proposal.proposed_at, actor.label, proposal.version,
+                                proposal.sha256, lambda e: deps.store.propose_ruleset(proposal, e))
+    except VersionTaken:
+        raise _version_exists(mine.name, mine.version) from None
+    return _proposal_view(proposal, mine) | {"before": entry.to_dict()["before"],
+                                             "impact": impact(deps, book, mine)}
+
+
+def approve(deps, actor, ruleset_name: str, version: str) -> dict:
+    """A different policy user puts a proposed version in force (from its effective_from, which
+    must still be after today)."""
+    proposal = next((p for p in deps.store.rule_proposals(ruleset_name) if p.version == version), None)
+    if proposal is None:
+        raise NotFound.single("", "not_found", f"{ruleset_name} 没有待审批的版本 {version}",
+                              f"{ruleset_name} has no proposed version {version}")
+    if proposal.status != "proposed":
+        raise Conflict.single("", "already_approved", "该版本已审批生效", "This version was approved already")
+    if proposal.proposed_by == actor.label:
+        raise BusinessRuleViolated.single("", "same_person", "提出修改的人员不能自行审批，须由另一位政策人员审批",
+                                          "A version is approved by a policy user other than the one who proposed it")
+    book, mine = _checked_version(deps, ruleset_name, proposal.content.encode("utf-8"), today(deps))
+    published = PublishedRuleset(mine.name, mine.version, proposal.content, proposal.sha256, proposal.proposed_by,
+                                 now_iso(deps), actor.label)
+    try:
+        entry = _append_history(deps, mine.name, "approved", published.published_at, actor.label, mine.version,
+                                published.sha256, lambda e: deps.store.approve_ruleset(proposal, published, e),
+                                before_from=deps.store.published_rulesets)
+    except VersionTaken:
+        raise Conflict.single("", "already_approved", "该版本已审批生效", "This version was approved already") from None
     deps.refresh_rules()
-    return {"ruleset": mine.name, "version": mine.version, "sha256": published.sha256,
-            "effective_from": mine.effective_from.isoformat(),
-            "effective_to": mine.effective_to.isoformat() if mine.effective_to else None,
-            "author": published.author, "published_at": published.published_at,
-            "before": entry.to_dict()["before"]}
+    return _proposal_view(proposal, mine) | {
+        "status": "approved", "approved_by": actor.label, "published_at": published.published_at,
+        "before": entry.to_dict()["before"]}
 
 
-def _store_with_history(deps, published: PublishedRuleset) -> RulesetPublication:
-    """Store the version with the next entry of its ruleset's history; if another publication of
-    the ruleset took that entry first, read the history again so `before` names what it put."""
+def version_detail(deps, ruleset_name: str, version: str) -> dict:
+    """A proposed or approved version and, while proposed, what it would change (for the approver)."""
+    proposal = next((p for p in deps.store.rule_proposals(ruleset_name) if p.version == version), None)
+    if proposal is None:
+        raise NotFound.single("", "not_found", f"{ruleset_name} 没有版本 {version} 的提议",
+                              f"{ruleset_name} has no proposal of version {version}")
+    book = _book_with(deps, [("proposed-version.yaml", proposal.content.encode("utf-8"))], lambda _file: "")
+    mine = next(r for r in book.rulesets if r.path.endswith("proposed-version.yaml"))
+    view = _proposal_view(proposal, mine) | {"content": proposal.content}
+    if proposal.status == "proposed":
+        view["impact"] = impact(deps, book, mine)
+    return view
+
+
+def _proposal_view(proposal: RuleProposal, ruleset) -> dict:
+    return {"ruleset": proposal.ruleset, "version": proposal.version, "sha256": proposal.sha256,
+            "status": proposal.status, "effective_from": ruleset.effective_from.isoformat(),
+            "effective_to": ruleset.effective_to.isoformat() if ruleset.effective_to else None,
+            "author": proposal.proposed_by, "proposed_at": proposal.proposed_at,
+            "approved_by": proposal.approved_by, "approved_at": proposal.approved_at}
+
+
+def _append_history(deps, ruleset: str, action: str, at: str, actor: str, version: str, sha256: str, write,
+                    before_from=None) -> RulesetPublication:
+    """Write `write(entry)` with the next entry of the ruleset's history; if another step of the
+    ruleset took that entry first, read the history again. `before` names the version in force
+    before (the last approved one), whatever step this is."""
     for _ in range(MAX_ATTEMPTS):
-        history = deps.store.ruleset_history(published.ruleset)
-        last = history[-1] if history else None
-        entry = RulesetPublication(published.ruleset, (last.seq if last else 0) + 1, published.published_at,
-                                   published.author, published.version, published.sha256,
-                                   last.version if last else None, last.sha256 if last else None)
+        history = deps.store.ruleset_history(ruleset)
+        last = next((e for e in reversed(history) if e.action in ("approved", "published")), None)
+        entry = RulesetPublication(ruleset, (history[-1].seq if history else 0) + 1, at, actor, version, sha256,
+                                   last.version if last else None, last.sha256 if last else None, action)
         try:
-            deps.store.publish_ruleset(published, entry)
+            write(entry)
             return entry
-        except VersionTaken:
-            raise Conflict.single("/content", "version_exists",
-                                  f"{published.ruleset} 的版本 {published.version} 已存在",
-                                  f"{published.ruleset} version {published.version} exists already") from None
         except StaleVersion:
             continue
-    raise Conflict.single("", "concurrent_update", "该规则集正被同时发布，请稍后重试",
-                          "Someone else is publishing this ruleset; try again")
+    raise Conflict.single("", "concurrent_update", "该规则集正被同时修改，请稍后重试",
+                          "Someone else is changing this ruleset; try again")
+
+
+def impact(deps, book, draft) -> dict:
+    """What the draft version would change from its first day: every stored application decided
+    otherwise, and for each loan scenario's example application the reviews it needs and whether
+    it is eligible, before and after. Plain-language warnings when reviews change or more
+    applications become eligible (a dropped review sends applications straight to the banks)."""
+    on = draft.effective_from
+    current, proposed = deps.engine, deps.engine.with_book(book)
+    changes, checked, more_eligible = [], 0, 0
+    for app in deps.store.all_applications():
+        checked += 1
+        facts = app.decision.get("facts") or facts_from_application(app.form)
+        before, after = _outcome(current.decide(facts, on)), _outcome(proposed.decide(facts, on))
+        if before != after:
+            changes.append({"application_id": app.id, "before": before, "after": after})
+            more_eligible += bool(after["eligible"] and not before["eligible"])
+    scenarios = []
+    for scenario in deps.forms.scenario_ids():
+        facts = facts_from_application(deps.forms.example(scenario))
+        before, after = current.decide(facts, on), proposed.decide(facts, on)
+        scenarios.append({"scenario": scenario,
+                          "required_reviews": {"before": before["required_reviews"], "after": after["required_reviews"]},
+                          "eligible": {"before": before["eligible"], "after": after["eligible"]}})
+    warnings = []
+    moved = [s["scenario"] for s in scenarios if s["required_reviews"]["before"] != s["required_reviews"]["after"]]
+    moved += sorted({c["application_id"] for c in changes
+                     if c["before"]["required_reviews"] != c["after"]["required_reviews"]} - set(moved))
+    if moved:
+        warnings.append({"code": "reviews_changed",
+                         "zh": f"此版本改变了所需的部门审核（{'、'.join(moved[:10])}），审核被取消的申请将直接推送至银行",
+                         "en": f"This version changes which agency reviews are required ({', '.join(moved[:10])}); "
+                               "applications that lose a review go straight to the banks"})
+    newly = more_eligible + sum(1 for s in scenarios if s["eligible"]["after"] and not s["eligible"]["before"])
+    if newly:
+        warnings.append({"code": "more_eligible",
+                         "zh": f"此版本使更多申请符合条件（已存申请 {more_eligible} 件）",
+                         "en": f"This version makes more applications eligible ({more_eligible} stored)"})
+    return {"as_of": on.isoformat(), "checked": checked, "changed": len(changes), "changes": changes,
+            "more_eligible": more_eligible, "scenarios": scenarios, "warnings": warnings}
 
 
 def ruleset_history(deps, ruleset_name: str) -> dict:

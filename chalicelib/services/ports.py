@@ -100,13 +100,33 @@ class ApplicationStore(Protocol):
 
 @dataclass(frozen=True)
 class PublishedRuleset:
-    """A rule file version published through the API: immutable once stored."""
+    """A rule file version in force through the API (proposed by `author`, approved by
+    `approved_by`, a different person): immutable once stored."""
     ruleset: str
     version: str
     content: str
     sha256: str
     author: str
-    published_at: str
+    published_at: str              # when it was approved
+    approved_by: str | None = None
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.ruleset}@{self.version}.yaml"
+
+
+@dataclass(frozen=True)
+class RuleProposal:
+    """A rule file version proposed by one policy user; it decides nothing until another approves it."""
+    ruleset: str
+    version: str
+    content: str
+    sha256: str
+    proposed_by: str
+    proposed_at: str
+    status: str = "proposed"       # proposed | approved
+    approved_by: str | None = None
+    approved_at: str | None = None
 
     @property
     def file_name(self) -> str:
@@ -126,10 +146,11 @@ class RulesetPublication:
     sha256: str
     before_version: str | None = None
     before_sha256: str | None = None
+    action: str = "published"  # proposed | approved ("published": one step, before two people were needed)
 
     def to_dict(self) -> dict:
         before = {"version": self.before_version, "sha256": self.before_sha256} if self.before_version else None
-        return {"seq": self.seq, "at": self.at, "actor": self.actor, "action": "published",
+        return {"seq": self.seq, "at": self.at, "actor": self.actor, "action": self.action,
                 "ruleset": self.ruleset, "before": before,
                 "after": {"version": self.version, "sha256": self.sha256}}
 
@@ -144,6 +165,15 @@ class PolicyStore(Protocol):
 
         Raises VersionTaken if the version exists, StaleVersion if another publication of the
         ruleset took `entry.seq` meanwhile (read the history again and retry)."""
+    def propose_ruleset(self, proposal: RuleProposal, entry: RulesetPublication) -> None:
+        """Store the proposal with its history entry, atomically. VersionTaken if the version is
+        proposed or published already; StaleVersion if `entry.seq` was taken meanwhile."""
+    def approve_ruleset(self, proposal: RuleProposal, published: PublishedRuleset,
+                        entry: RulesetPublication) -> None:
+        """Mark the proposal approved, store the version and its history entry, bump the rules
+        revision: all or nothing. VersionTaken if it was approved (or published) meanwhile."""
+    def rule_proposals(self, ruleset: str) -> list[RuleProposal]:
+        """Every proposal of a ruleset, approved ones included, oldest first."""
     def ruleset_history(self, ruleset: str) -> list[RulesetPublication]:
         """Every publication of the ruleset, oldest first."""
     def published_rulesets(self) -> list[PublishedRuleset]: ...

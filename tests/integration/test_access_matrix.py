@@ -28,10 +28,13 @@ MATRIX = {
     ("POST", "/rules/simulate"): {"policy"},
     ("PUT", "/rules/{ruleset}"): {"policy"},
     ("GET", "/rules/{ruleset}/history"): {"policy", "window"},
+    ("GET", "/rules/{ruleset}/versions/{version}"): {"policy", "window"},
+    ("POST", "/rules/{ruleset}/versions/{version}/approve"): {"policy"},
     ("GET", "/applications/{app_id}/replay"): {"policy", "window"},
 }
 FILLED = {"{scenario}": "credit", "{app_id}": "01NOSUCHAPPLICATION0000000", "{review_id}": "01NOSUCHREVIEW",
-          "{code}": "ICBC-BJ", "{ruleset}": "eligibility"}
+          "{code}": "ICBC-BJ", "{ruleset}": "eligibility",
+          "{version}": "2099.1"}
 
 
 def concrete(path: str) -> str:

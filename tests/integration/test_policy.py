@@ -1,7 +1,8 @@
-"""Policy staff simulate a draft against stored applications, publish versions, replay decisions."""
+"""Policy staff simulate a draft against stored applications, propose and approve versions, replay decisions."""
 from chalicelib.datafiles import data_dir
 
 POLICY = ("policy", "p001")
+APPROVER = ("policy", "p002")
 
 
 def rule_text(name: str) -> str:
@@ -41,30 +42,108 @@ def test_a_broken_draft_is_refused_with_its_line(world):
     assert error["path"] == "/files/0" and "amountt" in error["message_en"] and "line" in error["message_en"]
 
 
-def test_publishing_a_new_version_changes_decisions_from_its_date_only(world):
-    new = (rule_text("first_loan_subsidy_2023.yaml")
-           .replace('version: "2023.1"', 'version: "2027.1"')
-           .replace("effective_from: 2023-01-01", "effective_from: 2027-01-01")
-           .replace("base_rate: {value: 0.20,", "base_rate: {value: 0.25,")
-           .replace("subsidy.2023.base", "subsidy.2027.base"))
-    reply = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY, body={"content": new})
-    assert reply.status == 201, reply.json
-    assert reply.json["version"] == "2027.1" and reply.json["author"] == "policy:p001"
+def put_in_force(world, content: str, proposer=POLICY, approver=APPROVER):
+    """Propose a version as one policy user and approve it as another; the approval's reply."""
+    proposed = world.call("PUT", f"/rules/{ruleset_of(content)}", as_=proposer, body={"content": content})
+    assert proposed.status == 201, proposed.json
+    approved = world.call("POST", f"/rules/{ruleset_of(content)}/versions/{proposed.json['version']}/approve",
+                          as_=approver)
+    assert approved.status == 200, approved.json
+    return approved
+
+
+def ruleset_of(content: str) -> str:
+    return next(line.split(":", 1)[1].strip() for line in content.splitlines() if line.startswith("ruleset:"))
+
+
+def test_an_approved_version_changes_decisions_from_its_date_only(world):
+    new = subsidy_version("2031.1", "2031", "0.25")
+    proposed = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY, body={"content": new})
+    assert proposed.status == 201, proposed.json
+    assert proposed.json["status"] == "proposed" and proposed.json["author"] == "policy:p001"
     body = world.submit("credit").json  # stored before anything else changes
     eligibility = lambda day: world.call("POST", "/eligibility", body={  # noqa: E731
         **{k: v for k, v in body.items() if k in ("scenario", "enterprise", "amount", "term_months", "purpose",
                                                    "first_loan", "renewal", "details")},
         "banks": ["ICBC-BJ"], "as_of": day}).json
-    in_2027 = eligibility("2027-02-01")
-    assert in_2027["first_loan_subsidy"]["interest_subsidy_rate"] == 0.25
-    assert {"ruleset": "first_loan_subsidy", "version": "2027.1", "sha256": reply.json["sha256"]} in in_2027["rules"]
-    assert eligibility("2026-12-31")["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20
+    assert eligibility("2031-02-01")["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20, "a proposal decides nothing"
+
+    approved = world.call("POST", "/rules/first_loan_subsidy/versions/2031.1/approve", as_=APPROVER)
+    assert approved.status == 200, approved.json
+    assert approved.json["approved_by"] == "policy:p002" and approved.json["author"] == "policy:p001"
+    in_2031 = eligibility("2031-02-01")
+    assert in_2031["first_loan_subsidy"]["interest_subsidy_rate"] == 0.25
+    assert {"ruleset": "first_loan_subsidy", "version": "2031.1", "sha256": proposed.json["sha256"]} in in_2031["rules"]
+    assert eligibility("2030-12-31")["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20
     again = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY, body={"content": new})
-    assert again.status == 409
+    assert again.status == 409 and again.error_codes == ["version_exists"]
+    twice = world.call("POST", "/rules/first_loan_subsidy/versions/2031.1/approve", as_=("policy", "p003"))
+    assert twice.status == 409 and twice.error_codes == ["already_approved"]
     listed = world.call("GET", "/rules", as_=POLICY).json["rulesets"]
-    row = next(r for r in listed if r["version"] == "2027.1")
-    assert row["origin"] == "published" and row["author"] == "policy:p001"
-    assert next(r for r in listed if r["version"] == "2023.1")["effective_to"] == "2026-12-31"
+    row = next(r for r in listed if r["version"] == "2031.1")
+    assert row["origin"] == "published" and row["author"] == "policy:p001" and row["approved_by"] == "policy:p002"
+    assert next(r for r in listed if r["version"] == "2023.1")["effective_to"] == "2030-12-31"
+
+
+def test_a_policy_user_cannot_approve_their_own_proposal(world):
+    proposed = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
+                          body={"content": subsidy_version("2031.1", "2031", "0.25")})
+    assert proposed.status == 201, proposed.json
+    own = world.call("POST", "/rules/first_loan_subsidy/versions/2031.1/approve", as_=POLICY)
+    assert own.status == 422 and own.error_codes == ["same_person"]
+    assert "2031.1" not in {r["version"] for r in world.call("GET", "/rules", as_=POLICY).json["rulesets"]}
+    assert [p["version"] for p in world.call("GET", "/rules", as_=POLICY).json["proposals"]] == ["2031.1"]
+    for who in (("window", "w1"), ("bank", "ICBC-BJ"), world.enterprise()):
+        assert world.call("POST", "/rules/first_loan_subsidy/versions/2031.1/approve", as_=who).status == 403
+    unknown = world.call("POST", "/rules/first_loan_subsidy/versions/2099.9/approve", as_=APPROVER)
+    assert unknown.status == 404
+
+
+def test_a_version_cannot_take_effect_today_or_in_the_past(world):
+    """A back-dated version would cut the one in force short and rewrite decisions already made."""
+    for year in ("2024", "2026"):
+        back_dated = subsidy_version(f"{year}.7", year, "0.25").replace(f"effective_from: {year}-01-01",
+                                                                       f"effective_from: {year}-06-01")
+        reply = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY, body={"content": back_dated})
+        assert reply.status == 422, reply.json
+        assert [(e["path"], e["code"]) for e in reply.json["errors"]] == [("/content", "effective_too_soon")]
+    listed = world.call("GET", "/rules", as_=POLICY).json
+    assert next(r for r in listed["rulesets"] if r["version"] == "2023.1")["effective_to"] is None
+    assert listed["proposals"] == [] and history(world) == []
+
+
+def test_the_approver_sees_that_a_version_drops_required_reviews(world):
+    """A version that stops requiring the IP office's review would send IP-pledge applications
+    straight to the banks: the approver is told before approving."""
+    rules = rule_text("required_reviews.yaml")
+    head, _, tail = rules.partition("  - id: reviews.ip_pledge.ipo\n")
+    dropped = (head + tail[tail.index("  - id: "):]).replace('version: "2022.1"', 'version: "2031.1"').replace(
+        "effective_from: 2022-01-01", "effective_from: 2031-01-01")
+    ip_pledge = world.submit("ip_pledge")
+    assert ip_pledge.status == 201, ip_pledge.json
+    proposed = world.call("PUT", "/rules/required_reviews", as_=POLICY, body={"content": dropped})
+    assert proposed.status == 201, proposed.json
+    detail = world.call("GET", "/rules/required_reviews/versions/2031.1", as_=APPROVER)
+    assert detail.status == 200, detail.json
+    impact = detail.json["impact"]
+    assert [w["code"] for w in impact["warnings"]] == ["reviews_changed"]
+    assert "ip_pledge" in impact["warnings"][0]["en"]
+    ip = next(s for s in impact["scenarios"] if s["scenario"] == "ip_pledge")
+    assert "ipo" in str(ip["required_reviews"]["before"]) and "ipo" not in str(ip["required_reviews"]["after"])
+    assert ip_pledge.json["id"] in {c["application_id"] for c in impact["changes"]}
+
+
+def test_proposal_and_approval_both_enter_the_history(world):
+    proposed = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
+                          body={"content": subsidy_version("2031.1", "2031", "0.25")})
+    approved = world.call("POST", "/rules/first_loan_subsidy/versions/2031.1/approve", as_=APPROVER)
+    assert approved.status == 200, approved.json
+    after = {"version": "2031.1", "sha256": proposed.json["sha256"]}
+    assert history(world) == [
+        {"seq": 1, "at": proposed.json["proposed_at"], "actor": "policy:p001", "action": "proposed",
+         "ruleset": "first_loan_subsidy", "before": None, "after": after},
+        {"seq": 2, "at": approved.json["published_at"], "actor": "policy:p002", "action": "approved",
+         "ruleset": "first_loan_subsidy", "before": None, "after": after}]
 
 
 def test_only_policy_staff_publish_or_simulate(world):
@@ -96,36 +175,33 @@ def history(world, ruleset="first_loan_subsidy", who=POLICY):
     return reply.json["items"]
 
 
-def test_each_publication_leaves_an_entry_that_a_second_publication_cannot_change(world):
+def test_each_approval_leaves_an_entry_that_a_later_one_cannot_change(world):
     assert history(world) == []
-    first = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY, body={"content": subsidy_version("2027.1", "2027", "0.25")})
-    assert first.status == 201, first.json
+    first = put_in_force(world, subsidy_version("2031.1", "2031", "0.25"))
     assert first.json["before"] is None
-    [entry] = history(world)
-    assert entry == {"seq": 1, "at": first.json["published_at"], "actor": "policy:p001", "action": "published",
-                     "ruleset": "first_loan_subsidy", "before": None,
-                     "after": {"version": "2027.1", "sha256": first.json["sha256"]}}
+    entries = history(world)
+    assert [e["action"] for e in entries] == ["proposed", "approved"]
+    assert entries[1] == {"seq": 2, "at": first.json["published_at"], "actor": "policy:p002", "action": "approved",
+                          "ruleset": "first_loan_subsidy", "before": None,
+                          "after": {"version": "2031.1", "sha256": first.json["sha256"]}}
 
-    again = world.call("PUT", "/rules/first_loan_subsidy", as_=("policy", "p002"),
-                       body={"content": subsidy_version("2027.1", "2027", "0.30")})
+    again = world.call("PUT", "/rules/first_loan_subsidy", as_=APPROVER,
+                       body={"content": subsidy_version("2031.1", "2031", "0.30")})
     assert again.status == 409 and again.error_codes == ["version_exists"]
-    assert history(world, who=("window", "w001")) == [entry]
+    assert history(world, who=("window", "w001")) == entries
 
-    second = world.call("PUT", "/rules/first_loan_subsidy", as_=("policy", "p002"),
-                        body={"content": subsidy_version("2028.1", "2028", "0.30")})
-    assert second.status == 201, second.json
-    assert history(world) == [entry, {
-        "seq": 2, "at": second.json["published_at"], "actor": "policy:p002", "action": "published",
-        "ruleset": "first_loan_subsidy", "before": {"version": "2027.1", "sha256": first.json["sha256"]},
-        "after": {"version": "2028.1", "sha256": second.json["sha256"]}}]
-    assert second.json["before"] == entry["after"]
+    second = put_in_force(world, subsidy_version("2032.1", "2032", "0.30"), proposer=APPROVER, approver=POLICY)
+    later = history(world)
+    assert later[:2] == entries
+    assert [(e["seq"], e["action"], e["actor"], e["before"], e["after"]["version"]) for e in later[2:]] == [
+        (3, "proposed", "policy:p002", entries[1]["after"], "2032.1"),
+        (4, "approved", "policy:p001", entries[1]["after"], "2032.1")]
+    assert second.json["before"] == entries[1]["after"]
     assert history(world, "eligibility") == []
 
 
 def test_no_method_rewrites_or_removes_a_ruleset_history(world):
-    published = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
-                           body={"content": subsidy_version("2027.1", "2027", "0.25")})
-    assert published.status == 201, published.json
+    put_in_force(world, subsidy_version("2031.1", "2031", "0.25"))
     before = history(world)
     for method in ("PUT", "POST", "PATCH", "DELETE"):
         reply = world.call(method, "/rules/first_loan_subsidy/history", as_=POLICY, body={"items": []})
@@ -133,28 +209,30 @@ def test_no_method_rewrites_or_removes_a_ruleset_history(world):
     assert history(world) == before
 
 
-def test_a_publication_that_loses_a_race_for_its_history_entry_names_the_winner_as_before(world, monkeypatch):
-    """Two publications of one ruleset read the same last entry; the history item's condition lets
-    one write entry 1, the other reads again and writes entry 2 with the first as its `before`."""
+def test_a_step_that_loses_a_race_for_its_history_entry_names_the_winner_as_before(world, monkeypatch):
+    """Two approvals of one ruleset read the same history; the history item's condition lets one
+    write its entry, the other reads again and writes the next with the first as its `before`."""
     store = world.container.store
-    first = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
-                       body={"content": subsidy_version("2027.1", "2027", "0.25")})
+    first = put_in_force(world, subsidy_version("2031.1", "2031", "0.25"))
+    proposed = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
+                          body={"content": subsidy_version("2032.1", "2032", "0.30")})
+    assert proposed.status == 201, proposed.json
     real = store.ruleset_history
     reads = []
 
     def stale_once(ruleset):
         reads.append(ruleset)
-        return [] if len(reads) == 1 else real(ruleset)   # the read from before the other publication
+        return real(ruleset)[:1] if len(reads) == 1 else real(ruleset)   # read before the other steps
 
     monkeypatch.setattr(store, "ruleset_history", stale_once)
-    second = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
-                        body={"content": subsidy_version("2028.1", "2028", "0.30")})
+    second = world.call("POST", "/rules/first_loan_subsidy/versions/2032.1/approve", as_=APPROVER)
     monkeypatch.undo()
-    assert second.status == 201, second.json
+    assert second.status == 200, second.json
     assert len(reads) == 2
     entries = history(world)
-    assert [e["after"]["version"] for e in entries] == ["2027.1", "2028.1"]
-    assert entries[1]["before"] == {"version": "2027.1", "sha256": first.json["sha256"]}
+    assert [(e["action"], e["after"]["version"]) for e in entries] == [
+        ("proposed", "2031.1"), ("approved", "2031.1"), ("proposed", "2032.1"), ("approved", "2032.1")]
+    assert entries[3]["before"] == {"version": "2031.1", "sha256": first.json["sha256"]}
 
 
 def test_the_history_of_an_unknown_ruleset_is_not_found(world):
@@ -167,12 +245,12 @@ def test_a_version_the_two_engines_decide_differently_is_not_published(world, mo
 
     def forgetful(self, facts):   # a compiler bug in the native functions, for this ruleset only
         outcomes, fired = real(self, facts)
-        return ({**outcomes, "interest_subsidy_rate": None}, fired) if self.ruleset.version == "2027.1" else (outcomes, fired)
+        return ({**outcomes, "interest_subsidy_rate": None}, fired) if self.ruleset.version == "2031.1" else (outcomes, fired)
     monkeypatch.setattr(NativeRuleset, "outcomes", forgetful)
     reply = world.call("PUT", "/rules/first_loan_subsidy", as_=POLICY,
-                       body={"content": subsidy_version("2027.1", "2027", "0.25")})
+                       body={"content": subsidy_version("2031.1", "2031", "0.25")})
     assert reply.status == 422, reply.json
     assert [(e["path"], e["code"]) for e in reply.json["errors"]] == [("/content", "engines_disagree")]
     listed = world.call("GET", "/rules", as_=POLICY).json["rulesets"]
-    assert "2027.1" not in {r["version"] for r in listed}
+    assert "2031.1" not in {r["version"] for r in listed}
     assert history(world) == []
