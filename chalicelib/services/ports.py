@@ -5,7 +5,7 @@ implements them in memory. `tests/contract` runs one suite against both so the f
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -45,6 +45,26 @@ class OutboxItem:
     message_id: str
     queue: str
     body: dict
+
+
+@dataclass(frozen=True)
+class ParkedMessage:
+    """An outbox message whose queue does not exist: kept for window staff, never retried."""
+    message_id: str
+    queue: str
+    kind: str | None
+    application_id: str | None
+    parked_at: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def parked_message(item: OutboxItem, at: str, reason: str) -> ParkedMessage:
+    """What staff see of a parked message: where it was going and for which application, not its body."""
+    body = item.body if isinstance(item.body, dict) else {}
+    return ParkedMessage(item.message_id, item.queue, body.get("type"), body.get("application_id"), at, reason)
 
 
 @dataclass
@@ -96,6 +116,9 @@ class ApplicationStore(Protocol):
     def pending_outbox(self, limit: int) -> list[OutboxItem]: ...
     def outbox_pending(self, message_ids: list[str]) -> set[str]: ...
     def delete_outbox(self, message_ids: list[str]) -> None: ...
+    def park_outbox(self, message_ids: list[str], reason: str, at: str) -> None:
+        """Take these messages out of delivery (the sweep and `outbox_pending` no longer see them)."""
+    def parked_outbox(self, limit: int) -> list[ParkedMessage]: ...
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,48 @@ def test_outbox_pending_tells_delivered_from_waiting_messages(store):
     assert store.outbox_pending(waiting + ["never-existed"]) == set(waiting)
     store.delete_outbox(waiting)
     assert store.outbox_pending(waiting) == set()
+
+
+def test_a_parked_message_leaves_delivery_and_is_listed_for_staff(store):
+    store.save(new_app("A1", reviews=()))
+    [message] = store.pending_outbox(10)
+    store.park_outbox([message.message_id, "already-delivered"], "bank:ICBC-BJ: no such queue",
+                      "2026-11-25T10:00:00.000+08:00")
+    assert store.pending_outbox(10) == []
+    assert store.outbox_pending([message.message_id]) == set()     # a replayed stream record skips it
+    [parked] = store.parked_outbox(10)
+    assert (parked.message_id, parked.queue, parked.application_id, parked.reason) == (
+        message.message_id, "bank:ICBC-BJ", "A1", "bank:ICBC-BJ: no such queue")
+    store.delete_outbox([message.message_id])
+    assert store.parked_outbox(10) == []
+
+
+def proposal(version: str, by: str = "policy:p1"):
+    from chalicelib.services.ports import RuleProposal
+    return RuleProposal("eligibility", version, "ruleset: eligibility", version.replace(".", "").ljust(64, "b"),
+                        by, "2026-11-25T09:00:00.000+08:00")
+
+
+def entry(seq: int, version: str, action: str, before: str | None = None):
+    from chalicelib.services.ports import RulesetPublication
+    return RulesetPublication("eligibility", seq, f"2026-11-25T09:00:0{seq}.000+08:00", "policy:p1", version,
+                              version.replace(".", "").ljust(64, "b"), before, None, action)
+
+
+def test_a_proposal_decides_nothing_until_approved_once(store):
+    from chalicelib.services.ports import PublishedRuleset, VersionTaken
+    store.propose_ruleset(proposal("2026.1"), entry(1, "2026.1", "proposed"))
+    with pytest.raises(VersionTaken):
+        store.propose_ruleset(proposal("2026.1"), entry(2, "2026.1", "proposed"))
+    assert store.published_rulesets() == [] and store.rules_revision() == 0
+    assert [p.status for p in store.rule_proposals("eligibility")] == ["proposed"]
+
+    approved = PublishedRuleset("eligibility", "2026.1", "ruleset: eligibility", proposal("2026.1").sha256,
+                                "policy:p1", "2026-11-25T09:00:02.000+08:00", "policy:p2")
+    store.approve_ruleset(proposal("2026.1"), approved, entry(2, "2026.1", "approved"))
+    with pytest.raises(VersionTaken):
+        store.approve_ruleset(proposal("2026.1"), approved, entry(3, "2026.1", "approved"))
+    assert store.published_rulesets() == [approved] and store.rules_revision() == 1
+    [stored] = store.rule_proposals("eligibility")
+    assert (stored.status, stored.approved_by) == ("approved", "policy:p2")
+    assert [e.action for e in store.ruleset_history("eligibility")] == ["proposed", "approved"]
