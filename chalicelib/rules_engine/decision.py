@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .engine import CompiledRuleset, RulesHost, version_in_force
-from .native import NativeChain, NativeRuleset, run_in_order, top_conditions
+from .native import NativeRuleset, run_in_order, top_conditions
 from .probes import probe_facts
 from .catalogs import load_facts, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
@@ -108,7 +108,7 @@ class DecisionEngine:
         self._durable = {f.key: compiled[f.key] for f in book.rulesets if _same_version(compiled, f)}
         self._native = {f.key: native[f.key] if _same_version(native, f) else NativeRuleset(f)
                         for f in book.rulesets}
-        self._plans: dict[date, NativeChain] = {}
+        self._plans: dict[date, tuple[NativeRuleset, ...]] = {}
         self._durable_lock = threading.Lock()
 
     @property
@@ -152,11 +152,11 @@ class DecisionEngine:
         """The compiled rulesets a decision on `as_of` runs, in the rule book's evaluation order."""
         return tuple(c for c in (self.compiled_for(n, as_of, versions, durable) for n in self.book.order) if c)
 
-    def _plan(self, as_of: date) -> NativeChain:
+    def _plan(self, as_of: date) -> tuple[NativeRuleset, ...]:
         """The native rulesets in force on a date, in evaluation order (a handful of dates recur)."""
         plan = self._plans.get(as_of)
         if plan is None:
-            plan = NativeChain(self._in_order(as_of))
+            plan = self._in_order(as_of)
             if len(self._plans) > 256:
                 self._plans.clear()
             self._plans[as_of] = plan
@@ -171,7 +171,7 @@ class DecisionEngine:
     def run_all(self, facts: dict, as_of: date, versions: dict | None = None, durable: bool = False):
         """Every ruleset in order; returns the facts enriched with all outcomes, and what fired."""
         if versions is None and not durable:
-            return self._plan(as_of).run(facts)
+            return run_in_order(self._plan(as_of), facts)
         return run_in_order(self._in_order(as_of, versions, durable), facts)
 
     def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> dict:
