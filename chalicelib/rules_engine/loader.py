@@ -8,11 +8,9 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
-from pathlib import Path
-
-import yaml
 
 from .model import COMBINATORS, COMPARISONS, Condition, Derivation, Rule, RulesetFile
+from .yaml_reader import RuleFileError, read_yaml  # noqa: F401 (read here by the other modules)
 
 CATALOG_FILES = ("facts.yaml", "outcomes.yaml", "rulebook.yaml")
 RULESET_KEYS = {"ruleset", "version", "effective_from", "effective_to", "source", "parameters",
@@ -26,60 +24,6 @@ PARAMETER_KEYS = {"value", "source", "from", "unit", "note"}
 # Written for people, read as the general test: `starts_with: "62"` is `starts_with_any: ["62"]`.
 SINGLE_PREFIX = {"starts_with": "starts_with_any"}
 TESTS = COMPARISONS + tuple(SINGLE_PREFIX)
-
-
-class RuleFileError(ValueError):
-    def __init__(self, file, line: int, message: str):
-        self.file, self.line, self.message = str(file), line, message
-        super().__init__(f"{file}:{line}: {message}")
-
-
-class _Map(dict):
-    line = 0
-    key_lines: dict = {}
-
-
-class _Seq(list):
-    line = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping and list."""
-
-
-def _construct_map(loader, node):
-    loader.flatten_mapping(node)
-    pairs = [(loader.construct_object(k, deep=True), k, v) for k, v in node.value]
-    out = _Map((key, loader.construct_object(v, deep=True)) for key, _, v in pairs)
-    out.line = node.start_mark.line + 1
-    out.key_lines = {key: k.start_mark.line + 1 for key, k, _ in pairs if isinstance(key, (str, int, float, bool))}
-    return out
-
-
-def _construct_seq(loader, node):
-    out = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    out.line = node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
-
-
-def read_yaml(path: Path, text: str | None = None):
-    text = path.read_text(encoding="utf-8") if text is None else text
-    try:
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise RuleFileError(path, mark.line + 1 if mark else 0,
-                            f"not valid YAML ({exc.problem}); check indentation and quotes") from None
-    except yaml.reader.ReaderError as exc:   # a character YAML forbids (a control character, …)
-        line = text.count("\n", 0, exc.position) + 1
-        raise RuleFileError(path, line, f"a character YAML does not allow (code point {exc.character!r}); "
-                                        "remove it or retype the line") from None
-    except yaml.YAMLError as exc:
-        raise RuleFileError(path, 0, f"not valid YAML ({exc})") from None
 
 
 def _line(node, default: int = 0) -> int:
