@@ -6,8 +6,10 @@ The folder holds `facts.yaml` (what rules may test), `outcomes.yaml` (what rules
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from datetime import date
+from decimal import Decimal
 
 from .model import COMBINATORS, COMPARISONS, Condition, Derivation, Rule, RulesetFile
 from .yaml_reader import RuleFileError, read_yaml  # noqa: F401 (read here by the other modules)
@@ -175,7 +177,8 @@ class RulesetParser:
             line = _key_line(node, name)
             if name not in self.outcomes:
                 self.fail(node, f"unknown outcome {name!r}; declared in outcomes.yaml: {sorted(self.outcomes)}", line)
-            out[name] = self._outcome_value(name, self._resolve_deep(value, node, line), node, allow_templates, line)
+            out[name] = self._outcome_value(name, value, self._resolve_deep(value, node, line), node,
+                                            allow_templates, line)
         return out
 
     def _resolve_deep(self, value, node, line=None):
@@ -186,24 +189,31 @@ class RulesetParser:
         except RuleFileError as exc:
             raise RuleFileError(self.path, line or exc.line, exc.message) from None
 
-    def _outcome_value(self, name, value, node, allow_templates, line):
+    def _outcome_value(self, name, written, value, node, allow_templates, line):
+        """Check the value (after $parameters) against the outcome's entry in outcomes.yaml:
+        a wrong type or a value out of range would otherwise fail, or mislead, only when an
+        application meets the rule (`working_days: '5'` was a 500 on every such submission)."""
         spec = self.outcomes[name]
-        kind = spec.get("type")
         if value is None:
             return None
-        if kind == "object":
-            if not isinstance(value, dict) or set(value) != set(spec.get("fields", {})):
-                self.fail(node, f"outcome {name} needs exactly the fields {sorted(spec.get('fields', {}))}", line)
-            for v in value.values():
-                self._check_templates(v, node, allow_templates, line)
+        if spec.get("type") == "object":
+            fields = spec.get("fields", {})
+            if not isinstance(value, dict) or set(value) != set(fields):
+                self.fail(node, f"outcome {name} needs exactly the fields {sorted(fields)}", line)
+            for field, field_spec in fields.items():
+                written_field = written.get(field) if isinstance(written, dict) else written
+                self._check_value(f"{name}.{field}", field_spec, written_field, value[field], node,
+                                  allow_templates, _key_line(written, field) or line)
             return dict(value)
-        if kind in FACT_TYPES and (not isinstance(value, FACT_TYPES[kind]) or
-                                   (kind != "boolean" and isinstance(value, bool))):
-            self.fail(node, f"outcome {name} must be a {kind}, not {value!r}", line)
-        if "values" in spec and value not in spec["values"]:
-            self.fail(node, f"outcome {name} must be one of {spec['values']}, not {value!r}", line)
-        self._check_templates(value, node, allow_templates, line)
+        self._check_value(name, spec, written, value, node, allow_templates, line)
         return value
+
+    def _check_value(self, label, spec, written, value, node, allow_templates, line):
+        problem = value_problem(spec, value)
+        if problem:
+            via = f" (from parameter {written})" if isinstance(written, str) and written.startswith("$") else ""
+            self.fail(node, f"outcome {label} {problem}{via}", line)
+        self._check_templates(value, node, allow_templates, line)
 
     def _check_templates(self, value, node, allowed, line=None):
         if isinstance(value, str):
@@ -271,3 +281,25 @@ class RulesetParser:
             if allowed and op in ("equals", "not_equals", "in", "not_in") and v not in allowed:
                 self.fail(node, f"{v!r} is not a possible value of {fact}; possible: {allowed}")
 
+
+def value_problem(spec: dict, value) -> str | None:
+    """What is wrong with one outcome value for its entry in outcomes.yaml, in words, or None."""
+    kind = spec.get("type")
+    if value is None:
+        return "is missing (null)"
+    if kind in FACT_TYPES and (not isinstance(value, FACT_TYPES[kind]) or
+                               (kind != "boolean" and isinstance(value, bool))):
+        quoted = " (in quotes it is text: write it without quotes)" if isinstance(value, str) else ""
+        return f"must be {'an' if kind == 'integer' else 'a'} {kind}, not {value!r}{quoted}"
+    if kind == "number" and not math.isfinite(value):
+        return f"must be a finite number, not {value!r}"
+    if "values" in spec and value not in spec["values"]:
+        return f"must be one of {spec['values']}, not {value!r}"
+    low, high = spec.get("min"), spec.get("max")
+    if (low is not None and value < low) or (high is not None and value > high):
+        shown = f"from {low} to {high}" if low is not None and high is not None else \
+            (f"at least {low}" if low is not None else f"at most {high}")
+        return f"must be {shown}, not {value!r}"
+    if spec.get("unit") == "yuan" and Decimal(str(value)).as_tuple().exponent < -2:
+        return f"is yuan with at most 2 decimals (fen), not {value!r}"
+    return None
