@@ -274,7 +274,7 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
     for review in known.get("review") or ():
         agencies.append(review["agency"])
         deadlines[review["agency"]] = review["working_days"]
-    return {
+    decision = {
         "eligible": known.get("eligible", True) is not False,
         "enterprise_size": known.get("enterprise_size"),
         "first_loan_subsidy": subsidy,
@@ -284,6 +284,31 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
         "reasons": list(shown.reasons),
         "rules": list(shown.used),
     }
+    terms = loan_terms(known)
+    if terms is not None:
+        decision["loan_terms"] = terms
+    return decision
+
+
+LOAN_TERMS = ("loan_amount_cap", "loan_term_cap_months", "lpr_1y", "borrower_rate_margin_below_lpr")
+
+
+def loan_terms(known: dict) -> dict | None:
+    """The limits the rules set on the loan itself (an entrepreneurship-guarantee loan: amount,
+    term and the borrower's rate), or None when no rule set any.
+
+    The rate cap is the LPR in force (the `loan_prime_rate` ruleset) less the margin the policy
+    names (the eligibility ruleset): both numbers live in rules/, only the subtraction here. With
+    no LPR on file for the date the cap is unknown (None), never guessed."""
+    if all(known.get(name) is None for name in LOAN_TERMS):
+        return None
+    lpr, margin = known.get("lpr_1y"), known.get("borrower_rate_margin_below_lpr")
+    return {"borrower": known.get("borrower"),
+            "amount_cap": known.get("loan_amount_cap"),
+            "term_cap_months": known.get("loan_term_cap_months"),
+            "lpr": lpr,
+            "rate_margin_below_lpr": margin,
+            "borrower_rate_cap": round(lpr - margin, 6) if lpr is not None and margin is not None else None}
 
 
 def describe_for_people(leaf, catalog: dict, facts: dict | None = None) -> tuple[str, str]:
