@@ -6,6 +6,9 @@ queues and bucket from `chalicelib.resources` as a template to merge, runs `chal
 and then finishes the template with `deploy.template.finish` (roles, Cognito, the stream source,
 gateway responses: what Chalice 1.34 cannot express). The template is written as compact JSON.
 
+Then `deploy.check` runs cfn-lint and the SAM transform on it for us-east-1 and cn-north-1,
+offline, and `make package` fails on any error.
+
 `chalice package` asks boto for a region although the template it writes names none (ARNs use
 `${AWS::Region}`): when the user has set none, its subprocess gets a placeholder, and
 `no_region_literals` proves the template does not depend on it.
@@ -85,7 +88,11 @@ def main() -> int:
     merge = render_resources(BUILD / "resources.json")
     out = BUILD / "package"
     shutil.rmtree(out, ignore_errors=True)
-    return package(ROOT, merge, out).returncode
+    done = package(ROOT, merge, out)
+    if done.returncode:
+        return done.returncode
+    from deploy.check import main as check
+    return check(str(out / "sam.json"))
 
 
 if __name__ == "__main__":

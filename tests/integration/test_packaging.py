@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib.catalog import Catalog
 from chalicelib.resources import AGENCY_KINDS, Resources
+from deploy.check import check_template
 from deploy.template import finish
 from scripts.package import bundle_data, package
 
@@ -179,3 +180,21 @@ def test_packaging_refuses_a_template_without_the_stream_event_source():
                               "RestAPI": {"Type": "AWS::Serverless::Api", "Properties": {"DefinitionBody": {}}}}}
     with pytest.raises(ValueError):
         finish(template, Resources("gc-prod"), ["ICBC-BJ"])
+
+
+@pytest.mark.slow
+@pytest.mark.template_check
+def test_the_packaged_template_lints_clean_and_transforms_in_both_regions(packaged):
+    """What `make package` checks before it succeeds (cfn-lint + aws-sam-translator, us-east-1 and
+    cn-north-1, offline). About 30 s: the slowest check here, kept to one call."""
+    errors, warnings = check_template(_template(packaged))
+    assert errors == [] and warnings == []
+
+
+@pytest.mark.template_check
+def test_the_check_fails_on_a_template_cloudformation_would_refuse():
+    """The two faults the first template had: a placeholder stream ARN and `StreamEnabled`."""
+    table = Resources("gc-prod").cloudformation([])["Resources"]["MainTable"]
+    table["Properties"]["StreamSpecification"]["StreamEnabled"] = True
+    errors, _ = check_template({"Resources": {"MainTable": table}}, regions=("us-east-1",))
+    assert any("StreamEnabled" in e for e in errors)
