@@ -198,3 +198,67 @@ def test_the_check_fails_on_a_template_cloudformation_would_refuse():
     table["Properties"]["StreamSpecification"]["StreamEnabled"] = True
     errors, _ = check_template({"Resources": {"MainTable": table}}, regions=("us-east-1",))
     assert any("StreamEnabled" in e for e in errors)
+
+
+def _policy_statements(template):
+    """(owner, statement) for every identity policy in the template: roles' and users' inline ones."""
+    for name, r in template["Resources"].items():
+        if r["Type"] in ("AWS::IAM::Role", "AWS::IAM::User"):
+            for policy in r["Properties"].get("Policies", []):
+                for statement in policy["PolicyDocument"]["Statement"]:
+                    yield name, statement
+
+
+def _listed(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _text(resource) -> str:
+    return resource if isinstance(resource, str) else resource.get("Fn::Sub", "")
+
+
+@pytest.mark.slow
+def test_no_policy_grants_a_wildcard_beyond_the_named_exceptions(packaged):
+    """Least privilege: no `*` in an action, and a `*` in a resource only where ROLE_EXCEPTIONS
+    names why AWS leaves no narrower choice, and only for the actions named there."""
+    from deploy.template import ROLE_EXCEPTIONS
+    template = _template(packaged)
+    assert "DefaultRole" not in template["Resources"]
+    statements = list(_policy_statements(template))
+    assert statements
+    for owner, statement in statements:
+        assert statement["Effect"] == "Allow"
+        actions = set(_listed(statement["Action"]))
+        assert not any("*" in a for a in actions), (owner, actions)
+        for resource in _listed(statement["Resource"]):
+            if "*" in _text(resource):
+                allowed, _why = ROLE_EXCEPTIONS[_text(resource)]
+                assert actions <= allowed, (owner, actions, resource)
+    for fn in _of_type(template, "AWS::Serverless::Function").values():
+        assert "Policies" not in fn["Properties"] and fn["Properties"]["Role"]["Fn::GetAtt"][1] == "Arn"
+
+
+@pytest.mark.slow
+def test_each_function_may_do_only_what_it_does(packaged):
+    template = _template(packaged)
+    granted = {}
+    for owner, statement in _policy_statements(template):
+        granted.setdefault(owner, set()).update(_listed(statement["Action"]))
+    assert not any(a.startswith("sqs:") for a in granted["APIHandlerRole"])     # the API only writes the outbox
+    assert "dynamodb:GetRecords" in granted["FanOutRole"] and "dynamodb:GetRecords" not in granted["SweepRole"]
+    assert "sqs:SendMessage" in granted["SweepRole"] and not any(a.startswith("s3:") for a in granted["SweepRole"])
+    assert not any(a in ("dynamodb:Scan", "dynamodb:DeleteTable") for acts in granted.values() for a in acts)
+
+
+@pytest.mark.slow
+def test_a_bank_may_receive_and_delete_on_its_own_queue_and_nothing_else(packaged):
+    template = _template(packaged)
+    resources = Resources("gc-prod")
+    for code in Catalog.load().bank_codes():
+        logical = resources.queue_logical_id(resources.bank_queue(code))
+        statements = [s for owner, s in _policy_statements(template) if owner == logical + "Consumer"]
+        assert statements, code
+        for statement in statements:
+            assert _listed(statement["Resource"]) == [{"Fn::GetAtt": [logical, "Arn"]}]
+            assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= set(statement["Action"]) <= {
+                "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
