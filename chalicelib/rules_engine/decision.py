@@ -12,6 +12,9 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Mapping
+
+from ..domain.decision import Decision, frozen
 
 from .engine import CompiledRuleset, RulesHost, version_in_force
 from .native import NativeRuleset, run_in_order, top_conditions
@@ -109,6 +112,10 @@ class DecisionEngine:
         self._native = {f.key: native[f.key] if _same_version(native, f) else NativeRuleset(f)
                         for f in book.rulesets}
         self._plans: dict[date, tuple[NativeRuleset, ...]] = {}
+        # The same few combinations of fired rules, and of near misses, recur in every decision:
+        # each is put together once per engine (keyed by versions and rule ids) and shared.
+        self._shown: dict[tuple, Shown] = {}
+        self._worded_misses: dict[tuple, Mapping] = {}
         self._durable_lock = threading.Lock()
 
     @property
@@ -174,7 +181,26 @@ class DecisionEngine:
             return run_in_order(self._plan(as_of), facts)
         return run_in_order(self._in_order(as_of, versions, durable), facts)
 
-    def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> dict:
+    def shown(self, trace) -> "Shown":
+        """`explained(trace)`, put together once per combination of versions and fired rules."""
+        key = tuple((ruleset.key, fired) for ruleset, fired in trace)
+        found = self._shown.get(key)
+        if found is None:
+            if len(self._shown) > 4096:
+                self._shown.clear()
+            found = self._shown[key] = explained(trace)
+        return found
+
+    def worded_miss(self, key: tuple, word) -> Mapping:
+        """A near miss's wording, `word()`, made once per `key` (its rule, condition and counts)."""
+        found = self._worded_misses.get(key)
+        if found is None:
+            if len(self._worded_misses) > 4096:
+                self._worded_misses.clear()
+            found = self._worded_misses[key] = frozen(word())
+        return found
+
+    def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> Decision:
         known, trace = self.run_all(facts, as_of, versions)
         if self.crosscheck_every and next(self._decisions) % self.crosscheck_every == 0:
             known, trace = self._crosschecked(facts, as_of, versions, (known, trace))
@@ -188,7 +214,7 @@ class DecisionEngine:
                                                         "native": _answer(native)})
         return of_record
 
-    def replay(self, facts: dict, as_of: date, recorded: list[dict]) -> dict:
+    def replay(self, facts: dict, as_of: date, recorded) -> Decision:
         """Decide again on durable-rules with exactly the ruleset versions a stored decision names."""
         versions = {r["ruleset"]: r["version"] for r in recorded}
         return build_decision(*self.run_all(facts, as_of, versions, durable=True), self)
@@ -216,9 +242,6 @@ def _answer(run) -> tuple:
     return tuple(sorted((k, repr(v)) for k, v in known.items())), tuple((rs.key, tuple(f)) for rs, f in trace)
 
 
-_EXPLAINED: dict[tuple, "Shown"] = {}
-
-
 @dataclass(frozen=True)
 class Shown:
     """What a trace shows: the fired rules' reasons, those that refuse, the versions used, and
@@ -231,30 +254,23 @@ class Shown:
 
 
 def explained(trace) -> Shown:
-    """The same few combinations of fired rules recur in every decision, so each is put together
-    once per process (the entries are shared between decisions: read them, never change them)."""
-    found = _EXPLAINED.get(trace)
-    if found is None:
-        reasons, refusing, subsidy, review_sources = [], [], None, []
-        for ruleset, fired in trace:
-            rules = {rule.id: rule for rule in ruleset.rules}
-            for rule_id in fired:
-                rule = rules[rule_id]
-                reason = {"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en,
-                          "source": cite(ruleset.source, rule.id)}
-                reasons.append(reason)
-                if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
-                    refusing.append(reason)
-                if ruleset.name == REVIEWS and "review" in rule.then:
-                    review_sources.append(reason["source"])
-            if ruleset.name == SUBSIDY:
-                subsidy = ruleset
-        used = tuple({"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace)
-        found = Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources))
-        if len(_EXPLAINED) > 4096:
-            _EXPLAINED.clear()
-        _EXPLAINED[trace] = found   # a trace holds its rulesets themselves: equal means the same versions
-    return found
+    """What a trace shows (the reasons of the rules that fired, those refusing, the versions)."""
+    reasons, refusing, subsidy, review_sources = [], [], None, []
+    for ruleset, fired in trace:
+        rules = {rule.id: rule for rule in ruleset.rules}
+        for rule_id in fired:
+            rule = rules[rule_id]
+            reason = frozen({"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en,
+                             "source": cite(ruleset.source, rule.id)})
+            reasons.append(reason)
+            if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
+                refusing.append(reason)
+            if ruleset.name == REVIEWS and "review" in rule.then:
+                review_sources.append(reason["source"])
+        if ruleset.name == SUBSIDY:
+            subsidy = ruleset
+    used = frozen([{"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace])
+    return Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources))
 
 
 def cite(source: dict, rule_id: str) -> str:
@@ -269,36 +285,30 @@ _NOT_GRANTED = {"eligible": False, "interest_subsidy_rate": None, "guarantee_fee
                 "subsidy_amount_cap": None}
 
 
-def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
-    """The decision a person and the agencies read. Its nested parts (reasons, rules, why_not)
-    are shared between decisions: a caller may add top-level keys, never change a nested one."""
-    shown = explained(trace)
+def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
+    """The decision a person and the agencies read."""
+    shown = engine.shown(trace)
     if known.get(GRANTS_SUBSIDY):
         subsidy = {"eligible": True, "interest_subsidy_rate": known.get("interest_subsidy_rate"),
                    "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap"),
                    "subsidy_amount_cap": known.get("subsidy_amount_cap")}
     else:
-        subsidy = _NOT_GRANTED.copy()
-        subsidy["why_not"] = explain_miss(engine, shown.subsidy, known)
+        subsidy = {**_NOT_GRANTED, "why_not": explain_miss(engine, shown.subsidy, known)}
     agencies, deadlines = [], {}
     for review in known.get("review") or ():
         agencies.append(review["agency"])
         deadlines[review["agency"]] = review["working_days"]
-    decision = {
-        "eligible": known.get("eligible", True) is not False,
-        "enterprise_size": known.get("enterprise_size"),
-        "first_loan_subsidy": subsidy,
-        "required_reviews": agencies,
-        "review_deadlines": deadlines,
-        "review_sources": dict(zip(agencies, shown.review_sources)),
-        "ineligible_reasons": list(shown.refusing),
-        "reasons": list(shown.reasons),
-        "rules": list(shown.used),
-    }
-    terms = loan_terms(known)
-    if terms is not None:
-        decision["loan_terms"] = terms
-    return decision
+    return Decision(
+        eligible=known.get("eligible", True) is not False,
+        enterprise_size=known.get("enterprise_size"),
+        first_loan_subsidy=subsidy,
+        required_reviews=tuple(agencies),
+        review_deadlines=deadlines,
+        review_sources=dict(zip(agencies, shown.review_sources)),
+        ineligible_reasons=shown.refusing,
+        reasons=shown.reasons,
+        rules=shown.used,
+        loan_terms=loan_terms(known))
 
 
 LOAN_TERMS = ("loan_amount_cap", "loan_term_cap_months", "lpr_1y", "borrower_rate_margin_below_lpr")
@@ -363,15 +373,12 @@ def word_value(label: dict, value, zh: bool) -> str:
     return f"{value}（{text}）" if zh else f"{value} ({text})"
 
 
-_NO_SUBSIDY_POLICY = {"rule": None, "zh": "该日期没有有效的首贷贴息政策",
-                      "en": "No first-loan subsidy policy was in force on that date"}
+_NO_SUBSIDY_POLICY = frozen({"rule": None, "zh": "该日期没有有效的首贷贴息政策",
+                             "en": "No first-loan subsidy policy was in force on that date"})
 
 
-def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dict) -> dict | None:
-    """The granting rule closest to firing, and the first condition it failed on.
-
-    Worded once per (rule, condition, whether the fact was unknown, conditions failed): the
-    same few recur in every decision, and the wording is shared between them."""
+def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dict) -> Mapping | None:
+    """The granting rule closest to firing, and the first condition it failed on."""
     if subsidy is None:
         return _NO_SUBSIDY_POLICY
     native = engine.native(subsidy)
@@ -380,16 +387,17 @@ def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dic
     if granting is None:
         return None
     rule, held = granting
-    part = top_conditions(rule)[held.index(False)]
+    failed_at = held.index(False)
+    part = top_conditions(rule)[failed_at]
     leaf = part.first_failure(facts) if part.op in ("all", "any") else part
-    key = (rule.id, id(leaf), facts.get(leaf.fact) is None, held.count(False))   # the ruleset holds the leaf
-    said = native.said.get(key)
-    if said is None:
+    unknown, missed = facts.get(leaf.fact) is None, held.count(False)
+
+    def word() -> dict:
         zh, en = describe_for_people(leaf, engine.book.facts, facts)
-        said = native.said.setdefault(key, {
-            "rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
-                                           "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
-            "failed_conditions": held.count(False),
-            "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
-            "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"})
-    return said
+        return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
+                                               "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
+                "failed_conditions": missed,
+                "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
+                "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"}
+    return engine.worded_miss((subsidy.key, rule.id, failed_at, leaf.fact, leaf.op, repr(leaf.value), unknown, missed),
+                              word)

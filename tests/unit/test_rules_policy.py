@@ -112,7 +112,7 @@ def test_the_rules_decide_as_the_policy_reads_by_hand_on_thousands_of_applicatio
         on = rng.choice([date(2021, 12, 31), date(2022, 1, 1), date(2022, 12, 31), date(2023, 1, 1), date(2026, 11, 25)])
         listed = rng.random() < 0.1
         facts = {**facts_from_application(body), "on_dishonest_list": listed, "is_financing_platform": False}
-        decision = engine.decide(facts, on)
+        decision = engine.decide(facts, on).to_json()
         e = body["enterprise"]
         size = size_by_hand(e["industry_code"], e["employees"], e["annual_revenue"] / WAN, e["total_assets"] / WAN)
         agency, days = REVIEW_DEADLINES.get(body["scenario"], (None, None))

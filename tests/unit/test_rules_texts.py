@@ -24,7 +24,7 @@ def engine():
 
 
 def why_not(engine, on=ON, **overrides) -> dict:
-    return engine.decide(facts_from_application(valid_body("credit", **overrides)), on)["first_loan_subsidy"]["why_not"]
+    return engine.decide(facts_from_application(valid_body("credit", **overrides)), on).to_json()["first_loan_subsidy"]["why_not"]
 
 
 def test_a_large_enterprise_reads_the_sizes_in_words_not_codes(engine):
@@ -43,7 +43,7 @@ def test_a_non_productive_purpose_and_a_real_estate_code_are_worded(engine):
 
 def test_the_forty_percent_reason_names_the_one_percent_guarantee_fee_alternative(engine):
     decision = engine.decide(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210"})),
-                             date(2022, 6, 1))
+                             date(2022, 6, 1)).to_json()
     (reason,) = [r for r in decision["reasons"] if r["rule"] == "subsidy.2022.hard_hit"]
     assert decision["first_loan_subsidy"]["guarantee_fee_subsidy_rate_cap"] == 0.01
     assert "40%" in reason["zh"] and "1%" in reason["zh"] and "二选一" in reason["zh"]
@@ -57,7 +57,7 @@ def test_the_forty_percent_reason_names_the_one_percent_guarantee_fee_alternativ
     ("receivable_confirmation", None, "确权融资服务工作规则", "知识产权"),
 ])
 def test_each_required_review_cites_its_own_source(engine, scenario, agency, own, not_cited):
-    decision = engine.decide(facts_from_application(valid_body(scenario)), ON)
+    decision = engine.decide(facts_from_application(valid_body(scenario)), ON).to_json()
     (reason,) = [r for r in decision["reasons"] if r["rule"].startswith("reviews.")]
     assert own in reason["source"] and not_cited not in reason["source"]
     (required,) = decision["required_reviews"]
@@ -67,7 +67,7 @@ def test_each_required_review_cites_its_own_source(engine, scenario, agency, own
 
 def test_the_hiring_rule_the_fact_and_the_form_all_speak_of_new_hires_who_meet_the_conditions(engine):
     decision = engine.decide(facts_from_application(valid_body("entrepreneurship_guarantee",
-                                                               **{"details.new_hires_last_year": 1})), ON)
+                                                               **{"details.new_hires_last_year": 1})), ON).to_json()
     (reason,) = decision["ineligible_reasons"]
     field = forms().schema("entrepreneurship_guarantee")["properties"]["details"]["properties"]["new_hires_last_year"]
     label = engine.book.facts["new_hires_last_year"]
