@@ -18,13 +18,12 @@ from chalice import Response
 
 from ..bootstrap import deps
 from ..domain.application import Actor
-from ..domain.errors import (DomainError, FieldError, Forbidden, PayloadTooLarge, Unauthenticated,
-                             ValidationFailed)
+from ..domain.errors import (BODY_NOT_AN_OBJECT, DomainError, FieldError, Forbidden, PayloadTooLarge,
+                             Unauthenticated, ValidationFailed)
 from . import auth
 
 log = logging.getLogger("getting_credit.api")
 
-ROLES = ("enterprise", "agency", "bank", "policy", "window")
 VERIFIED_ROLE = "gc:verified_role"
 ANYONE = None
 
@@ -95,7 +94,7 @@ def _lone_surrogate_at(body) -> str | None:
 
 def require_object(body) -> dict:
     if not isinstance(body, dict):
-        raise ValidationFailed.single("", "type", "请求体须为 JSON 对象", "The body must be a JSON object")
+        raise ValidationFailed(BODY_NOT_AN_OBJECT)
     return body
 
 

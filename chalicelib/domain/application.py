@@ -23,6 +23,11 @@ class Status(str, Enum):
     WITHDRAWN = "withdrawn"
 
 
+# Who may act on the platform (a token carries exactly one) and the loan scenarios offered: the
+# auth check, the OpenAPI document, the forms and the catalog all read these.
+ROLES = ("enterprise", "agency", "bank", "policy", "window")
+SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation",
+             "real_estate_mortgage")
 WITHDRAWABLE = frozenset({Status.IN_REVIEW, Status.AT_BANKS})
 SME_SIZES = frozenset({"medium", "small", "micro"})
 

@@ -11,7 +11,7 @@ import math
 import re
 from pathlib import Path
 
-from ..domain.errors import FieldError, NotFound
+from ..domain.errors import BODY_NOT_AN_OBJECT, FieldError, NotFound
 from . import identifiers
 from .definitions import (COMMON, SCENARIOS, Documents, FormDefinitionError, check_composite_example,
                           check_field, check_scenario_file, file_name, read_documents)
@@ -387,7 +387,7 @@ class FormRegistry:
     def validate(self, body) -> list[FieldError]:
         """Every violation at once, sorted by path; [] when the body is valid. Never raises."""
         if not isinstance(body, dict):
-            return [FieldError("", "type", "请求体须为 JSON 对象", "The request body must be a JSON object")]
+            return [BODY_NOT_AN_OBJECT]
         scenario = body.get("scenario")
         if not isinstance(scenario, str) or scenario not in self._validators:
             return [FieldError("/scenario", "unknown_scenario",

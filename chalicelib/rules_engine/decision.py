@@ -24,7 +24,7 @@ from .consistency import check_versions, find_conflicts
 from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import RulesetFile
 
-SIZE, ELIGIBILITY, SUBSIDY, REVIEWS = "enterprise_size", "eligibility", "first_loan_subsidy", "required_reviews"
+ELIGIBILITY, SUBSIDY = "eligibility", "first_loan_subsidy"
 GRANTS_SUBSIDY = "first_loan_subsidy_eligible"   # the outcome whose near misses a decision explains
 CROSSCHECK_EVERY = 1000   # one live decision in this many is also decided by durable-rules
 log = logging.getLogger(__name__)

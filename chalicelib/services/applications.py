@@ -267,10 +267,11 @@ def list_applications(deps: Deps, actor: Actor, status: str | None, cursor: str 
 
 # ---- changes ----------------------------------------------------------------------------------
 def withdraw(deps: Deps, actor: Actor, app_id: str, body: dict, idempotency_key: str | None = None) -> dict:
+    from ..forms.requests import WITHDRAWAL_REASON_MAX   # the limit the API document publishes
     reason = (body or {}).get("reason") or ""
-    if not isinstance(reason, str) or len(reason) > 500:
-        raise ValidationFailed.single("/reason", "type", "撤回原因须为不超过 500 字的文字",
-                                      "reason must be text of at most 500 characters")
+    if not isinstance(reason, str) or len(reason) > WITHDRAWAL_REASON_MAX:
+        raise ValidationFailed.single("/reason", "type", f"撤回原因须为不超过 {WITHDRAWAL_REASON_MAX} 字的文字",
+                                      f"reason must be text of at most {WITHDRAWAL_REASON_MAX} characters")
     request = Idempotent.of(actor, f"withdraw:{app_id}", idempotency_key, body)
     if first := replayed(deps, request):
         return first[1]

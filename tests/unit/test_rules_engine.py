@@ -13,10 +13,10 @@ from chalicelib.rules_engine.engine import CompiledRuleset, RulesHost, resolve
 from chalicelib.rules_engine.model import Condition, Rule, RulesetFile
 from chalicelib.rules_engine.native import NativeRuleset
 from tests.builders import valid_body
+from chalicelib.domain.application import SCENARIOS
 
 INDUSTRIES = ["0111", "2611", "4811", "5111", "5211", "5320", "5431", "5611", "5910", "6010", "6110",
               "6210", "6420", "6510", "7010", "7020", "7211", "7291", "8010", "70"]
-SCENARIOS = ["credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation", "real_estate_mortgage"]
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 from chalicelib.domain.facts import facts_from_application
 from chalicelib.rules_engine import DecisionEngine, RuleBook
 from tests.builders import valid_body
+from chalicelib.domain.application import SCENARIOS
 
-SCENARIOS = ["credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation", "real_estate_mortgage"]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 from chalicelib.domain.facts import facts_from_application
 from chalicelib.rules_engine import DecisionEngine, RuleBook
 from tests.builders import valid_body
+from chalicelib.domain.application import SCENARIOS
 
 WAN = 10_000
 # group: {indicator: (medium, small, large)}  — 工信部联企业〔2011〕300号, money in 万元
@@ -41,7 +42,6 @@ CODES = {"0111": "farming", "0511": "farming", "0610": "industry", "2611": "indu
 HARD_HIT_2022 = ("62", "52", "7291", "56", "54", "53")
 REVIEW_DEADLINES = {"entrepreneurship_guarantee": ("hr", 5), "ip_pledge": ("ipo", 1),
                     "real_estate_mortgage": ("realestate", 5)}
-SCENARIOS = ["credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation", "real_estate_mortgage"]
 
 
 def size_by_hand(code: str, staff: int, revenue_wan: float, assets_wan: float) -> str:
