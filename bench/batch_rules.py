@@ -6,15 +6,17 @@ subsidy, decided on facts already extracted; the full decision (decision_speed.p
 """
 from __future__ import annotations
 
+from chalicelib.rules_engine.native import run_in_order
+
 
 class BatchDecider:
     """The rulesets named, in the rule book's order, each seeing the earlier ones' outcomes."""
 
     def __init__(self, book, names: tuple[str, ...], as_of):
         from chalicelib.rules_engine.engine import version_in_force
-        from chalicelib.rules_engine.native import NativeChain, NativeRuleset
+        from chalicelib.rules_engine.native import NativeRuleset
         self.versions = [version_in_force(book.versions(n), as_of) for n in book.order if n in names]
-        self._chain = NativeChain(tuple(NativeRuleset(v) for v in self.versions if v is not None))
+        self._rulesets = tuple(NativeRuleset(v) for v in self.versions if v is not None)
 
     def decide(self, facts: dict) -> dict:
-        return self._chain.run(facts)[0]
+        return run_in_order(self._rulesets, facts)[0]

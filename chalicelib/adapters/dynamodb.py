@@ -8,6 +8,7 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | history entry   | APP#<id>           | H#<seq>   |                                 |                           |                           |
 | review (index)  | REVIEW#<rid>       | R         | AGENCY#<agency> / <status>#<created>#<rid> |                |                           |
 | outbox message  | OUTBOX#<msg id>    | O         |                                 |                           | OUTBOX / <created>#<msg>  |
+| parked message  | OUTBOX#<msg id>    | O         |                                 |                           | OUTBOX#PARKED / <created>#<msg> |
 | idempotency     | IDEM#<scope>#<key> | I         |                                 |                           |                           |
 | counters        | STATS              | TOTAL     |                                 |                           |                           |
 | rule version    | RULESET#<name>     | V#<ver>   |                                 |                           | RULES / <published>#<name>#<ver> |
@@ -30,12 +31,13 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
-from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page,
-                              PublishedRuleset, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
+from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page, ParkedMessage,
+                              PublishedRuleset, parked_message, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
 
 STATS_KEY = {"PK": {"S": "STATS"}, "SK": {"S": "TOTAL"}}
 RULES_HEAD_KEY = {"PK": {"S": "RULES"}, "SK": {"S": "HEAD"}}
+PARKED = "OUTBOX#PARKED"   # GSI3 partition of messages whose queue does not exist
 COUNTERS = ("approved_count", "approved_amount", "approved_enterprises", "approved_sme_count",
             "approved_first_loan_count")
 
@@ -115,6 +117,13 @@ class DynamoApplicationStore:
         item = self._db.get_item(TableName=self._table, Key=STATS_KEY, ConsistentRead=True).get("Item", {})
         return {name: Decimal(item[name]["N"]) if name in item else Decimal(0) for name in COUNTERS}
 
+    def parked_outbox(self, limit: int) -> list[ParkedMessage]:
+        resp = self._db.query(TableName=self._table, IndexName="GSI3", Limit=limit,
+                              KeyConditionExpression="GSI3PK = :pk",
+                              ExpressionAttributeValues={":pk": _s(PARKED)})
+        return [parked_message(outbox_item_from_image(i), i["parked_at"]["S"], i["parked_reason"]["S"])
+                for i in resp.get("Items", [])]
+
     def pending_outbox(self, limit: int) -> list[OutboxItem]:
         resp = self._db.query(TableName=self._table, IndexName="GSI3", Limit=limit,
                               KeyConditionExpression="GSI3PK = :pk",
@@ -122,9 +131,8 @@ class DynamoApplicationStore:
         return [outbox_item_from_image(i) for i in resp.get("Items", [])]
 
     # ---- writes ---------------------------------------------------------------------------
-    def save(self, app: Application, *, stats: StatsChange | None = None,
-             idempotency: IdempotencyRecord | None = None) -> None:
-        history, outbox = app.new_history, app.outbox
+    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None) -> None:
+        history, outbox, stats = app.new_history, app.outbox, app.stats_change()
         ops = [self._put_application(app)]
         ops += [self._put_history(app.id, h) for h in history]
         ops += [self._put_review(app, r) for r in app.reviews]
@@ -143,9 +151,6 @@ class DynamoApplicationStore:
             if idem_index is not None and idem_index < len(codes) and codes[idem_index] == "ConditionalCheckFailed":
                 raise IdempotencyKeyTaken() from exc
             raise StaleVersion(f"application {app.id} changed concurrently: {codes}") from exc
-        app.version += 1
-        app.take_effects()
-        app.approved_now = False
 
     def outbox_pending(self, message_ids: list[str]) -> set[str]:
         """Which of these messages are still waiting in the outbox (not yet delivered)."""
@@ -153,12 +158,25 @@ class DynamoApplicationStore:
         unique = list(dict.fromkeys(message_ids))
         for start in range(0, len(unique), 100):
             request = {self._table: {"Keys": [{"PK": _s(f"OUTBOX#{m}"), "SK": _s("O")} for m in unique[start:start + 100]],
-                                     "ProjectionExpression": "message_id", "ConsistentRead": True}}
+                                     "ProjectionExpression": "message_id, parked_at", "ConsistentRead": True}}
             while request:
                 resp = self._db.batch_get_item(RequestItems=request)
-                found.update(i["message_id"]["S"] for i in resp.get("Responses", {}).get(self._table, []))
+                found.update(i["message_id"]["S"] for i in resp.get("Responses", {}).get(self._table, [])
+                             if "parked_at" not in i)
                 request = resp.get("UnprocessedKeys") or None
         return found
+
+    def park_outbox(self, message_ids: list[str], reason: str, at: str) -> None:
+        """Move each message to the parked index; one already delivered (gone) stays gone."""
+        for m in message_ids:
+            try:
+                self._db.update_item(
+                    TableName=self._table, Key={"PK": _s(f"OUTBOX#{m}"), "SK": _s("O")},
+                    ConditionExpression="attribute_exists(PK)",
+                    UpdateExpression="SET GSI3PK = :parked, parked_at = :at, parked_reason = :why",
+                    ExpressionAttributeValues={":parked": _s(PARKED), ":at": _s(at), ":why": _s(reason[:500])})
+            except self._db.exceptions.ConditionalCheckFailedException:
+                continue
 
     def delete_outbox(self, message_ids: list[str]) -> None:
         for start in range(0, len(message_ids), 25):

@@ -13,8 +13,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
-from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page,
-                              PublishedRuleset, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
+from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page, ParkedMessage,
+                              PublishedRuleset, parked_message, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
 from .dynamodb import COUNTERS
 
@@ -36,6 +36,7 @@ class InMemoryApplicationStore:
         self._reviews: dict[str, ReviewEntry] = {}
         self._idem: dict[tuple[str, str], IdempotencyRecord] = {}
         self._outbox: dict[str, OutboxItem] = {}
+        self._parked: dict[str, ParkedMessage] = {}
         self._stats = {name: Decimal(0) for name in COUNTERS}
         self._approved_owners: set[str] = set()
         self._rulesets: dict[tuple[str, str], PublishedRuleset] = {}
@@ -55,15 +56,14 @@ class InMemoryApplicationStore:
         with self._lock:
             return Snapshot(app, list(self._history[app_id]))
 
-    def save(self, app: Application, *, stats: StatsChange | None = None,
-             idempotency: IdempotencyRecord | None = None) -> None:
+    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None) -> None:
         with self._lock:
             stored = self._apps.get(app.id)
             if (stored["version"] if stored else 0) != app.version:
                 raise StaleVersion(app.id)
             if idempotency and (idempotency.scope, idempotency.key) in self._idem:
                 raise IdempotencyKeyTaken()
-            history, outbox = app.new_history, app.outbox
+            history, outbox, stats = app.new_history, app.outbox, app.stats_change()
             self._apps[app.id] = copy.deepcopy(app.to_record()) | {"version": app.version + 1}
             self._history[app.id].extend(history)
             for r in app.reviews:
@@ -74,9 +74,6 @@ class InMemoryApplicationStore:
                 self._count(stats)
             if idempotency:
                 self._idem[(idempotency.scope, idempotency.key)] = idempotency
-        app.version += 1
-        app.take_effects()
-        app.approved_now = False
 
     def _count(self, change: StatsChange) -> None:
         s = self._stats
@@ -130,6 +127,18 @@ class InMemoryApplicationStore:
         with self._lock:
             for m in message_ids:
                 self._outbox.pop(m, None)
+                self._parked.pop(m, None)
+
+    def park_outbox(self, message_ids: list[str], reason: str, at: str) -> None:
+        with self._lock:
+            for m in message_ids:
+                item = self._outbox.pop(m, None)
+                if item is not None:
+                    self._parked[m] = parked_message(item, at, reason)
+
+    def parked_outbox(self, limit: int) -> list[ParkedMessage]:
+        with self._lock:
+            return sorted(self._parked.values(), key=lambda p: (p.parked_at, p.message_id))[:limit]
 
     def publish_ruleset(self, published: PublishedRuleset, entry: RulesetPublication) -> None:
         with self._lock:

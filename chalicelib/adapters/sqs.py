@@ -6,10 +6,11 @@ import logging
 import threading
 
 from ..resources import Resources
-from ..services.fanout import SendIncomplete
+from ..services.fanout import QueueMissing, SendIncomplete
 from ..services.ports import OutboxItem
 
 BATCH = 10  # SQS's SendMessageBatch limit
+NO_SUCH_QUEUE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
 
 log = logging.getLogger("getting_credit.fanout")
 
@@ -25,8 +26,15 @@ class SqsSender:
         with self._lock:
             url = self._urls.get(queue)
         if url is None:
-            name = self._resources.queue_for_key(queue).name
-            url = self._sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            try:
+                name = self._resources.queue_for_key(queue).name
+                url = self._sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            except ValueError as exc:
+                raise QueueMissing(f"{queue}: no such queue ({exc})") from exc
+            except self._sqs.exceptions.ClientError as exc:
+                if _error_code(exc) in NO_SUCH_QUEUE:
+                    raise QueueMissing(f"{queue}: no such queue ({name})") from exc
+                raise
             with self._lock:
                 self._urls[queue] = url
         return url
@@ -47,6 +55,10 @@ class SqsSender:
             try:
                 failed = self._sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed", [])
             except Exception as exc:
+                if start == 0 and _error_code(exc) in NO_SUCH_QUEUE:
+                    with self._lock:
+                        self._urls.pop(queue, None)     # deleted since we looked it up
+                    raise QueueMissing(f"{queue}: no such queue") from exc
                 if start == 0:
                     raise   # nothing sent: the whole group is undelivered
                 raise SendIncomplete(f"{queue}: {type(exc).__name__} after {start} messages",
@@ -58,3 +70,7 @@ class SqsSender:
                             len(chunk), ",".join(codes))
         if undelivered:
             raise SendIncomplete(f"{queue}: {len(undelivered)} of {len(items)} messages failed", undelivered)
+
+
+def _error_code(exc: Exception) -> str | None:
+    return getattr(exc, "response", {}).get("Error", {}).get("Code")

@@ -93,7 +93,15 @@ RESPONSES = {
     ("POST", "/auth/dev-token"): _object({"token": STRING, "expires_in": INTEGER}),
     ("GET", "/rules"): _object({"evaluation_order": STRINGS, "rulesets": _list(RULE_VERSION)}),
     ("POST", "/rules/simulate"): _object({"checked": INTEGER, "changed": INTEGER, "changes": _list({"type": "object"})}),
-    ("PUT", "/rules/{ruleset}"): RULE_VERSION,
+    ("PUT", "/rules/{ruleset}"): _object({"ruleset": STRING, "version": STRING, "sha256": STRING, "status": STRING,
+                                          "impact": {"type": "object"}}),
+    ("GET", "/rules/{ruleset}/versions/{version}"): _object({"ruleset": STRING, "version": STRING, "status": STRING,
+                                                            "content": STRING}),
+    ("POST", "/rules/{ruleset}/versions/{version}/approve"): _object(
+        {"ruleset": STRING, "version": STRING, "status": STRING, "approved_by": STRING, "published_at": STRING}),
+    ("GET", "/outbox/parked"): _object({"items": _list(_object(
+        {"message_id": STRING, "queue": STRING, "application_id": NULLABLE_STRING, "parked_at": STRING,
+         "reason": STRING}))}),
     ("GET", "/applications/{app_id}/replay"): _object({"application_id": STRING, "same": BOOLEAN,
                                                        "rules": _list(RULE_VERSION)}),
     ("GET", "/openapi.json"): _object({"openapi": STRING, "paths": {"type": "object"}}),

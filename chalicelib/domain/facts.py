@@ -54,6 +54,9 @@ def _add_details(facts: dict, details: dict, employees) -> None:
         ratio = _ratio(new_hires, employees)
         if ratio is not None:
             facts["new_hire_ratio"] = ratio
+    borrower = details.get("borrower")
+    if borrower is not None:
+        facts["borrower"] = borrower
     # The form keeps the category beside the applicant; accept it inside the applicant too.
     category = details.get("person_category") or _mapping(details.get("applicant")).get("person_category")
     if category is not None:

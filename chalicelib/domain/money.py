@@ -14,6 +14,9 @@ FEN = Decimal("0.01")
 def is_whole_fen(value) -> bool:
     """True for a number of yuan with at most two decimals; anything that is not a number is
     left to the type check (True), so each problem is reported once."""
+    kind = type(value)
+    if kind is int or (kind is float and value.is_integer()):
+        return True   # whole yuan: most amounts, checked first
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return True
     if isinstance(value, int) or (isinstance(value, float) and not math.isfinite(value)):

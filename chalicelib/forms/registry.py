@@ -7,7 +7,6 @@ next to the field. jsonschema is imported only when the registry is first loaded
 from __future__ import annotations
 
 import copy
-import itertools
 import math
 import re
 from pathlib import Path
@@ -176,8 +175,6 @@ def format_locations(schema: dict) -> list[tuple[tuple, str]]:
     return found
 
 
-# The check made most often, written out in place.
-_INLINE = {_BOUNDED: lambda v: f"type({v}) is int and not -HUGE < {v} < HUGE"}
 # Formats the Rust validator checks itself on the fast path, as patterns and its own `date`,
 # with the same verdicts as the functions in _FORMATS (tests/unit/test_forms_fast.py holds them
 # to it) ...
@@ -211,49 +208,45 @@ def rust_schema(node: dict) -> dict:
 
 
 def formats_function(locations: list[tuple[tuple, str]], checks: dict = _FORMATS):
-    """One function testing every format where the schema names it: `check(body) -> bool`.
-
-    Written out as source once per form, the places as a tree (each object looked up once, a
-    loop per array), because a generic walk costs a microsecond per place, more than the checks."""
+    """One function testing every format where the schema names it: `check(body) -> bool`,
+    composed once per form from the places as a tree (each object looked up once, a loop per
+    array), because a generic walk costs a microsecond per place, more than the checks."""
     tree: dict = {}
     for steps, name in locations:
         node = tree
         for step in steps:
             node = node.setdefault(step, {})
         node.setdefault("", []).append(name)
-    lines, names, counter = ["def check(b):"], {}, itertools.count()
+    return _check_of(tree, checks)
 
-    def test(name: str, var: str) -> str:
-        if name in _INLINE:
-            return _INLINE[name](var)
-        return f"not {names.setdefault(name, f'F{len(names)}')}({var})"
 
-    def emit(node: dict, var: str, indent: int):
-        pad = "    " * indent
-        for name in node.get("", ()):
-            lines.append(f"{pad}if {test(name, var)}: return False")
-        children = [(step, sub) for step, sub in node.items() if step != ""]
-        if not children:
-            return
-        if any(step is None for step, _ in children):
-            item = f"x{next(counter)}"
-            lines.append(f"{pad}if type({var}) is list:")
-            lines.append(f"{pad}    for {item} in {var}:")
-            emit(dict(children)[None], item, indent + 2)
-        named = [(step, sub) for step, sub in children if step is not None]
-        if named:
-            lines.append(f"{pad}if type({var}) is dict:")
+_HUGE = 1 << _HUGE_BITS
+_MISSING = object()
+
+
+def _check_of(node: dict, checks: dict):
+    bounded = _BOUNDED in node.get("", ())    # the commonest check (every number): made in place
+    here = [checks[name] for name in node.get("", ()) if name != _BOUNDED]
+    each = _check_of(node[None], checks) if None in node else None
+    named = [(step, _check_of(sub, checks)) for step, sub in node.items() if step not in ("", None)]
+
+    def check(value) -> bool:
+        if bounded and type(value) is int and not -_HUGE < value < _HUGE:
+            return False
+        for holds in here:
+            if not holds(value):
+                return False
+        if each is not None and type(value) is list:
+            for item in value:
+                if not each(item):
+                    return False
+        if named and type(value) is dict:
             for step, sub in named:
-                child = f"x{next(counter)}"
-                lines.append(f"{pad}    {child} = {var}.get({step!r}, MISSING)")
-                lines.append(f"{pad}    if {child} is not MISSING:")
-                emit(sub, child, indent + 2)
-    emit(tree, "b", 1)
-    lines.append("    return True")
-    namespace = {fn: checks[name] for name, fn in names.items()}
-    namespace.update(HUGE=1 << _HUGE_BITS, MISSING=object())
-    exec(compile("\n".join(lines), "<form formats>", "exec"), namespace)   # noqa: S102 - our own generated text
-    return namespace["check"]
+                child = value.get(step, _MISSING)
+                if child is not _MISSING and not sub(child):
+                    return False
+        return True
+    return check
 
 
 class FastCheck:

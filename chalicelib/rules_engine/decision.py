@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..domain.errors import BusinessRuleViolated, FieldError
 from .engine import CompiledRuleset, RulesHost, version_in_force
-from .native import NativeChain, NativeRuleset, run_in_order, top_conditions
+from .native import NativeRuleset, run_in_order, top_conditions
 from .probes import probe_facts
 from .catalogs import load_facts, load_may_lapse, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
@@ -110,7 +110,7 @@ class DecisionEngine:
         self._durable = {f.key: compiled[f.key] for f in book.rulesets if _same_version(compiled, f)}
         self._native = {f.key: native[f.key] if _same_version(native, f) else NativeRuleset(f)
                         for f in book.rulesets}
-        self._plans: dict[date, NativeChain] = {}
+        self._plans: dict[date, tuple[NativeRuleset, ...]] = {}
         self._missing: dict[date, tuple[str, ...]] = {}
         self._durable_lock = threading.Lock()
 
@@ -155,11 +155,11 @@ class DecisionEngine:
         """The compiled rulesets a decision on `as_of` runs, in the rule book's evaluation order."""
         return tuple(c for c in (self.compiled_for(n, as_of, versions, durable) for n in self.book.order) if c)
 
-    def _plan(self, as_of: date) -> NativeChain:
+    def _plan(self, as_of: date) -> tuple[NativeRuleset, ...]:
         """The native rulesets in force on a date, in evaluation order (a handful of dates recur)."""
         plan = self._plans.get(as_of)
         if plan is None:
-            plan = NativeChain(self._in_order(as_of))
+            plan = self._in_order(as_of)
             if len(self._plans) > 256:
                 self._plans.clear()
             self._plans[as_of] = plan
@@ -174,7 +174,7 @@ class DecisionEngine:
     def run_all(self, facts: dict, as_of: date, versions: dict | None = None, durable: bool = False):
         """Every ruleset in order; returns the facts enriched with all outcomes, and what fired."""
         if versions is None and not durable:
-            return self._plan(as_of).run(facts)
+            return run_in_order(self._plan(as_of), facts)
         return run_in_order(self._in_order(as_of, versions, durable), facts)
 
     def missing_on(self, as_of: date) -> tuple[str, ...]:
@@ -306,7 +306,7 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
     for review in known.get("review") or ():
         agencies.append(review["agency"])
         deadlines[review["agency"]] = review["working_days"]
-    return {
+    decision = {
         "eligible": known.get("eligible", True) is not False,
         "enterprise_size": known.get("enterprise_size"),
         "first_loan_subsidy": subsidy,
@@ -316,6 +316,31 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
         "reasons": list(shown.reasons),
         "rules": list(shown.used),
     }
+    terms = loan_terms(known)
+    if terms is not None:
+        decision["loan_terms"] = terms
+    return decision
+
+
+LOAN_TERMS = ("loan_amount_cap", "loan_term_cap_months", "lpr_1y", "borrower_rate_margin_below_lpr")
+
+
+def loan_terms(known: dict) -> dict | None:
+    """The limits the rules set on the loan itself (an entrepreneurship-guarantee loan: amount,
+    term and the borrower's rate), or None when no rule set any.
+
+    The rate cap is the LPR in force (the `loan_prime_rate` ruleset) less the margin the policy
+    names (the eligibility ruleset): both numbers live in rules/, only the subtraction here. With
+    no LPR on file for the date the cap is unknown (None), never guessed."""
+    if all(known.get(name) is None for name in LOAN_TERMS):
+        return None
+    lpr, margin = known.get("lpr_1y"), known.get("borrower_rate_margin_below_lpr")
+    return {"borrower": known.get("borrower"),
+            "amount_cap": known.get("loan_amount_cap"),
+            "term_cap_months": known.get("loan_term_cap_months"),
+            "lpr": lpr,
+            "rate_margin_below_lpr": margin,
+            "borrower_rate_cap": round(lpr - margin, 6) if lpr is not None and margin is not None else None}
 
 
 def describe_for_people(leaf, catalog: dict, facts: dict | None = None) -> tuple[str, str]:

@@ -1,8 +1,8 @@
-"""Rule files as typed values, and the one evaluator of their conditions in Python.
+"""Rule files as typed values, and the one Python evaluator of their conditions.
 
 The same condition tree is compiled to durable-rules (the engine of record, see compiler.py) and
-evaluated here (to explain which condition a rule failed on, and to check rule files for
-conflicts before they are published). Both treat a missing fact alike:
+composed here into closures (`Condition.test`), which decisions, explanations and the checks of
+rule files all run on. Both treat a missing fact alike:
 
 - a positive test (`equals`, `in`, `gte`, `between`, `starts_with_any`, …) on a missing fact is
   false: nothing is known to satisfy it;
@@ -13,6 +13,7 @@ conflicts before they are published). Both treat a missing fact alike:
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -66,47 +67,14 @@ class Condition:
             return {self.fact}
         return set().union(*(p.facts() for p in self.parts)) if self.parts else set()
 
+    @cached_property
+    def test(self):
+        """This condition as a function of the facts, composed once from the tree: the fast
+        evaluator decisions run on (durable-rules, compiler.py, is the engine of record)."""
+        return _closure(self)
+
     def holds(self, facts: dict) -> bool:
-        op = self.op
-        if op == "always":
-            return True
-        if op == "all":
-            return all(p.holds(facts) for p in self.parts)
-        if op == "any":
-            return any(p.holds(facts) for p in self.parts)
-        present = facts.get(self.fact) is not None
-        if op == "exists":
-            return present == bool(self.value)
-        if not present:
-            return op in NEGATIVE
-        actual = facts[self.fact]
-        v = self.value
-        try:
-            if op == "equals":
-                return actual == v
-            if op == "not_equals":
-                return actual != v
-            if op == "in":
-                return actual in v
-            if op == "not_in":
-                return actual not in v
-            if op == "gte":
-                return actual >= v
-            if op == "gt":
-                return actual > v
-            if op == "lte":
-                return actual <= v
-            if op == "lt":
-                return actual < v
-            if op == "between":
-                return v[0] <= actual <= v[1]
-            if op == "starts_with_any":
-                return isinstance(actual, str) and any(actual.startswith(p) for p in v)
-            if op == "not_starts_with_any":
-                return isinstance(actual, str) and not any(actual.startswith(p) for p in v)
-        except TypeError:
-            return False
-        raise ValueError(f"unknown operator {op}")
+        return self.test(facts)
 
     def holds_partly(self, facts: dict, unknown: set) -> bool | None:
         """Three-valued: None while the answer depends on a fact in `unknown` (to prune searches)."""
@@ -143,6 +111,72 @@ class Condition:
             return (f"{self.fact} 已提供", f"{self.fact} is provided") if self.value else \
                    (f"{self.fact} 未提供", f"{self.fact} is not provided")
         return f"{self.fact} {zh} {value}", f"{self.fact} {en} {value}"
+
+
+# How each comparison tests a fact that is present (a missing fact, None, fails a positive test
+# and passes a NEGATIVE one); a comparison that raises TypeError (a fact of an unexpected type)
+# does not hold. A new comparison is a line here and one in compiler.py.
+PRESENT = {
+    "equals": operator.eq, "not_equals": operator.ne,
+    "gte": operator.ge, "gt": operator.gt, "lte": operator.le, "lt": operator.lt,
+    "in": lambda actual, v: actual in v, "not_in": lambda actual, v: actual not in v,
+    "between": lambda actual, v: v[0] <= actual <= v[1],
+    "starts_with_any": lambda actual, v: isinstance(actual, str) and actual.startswith(v),
+    "not_starts_with_any": lambda actual, v: isinstance(actual, str) and not actual.startswith(v),
+}
+
+
+def _closure(c: Condition):
+    if c.op == "always":
+        return lambda facts: True
+    if c.op in ("all", "any"):
+        return all_of([p.test for p in c.parts]) if c.op == "all" else _any([p.test for p in c.parts])
+    name = c.fact
+    if c.op == "exists":
+        wanted = bool(c.value)
+        return lambda facts: (facts.get(name) is not None) is wanted
+    compare, value, when_missing = PRESENT[c.op], c.value, c.op in NEGATIVE
+    if c.op in ("starts_with_any", "not_starts_with_any"):
+        value = tuple(value)              # str.startswith takes a tuple of prefixes
+    elif c.op == "equals" and value is not None:
+        return lambda facts: facts.get(name) == value   # the commonest test, and it never raises
+
+    def leaf(facts: dict) -> bool:
+        actual = facts.get(name)
+        if actual is None:
+            return when_missing
+        try:
+            return compare(actual, value)
+        except TypeError:
+            return False
+    return leaf
+
+
+def all_of(tests: list):
+    """One test that holds when each of `tests` holds (in order, stopping at the first that fails)."""
+    if len(tests) == 1:
+        return tests[0]
+    if not tests:
+        return lambda facts: True
+    if len(tests) == 2:
+        first, second = tests
+        return lambda facts: first(facts) and second(facts)
+
+    def all_hold(facts: dict) -> bool:
+        for test in tests:
+            if not test(facts):
+                return False
+        return True
+    return all_hold
+
+
+def _any(tests: list):
+    def any_holds(facts: dict) -> bool:
+        for test in tests:
+            if test(facts):
+                return True
+        return False
+    return any_holds
 
 
 @dataclass(frozen=True)

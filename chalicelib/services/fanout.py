@@ -3,13 +3,16 @@
 Fed by the table's stream (a Chalice `on_dynamodb_record` handler in AWS, a stream poller in
 `make run`, the same function in tests) and by `sweep` for anything the stream could not
 deliver. Delivery is at-least-once: a crash after sending and before deleting sends again, and
-every message carries a stable `message_id` attribute so consumers can ignore the repeat.
+every message carries a stable `message_id` attribute so consumers can ignore the repeat. A
+message whose queue does not exist is parked, not retried: retrying cannot help, and a message
+retried forever held back everyone's delivery (window staff see the parked ones).
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .applications import now_iso
 from .ports import OutboxItem
 
 
@@ -25,10 +28,16 @@ class SendIncomplete(Exception):
         self.undelivered = undelivered
 
 
+class QueueMissing(Exception):
+    """Raised by a sender when the queue does not exist (no retry will reach it)."""
+
+
 @dataclass
 class Delivery:
-    """What one delivery did: messages sent now, and the ones still waiting, with why."""
+    """What one delivery did: messages sent now, those parked for good, and the ones still
+    waiting, with why."""
     sent: list[str] = field(default_factory=list)
+    parked: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)   # message_id -> reason
 
 
@@ -37,7 +46,8 @@ def deliver_each(deps, items: list[OutboxItem]) -> Delivery:
 
     Items already delivered (their outbox item is gone: a retried or duplicated stream batch)
     are skipped, so a retry does not send them again. A queue that fails does not hold back
-    the others: its items are reported in `failed` and stay in the outbox."""
+    the others: its items are reported in `failed` and stay in the outbox. Items for a queue
+    that does not exist are parked."""
     outcome = Delivery()
     still_pending = deps.store.outbox_pending([i.message_id for i in items]) if items else set()
     by_queue: dict[str, dict[str, OutboxItem]] = defaultdict(dict)
@@ -48,6 +58,10 @@ def deliver_each(deps, items: list[OutboxItem]) -> Delivery:
         undelivered: set[str] = set()
         try:
             deps.sender.send(queue, list(group.values()))
+        except QueueMissing as exc:
+            deps.store.park_outbox(list(group), str(exc), now_iso(deps))
+            outcome.parked += list(group)
+            continue
         except SendIncomplete as exc:
             undelivered = set(exc.undelivered)
             reason = str(exc)
@@ -77,3 +91,12 @@ def sweep(deps, limit: int = SWEEP_PAGE) -> int:
     """Deliver whatever is still in the outbox (crash recovery: `make run` runs it every few
     seconds; in AWS app.py schedules it every five minutes)."""
     return deliver(deps, deps.store.pending_outbox(limit))
+
+
+PARKED_PAGE = 100
+
+
+def parked(deps, limit: int = PARKED_PAGE) -> dict:
+    """Messages that could not be delivered because their queue does not exist, oldest first:
+    each names the application it was for, so window staff can follow it up."""
+    return {"items": [p.to_dict() for p in deps.store.parked_outbox(limit)]}

@@ -5,11 +5,18 @@ implements them in memory. `tests/contract` runs one suite against both so the f
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.application import Application, HistoryEntry
+from ..domain.application import Application, HistoryEntry, StatsChange  # noqa: F401 (re-exported)
+
+if TYPE_CHECKING:  # names for the Deps annotations only: nothing here is imported at run time
+    from ..catalog import Catalog
+    from ..forms import FormRegistry
+    from ..rules_engine import DecisionEngine
+    from ..settings import Settings
+    from .cursors import CursorSeal
 
 
 class StaleVersion(Exception):
@@ -32,19 +39,30 @@ class IdempotencyRecord:
 
 
 @dataclass(frozen=True)
-class StatsChange:
-    """What an approval adds to the city-wide counters (written with the state change)."""
-    owner: str
-    amount: float
-    sme: bool
-    first_loan: bool
-
-
-@dataclass(frozen=True)
 class OutboxItem:
     message_id: str
     queue: str
     body: dict
+
+
+@dataclass(frozen=True)
+class ParkedMessage:
+    """An outbox message whose queue does not exist: kept for window staff, never retried."""
+    message_id: str
+    queue: str
+    kind: str | None
+    application_id: str | None
+    parked_at: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def parked_message(item: OutboxItem, at: str, reason: str) -> ParkedMessage:
+    """What staff see of a parked message: where it was going and for which application, not its body."""
+    body = item.body if isinstance(item.body, dict) else {}
+    return ParkedMessage(item.message_id, item.queue, body.get("type"), body.get("application_id"), at, reason)
 
 
 @dataclass
@@ -81,12 +99,13 @@ class Snapshot:
 class ApplicationStore(Protocol):
     def get(self, app_id: str) -> Application | None: ...
     def get_with_history(self, app_id: str) -> Snapshot | None: ...
-    def save(self, app: Application, *, stats: StatsChange | None = None,
-             idempotency: IdempotencyRecord | None = None) -> None:
-        """Write state, new history, review index, outbox and counters atomically.
+    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None) -> None:
+        """Write state, new history, review index, outbox and counters (`app.stats_change()`)
+        atomically, as version `app.version + 1`.
 
         Raises StaleVersion if the stored version is not `app.version`, IdempotencyKeyTaken if
-        the idempotency key was used meanwhile. On success bumps `app.version`."""
+        the idempotency key was used meanwhile. Leaves `app` as it is: the caller marks it
+        `committed()`."""
     def list_for_owner(self, owner: str, limit: int, cursor: str | None) -> Page: ...
     def list_all(self, status: str | None, limit: int, cursor: str | None) -> Page: ...
     def pending_reviews(self, agency: str, limit: int, cursor: str | None) -> Page: ...
@@ -96,6 +115,9 @@ class ApplicationStore(Protocol):
     def pending_outbox(self, limit: int) -> list[OutboxItem]: ...
     def outbox_pending(self, message_ids: list[str]) -> set[str]: ...
     def delete_outbox(self, message_ids: list[str]) -> None: ...
+    def park_outbox(self, message_ids: list[str], reason: str, at: str) -> None:
+        """Take these messages out of delivery (the sweep and `outbox_pending` no longer see them)."""
+    def parked_outbox(self, limit: int) -> list[ParkedMessage]: ...
 
 
 @dataclass(frozen=True)
@@ -210,3 +232,31 @@ class IdGenerator(Protocol):
 
 class WorkingCalendar(Protocol):
     def add_working_days(self, start: date, days: int) -> date: ...
+
+
+class Store(ApplicationStore, PolicyStore, Protocol):
+    """The one table behind both: applications and the rules' publications."""
+
+
+class Deps(Protocol):
+    """What every use case is handed: the outside world through its ports, plus the read-only
+    parts loaded once per cold start. `bootstrap.Container` is the real one; a test builds one
+    with fakes (`Container(settings, store=InMemoryApplicationStore(), ...)`).
+
+    `engine` is the rules as last loaded; only `refresh_rules_if_stale()` (called by the edge
+    once per request) and `refresh_rules()` (after an approval) look for newer published versions."""
+    settings: "Settings"
+    store: Store
+    sender: MessageSender
+    clock: Clock
+    ids: IdGenerator
+    calendar: WorkingCalendar
+    facts_provider: FactsProvider
+    cursors: "CursorSeal"
+    forms: "FormRegistry"
+    catalog: "Catalog"
+
+    @property
+    def engine(self) -> "DecisionEngine": ...
+    def refresh_rules_if_stale(self) -> None: ...
+    def refresh_rules(self, force: bool = True) -> None: ...

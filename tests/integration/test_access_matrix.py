@@ -24,6 +24,7 @@ MATRIX = {
     ("GET", "/banks/{code}/queue"): {"bank"},
     ("POST", "/applications/{app_id}/bank-decision"): {"bank"},
     ("GET", "/stats"): {"window", "policy"},
+    ("GET", "/outbox/parked"): {"window"},
     ("GET", "/rules"): {"policy", "window"},
     ("POST", "/rules/simulate"): {"policy"},
     ("PUT", "/rules/{ruleset}"): {"policy"},

@@ -61,6 +61,17 @@ def put_outbox_item(world, message_id: str, queue: str, body: dict) -> None:
         "GSI3PK": {"S": "OUTBOX"}, "GSI3SK": {"S": f"2000-01-01T00:00:00+08:00#{message_id}"}})
 
 
+def fail_sends_to(world, queue: str) -> None:
+    """SQS refuses every send to this one queue (it is throttled or unreachable), for the test."""
+    sqs = world.container.sqs
+    url = world.container.sender.queue_url(queue)
+
+    def hook(params, **_):
+        if params.get("QueueUrl") == url:
+            raise ConnectionError(f"{queue} is unreachable (injected)")
+    sqs.meta.events.register_first("before-parameter-build.sqs.SendMessageBatch", hook)
+
+
 def delivered(world, *queues: str) -> Counter:
     """How many times each message id reached these queues (read and deleted, as a consumer does)."""
     return Counter(m["_message_id"] for q in queues for m in world.queue_messages(q))
@@ -138,12 +149,13 @@ def test_one_entry_refused_inside_an_sqs_batch_is_the_only_record_reported(world
     assert delivered(world, "bank:ICBC-BJ", "bank:BOB-BJ") == Counter({refused_id: 1})
 
 
-def test_a_poison_outbox_record_is_reported_and_does_not_block_the_others(world):
-    put_outbox_item(world, "poison-1", "bank:NO-SUCH-BANK", {"application_id": "nobody"})
+def test_a_record_whose_queue_fails_is_reported_and_does_not_block_the_others(world):
+    put_outbox_item(world, "poison-1", "agency:ipo", {"application_id": "nobody"})
+    fail_sends_to(world, "agency:ipo")
     app_id = world.submit("credit").json["id"]
     reader = world._stream
     event = reader.poll()
-    poison = outbox_records(event, "bank:NO-SUCH-BANK")
+    poison = outbox_records(event, "agency:ipo")
     assert len(poison) == 1 and seq(poison[0]) == seq(event["Records"][0])
 
     response = fan_out(world, event)
@@ -174,7 +186,8 @@ def test_an_unreadable_outbox_record_is_reported_not_fatal_to_its_batch(world):
 
 def test_a_batch_in_which_every_record_fails_raises_and_is_fed_again_whole(world):
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-    put_outbox_item(world, "poison-1", "bank:NO-SUCH-BANK", {"application_id": "nobody"})
+    put_outbox_item(world, "poison-1", "agency:ipo", {"application_id": "nobody"})
+    fail_sends_to(world, "agency:ipo")
     reader = world._stream
     event = reader.poll()
     assert [seq(r) for r in event["Records"]] == [seq(r) for r in outbox_records(event)]   # poison only

@@ -130,3 +130,42 @@ def test_two_banks_racing_on_one_application_both_count_and_stats_count_once(wor
     for bank in ("ICBC-BJ", "BOB-BJ"):
         assert world.call("POST", f"/applications/{app_id}/bank-decision", as_=("bank", bank), body=offer).status == 200
     assert world.call("GET", "/stats", as_=("window", "w1")).json["approved_count"] == 1
+
+
+def test_a_message_for_a_queue_that_does_not_exist_is_parked_and_holds_back_no_one(world):
+    """A rule naming an agency with no queue once left a message retried forever (a stream batch
+    resent 547 times) and slowed everyone's delivery: it is parked, and the others go through."""
+    sqs = world.container.sqs
+    sqs.delete_queue(QueueUrl=world.container.sender.queue_url("agency:ipo"))
+    pledge = world.submit("ip_pledge").json["id"]            # needs the IP office's review
+    credit = world.submit("credit", who=world.enterprise(2)).json["id"]
+    event = world._stream.poll()
+
+    assert world.client.lambda_.invoke("fan_out", event).payload == {"batchItemFailures": []}
+    assert sorted(bank_ids(world)) == [credit]
+    assert world.container.store.pending_outbox(10) == []
+    assert fanout.sweep(world.container) == 0                   # the sweep does not retry it either
+    assert world.client.lambda_.invoke("fan_out", event).payload == {"batchItemFailures": []}
+
+    parked = world.call("GET", "/outbox/parked", as_=("window", "w001"))
+    assert parked.status == 200, parked.json
+    [item] = parked.json["items"]
+    assert (item["queue"], item["application_id"], item["kind"]) == ("agency:ipo", pledge, "review_requested")
+    assert "agency:ipo" in item["reason"] and "body" not in item
+    assert world.call("GET", "/outbox/parked", as_=world.enterprise(1)).status == 403
+
+
+def test_a_queue_of_an_unknown_kind_is_missing_not_a_crash(world):
+    from chalicelib.services.ports import OutboxItem
+    with pytest.raises(fanout.QueueMissing):
+        world.container.sender.send("courier:nowhere", [OutboxItem("m-1", "courier:nowhere", {"type": "x"})])
+
+
+def test_a_transient_sqs_failure_is_retried_not_parked(world):
+    world.submit("credit")
+    event = world._stream.poll()
+    heal = fail_sqs_sends(world.container.sqs)
+    assert world.client.lambda_.invoke("fan_out", event).payload["batchItemFailures"]
+    heal()
+    assert world.call("GET", "/outbox/parked", as_=("window", "w001")).json["items"] == []
+    assert fanout.sweep(world.container) == 2
