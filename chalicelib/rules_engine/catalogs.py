@@ -14,7 +14,7 @@ from .loader import RuleFileError, read_yaml
 FACT_TYPES = ("string", "integer", "number", "boolean")
 OUTCOME_TYPES = FACT_TYPES + ("object",)
 FACT_SOURCES = ("form", "derived", "provider", "outcome", "ruleset")
-FACT_KEYS = {"type", "zh", "en", "unit", "values", "source"}
+FACT_KEYS = {"type", "zh", "en", "unit", "values", "labels", "source"}
 OUTCOME_KEYS = {"type", "zh", "en", "unit", "values", "fields", "min", "max"}
 FIELD_KEYS = OUTCOME_KEYS - {"fields"}
 AGENCY_FIELD = "agency"   # a review's agency: one that has a queue, or its message is never delivered
@@ -48,6 +48,20 @@ def _check_entry(path: Path, kind: str, name, spec, allowed_keys: set, types: tu
         raise RuleFileError(path, _line(spec), f"{kind} {name}: needs a label in zh and en")
     if "values" in spec and (not isinstance(spec["values"], list) or not spec["values"]):
         raise RuleFileError(path, _line(spec), f"{kind} {name}: values must be a non-empty list")
+    if "labels" in spec:
+        _check_labels(path, kind, name, spec)
+
+
+def _check_labels(path: Path, kind: str, name: str, spec: dict) -> None:
+    """`labels: {value: {zh, en}}`: how an explanation words a value, so a person never reads a
+    code. A fact with a list of values words every one of them."""
+    labels = spec["labels"]
+    if not isinstance(labels, dict) or not all(isinstance(v, dict) and v.get("zh") and v.get("en")
+                                                for v in labels.values()):
+        raise RuleFileError(path, _line(spec), f"{kind} {name}: labels map each value to {{zh: …, en: …}}")
+    unworded = [v for v in spec.get("values", ()) if v not in labels]
+    if unworded:
+        raise RuleFileError(path, _line(labels), f"{kind} {name}: no label for the value(s) {unworded}")
 
 
 def load_facts(directory: Path) -> dict:

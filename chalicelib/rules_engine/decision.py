@@ -259,6 +259,7 @@ class Shown:
     refusing: tuple
     used: tuple
     subsidy: RulesetFile | None
+    review_sources: tuple = ()   # the source of each review rule that fired, in the order of its review
 
 
 def explained(trace) -> Shown:
@@ -266,25 +267,34 @@ def explained(trace) -> Shown:
     once per process (the entries are shared between decisions: read them, never change them)."""
     found = _EXPLAINED.get(trace)
     if found is None:
-        reasons, refusing, subsidy = [], [], None
+        reasons, refusing, subsidy, review_sources = [], [], None, []
         for ruleset, fired in trace:
-            source = ruleset.source
-            cited = f"{source.get('title')} {source.get('number')} {source.get('clause', '')}".strip()
             rules = {rule.id: rule for rule in ruleset.rules}
             for rule_id in fired:
                 rule = rules[rule_id]
-                reason = {"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en, "source": cited}
+                reason = {"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en,
+                          "source": cite(ruleset.source, rule.id)}
                 reasons.append(reason)
                 if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
                     refusing.append(reason)
+                if ruleset.name == REVIEWS and "review" in rule.then:
+                    review_sources.append(reason["source"])
             if ruleset.name == SUBSIDY:
                 subsidy = ruleset
         used = tuple({"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace)
-        found = Shown(tuple(reasons), tuple(refusing), used, subsidy)
+        found = Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources))
         if len(_EXPLAINED) > 4096:
             _EXPLAINED.clear()
         _EXPLAINED[trace] = found   # a trace holds its rulesets themselves: equal means the same versions
     return found
+
+
+def cite(source: dict, rule_id: str) -> str:
+    """The document a rule comes from: its own entry under the file's `source.rules` if it has one
+    (each agency review rests on its own text), else the file's source."""
+    own = (source.get("rules") or {}).get(rule_id)
+    source = own if isinstance(own, dict) else source
+    return f"{source.get('title')} {source.get('number')} {source.get('clause', '')}".strip()
 
 
 _NOT_GRANTED = {"eligible": False, "interest_subsidy_rate": None, "guarantee_fee_subsidy_rate_cap": None,
@@ -312,6 +322,7 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
         "first_loan_subsidy": subsidy,
         "required_reviews": agencies,
         "review_deadlines": deadlines,
+        "review_sources": dict(zip(agencies, shown.review_sources)),
         "ineligible_reasons": list(shown.refusing),
         "reasons": list(shown.reasons),
         "rules": list(shown.used),
@@ -353,11 +364,9 @@ def describe_for_people(leaf, catalog: dict, facts: dict | None = None) -> tuple
         return f"{zh_name}尚未提供或未查询到", f"{en_name} is not known (not provided or not looked up)"
 
     def show(value, zh: bool):
-        if isinstance(value, bool):
-            return ("是" if value else "否") if zh else ("yes" if value else "no")
         if isinstance(value, (list, tuple)):
-            return ("、" if zh else ", ").join(str(v) for v in value)
-        return str(value)
+            return ("、" if zh else ", ").join(word_value(label, v, zh) for v in value)
+        return word_value(label, value, zh)
     op_zh = {"equals": "须为", "not_equals": "不能为", "gte": "须不少于", "gt": "须大于", "lte": "须不超过",
              "lt": "须小于", "in": "须为以下之一：", "not_in": "不能为以下之一：", "starts_with_any": "须以下列代码开头：",
              "not_starts_with_any": "不能以下列代码开头：", "between": "须介于"}.get(leaf.op)
@@ -370,6 +379,20 @@ def describe_for_people(leaf, catalog: dict, facts: dict | None = None) -> tuple
     if op_zh is None:
         return leaf.describe()
     return f"{zh_name}{op_zh}{show(leaf.value, True)}", f"{en_name} {op_en} {show(leaf.value, False)}"
+
+
+def word_value(label: dict, value, zh: bool) -> str:
+    """A fact's value as a person reads it: its label in facts.yaml (`medium` → 中型企业), a code
+    beside its name (`70` → 70（房地产业）), yes/no for a boolean, else the value itself."""
+    if isinstance(value, bool):
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    worded = (label.get("labels") or {}).get(value) if isinstance(value, str) else None
+    if worded is None:
+        return str(value)
+    text = worded["zh" if zh else "en"]
+    if label.get("values"):
+        return text
+    return f"{value}（{text}）" if zh else f"{value} ({text})"
 
 
 _NO_SUBSIDY_POLICY = {"rule": None, "zh": "该日期没有有效的首贷贴息政策",
