@@ -16,10 +16,11 @@ from typing import Mapping
 
 from ..domain.decision import Decision, frozen
 
+from ..domain.errors import BusinessRuleViolated, FieldError
 from .engine import CompiledRuleset, RulesHost, version_in_force
 from .native import NativeRuleset, run_in_order, top_conditions
 from .probes import probe_facts
-from .catalogs import load_facts, load_order, load_outcomes
+from .catalogs import load_facts, load_may_lapse, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
 from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import RulesetFile
@@ -37,6 +38,7 @@ class RuleBook:
     order: list[str]
     rulesets: list[RulesetFile]
     directory: Path
+    may_lapse: frozenset = frozenset()   # rulesets a decision may do without (rulebook.yaml)
 
     @classmethod
     def load(cls, directory: Path | None = None, extra: list[tuple[str, bytes]] | None = None) -> "RuleBook":
@@ -55,7 +57,7 @@ class RuleBook:
             by_version[(ruleset.name, ruleset.version)] = ruleset
         files = close_open_ends(list(by_version.values()))
         check_versions(files)
-        return cls(facts, outcomes, order, files, directory)
+        return cls(facts, outcomes, order, files, directory, load_may_lapse(directory, order))
 
     def versions(self, name: str) -> list[RulesetFile]:
         return sorted((f for f in self.rulesets if f.name == name), key=lambda f: f.effective_from)
@@ -116,6 +118,7 @@ class DecisionEngine:
         # each is put together once per engine (keyed by versions and rule ids) and shared.
         self._shown: dict[tuple, Shown] = {}
         self._worded_misses: dict[tuple, Mapping] = {}
+        self._missing: dict[date, tuple[str, ...]] = {}
         self._durable_lock = threading.Lock()
 
     @property
@@ -200,7 +203,23 @@ class DecisionEngine:
             found = self._worded_misses[key] = frozen(word())
         return found
 
+    def missing_on(self, as_of: date) -> tuple[str, ...]:
+        """The rulesets a decision needs that have no version in force on `as_of` (none: it may
+        decide). Before the rules' first date a decision would otherwise be a default yes."""
+        missing = self._missing.get(as_of)
+        if missing is None:
+            missing = tuple(n for n in self.book.order
+                            if n not in self.book.may_lapse and self._version(n, as_of, None) is None)
+            if len(self._missing) > 256:
+                self._missing.clear()
+            self._missing[as_of] = missing
+        return missing
+
     def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> Decision:
+        """The decision on `as_of` (or with the `versions` a stored decision names); NoRulesInForce
+        when a ruleset it needs has no version in force on that date."""
+        if versions is None and self.missing_on(as_of):
+            raise NoRulesInForce(as_of, self.missing_on(as_of))
         known, trace = self.run_all(facts, as_of, versions)
         if self.crosscheck_every and next(self._decisions) % self.crosscheck_every == 0:
             known, trace = self._crosschecked(facts, as_of, versions, (known, trace))
@@ -230,6 +249,19 @@ class DecisionEngine:
                 if len(found) >= limit:
                     break
         return found
+
+
+class NoRulesInForce(BusinessRuleViolated):
+    """No decision on a date no version of a needed ruleset covers (e.g. before the platform's
+    rules begin): a default would say `eligible: true` with no reviews."""
+
+    def __init__(self, as_of: date, missing: tuple[str, ...]):
+        self.as_of, self.missing = as_of, missing
+        super().__init__(FieldError(
+            "", "no_rules_in_force",
+            f"该日期（{as_of.isoformat()}）没有有效的规则，无法作出决定（缺少：{'、'.join(missing)}）",
+            f"No rules in force for this date ({as_of.isoformat()}): no decision can be given "
+            f"(missing: {', '.join(missing)})"))
 
 
 def _same_version(cache: dict, ruleset: RulesetFile) -> bool:
