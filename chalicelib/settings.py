@@ -93,3 +93,9 @@ def outbox_stream_arn(env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     return env.get("GC_OUTBOX_STREAM_ARN",
                    "arn:aws:dynamodb:cn-north-1:000000000000:table/gc-local-main/stream/local")
+
+
+def in_lambda(env: Mapping[str, str] | None = None) -> bool:
+    """True inside AWS Lambda (read once by app.py to turn on JSON log lines)."""
+    env = os.environ if env is None else env
+    return bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
