@@ -282,3 +282,21 @@ def test_a_bank_may_receive_and_delete_on_its_own_queue_and_nothing_else(package
             assert _listed(statement["Resource"]) == [{"Fn::GetAtt": [logical, "Arn"]}]
             assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= set(statement["Action"]) <= {
                 "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
+
+
+@pytest.mark.slow
+def test_the_translated_template_creates_a_stack_on_motos_cloudformation(packaged):
+    """Every reference resolves into real resources (deploy/smoke.py says what moto skips)."""
+    import boto3
+    from moto import mock_aws
+    from deploy.smoke import REGION, create_stack
+    with mock_aws():
+        stack = create_stack(_template(packaged))
+        assert stack["StackStatus"] == "CREATE_COMPLETE"
+        table = boto3.client("dynamodb", region_name=REGION).describe_table(TableName="gc-prod-main")["Table"]
+        assert table["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
+        queues = boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]
+        assert len(queues) == 2 * (len(AGENCY_KINDS) + len(Catalog.load().bank_codes()) + 1)
+        (mapping,) = boto3.client("lambda", region_name=REGION).list_event_source_mappings()["EventSourceMappings"]
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert mapping["EventSourceArn"] == table["LatestStreamArn"]
