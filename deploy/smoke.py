@@ -10,6 +10,7 @@ out here and checked by cfn-lint only:
 - the API Gateway REST API, its stage and deployment: moto needs a `Name` that an API defined by
   an OpenAPI body does not have, and `Lambda::Permission` points at it;
 - environment variables built from those (the issuer, the audience, the resolved secret).
+moto also accepts but does not create the bucket policy and the CloudWatch alarms (it warns).
 """
 from __future__ import annotations
 
