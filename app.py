@@ -8,7 +8,10 @@ from chalicelib.settings import Settings
 from chalicelib.api import agency, applications, bank, policy, public, staff
 from chalicelib.api.http import log_requests, normalize_errors
 from chalicelib.handlers import deliver_stream_batch, sweep_outbox
+from chalicelib.observability import configure_logging, correlated
 
+if Settings.running_in_lambda():
+    configure_logging()   # JSON lines with correlation ids (chalicelib/observability.py)
 app = Chalice(app_name="getting-credit")
 app.register_middleware(normalize_errors, "http")
 app.register_middleware(log_requests, "http")
@@ -24,10 +27,22 @@ def fan_out(event):
     """Outbox items committed with a state change → their SQS queues. Returns the records that
     failed (`batchItemFailures`); the event source mapping has ReportBatchItemFailures on
     (`make package` sets it: Chalice cannot)."""
-    return deliver_stream_batch(event, event.context)
+    with correlated(request_id=getattr(event.context, "aws_request_id", None)):
+        return deliver_stream_batch(event, event.context)
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep(event):
     """Outbox messages the stream could not deliver (a queue down past the stream's retries)."""
-    return {"delivered": sweep_outbox()}
+    with correlated(request_id=getattr(event.context, "aws_request_id", None)):
+        return {"delivered": sweep_outbox()}
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def measure(event):
+    """Operations gauges as EMF lines: each dead-letter queue's depth, the outbox's oldest age."""
+    from chalicelib.bootstrap import deps
+    from chalicelib.catalog import Catalog
+    from chalicelib.observability import measure as gauges
+    with correlated(request_id=getattr(event.context, "aws_request_id", None)):
+        return {"metrics": len(gauges(deps(), Catalog.load().bank_codes()))}

@@ -50,6 +50,12 @@ class Settings:
         return stage_of(env) in DEV_STAGES and not env.get("AWS_LAMBDA_FUNCTION_NAME")
 
     @staticmethod
+    def running_in_lambda(env: Mapping[str, str] | None = None) -> bool:
+        """True inside AWS Lambda (read once by app.py to turn on JSON log lines)."""
+        env = os.environ if env is None else env
+        return bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+    @staticmethod
     def outbox_stream_arn(env: Mapping[str, str] | None = None) -> str:
         """The table stream the fan-out handler subscribes to (set per stage in .chalice/config.json)."""
         env = os.environ if env is None else env

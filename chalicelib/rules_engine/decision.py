@@ -25,7 +25,7 @@ from .consistency import check_versions, find_conflicts
 from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import RulesetFile
 
-ELIGIBILITY, SUBSIDY = "eligibility", "first_loan_subsidy"
+ELIGIBILITY, SUBSIDY, REVIEWS = "eligibility", "first_loan_subsidy", "required_reviews"
 GRANTS_SUBSIDY = "first_loan_subsidy_eligible"   # the outcome whose near misses a decision explains
 CROSSCHECK_EVERY = 1000   # one live decision in this many is also decided by durable-rules
 log = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ def test_an_ip_pledge_the_day_before_the_rules_begin_gets_no_default_yes():
     assert info.value.status == 422 and error.code == "no_rules_in_force"
     assert "2021-12-31" in error.message_en and "eligibility" in error.message_en
     assert "required_reviews" in error.message_en and "没有有效的规则" in error.message_zh
-    assert engine.decide(ip_pledge_facts(), date(2022, 1, 1)).required_reviews == ["ipo"]
+    assert engine.decide(ip_pledge_facts(), date(2022, 1, 1)).required_reviews == ("ipo",)
 
 
 def test_a_lapsed_subsidy_policy_still_decides_and_says_there_is_no_subsidy(rules):
