@@ -16,14 +16,19 @@ OPTIONAL = ("loan_terms", "facts", "fact_sources")   # left out of the JSON when
 
 
 def frozen(value):
-    """`value` with every dict a read-only view and every list a tuple, all the way down."""
-    if isinstance(value, MappingProxyType):
-        return value                      # made here: its contents are frozen already
-    if isinstance(value, dict):
-        return MappingProxyType({key: frozen(item) for key, item in value.items()})
-    if isinstance(value, (list, tuple)):
-        return tuple(frozen(item) for item in value)
+    """`value` with every dict a read-only view and every list a tuple, all the way down. A view or
+    a tuple is taken as frozen already (the engine freezes the parts it shares once, when it
+    makes them, rather than once per decision)."""
+    kind = type(value)
+    if kind is dict:
+        return MappingProxyType({key: frozen(item) if type(item) in _MUTABLE else item
+                                 for key, item in value.items()})
+    if kind is list:
+        return tuple([frozen(item) if type(item) in _MUTABLE else item for item in value])
     return value
+
+
+_MUTABLE = (dict, list)
 
 
 def thawed(value):
@@ -51,8 +56,10 @@ class Decision:
     fact_sources: Mapping | None = None
 
     def __post_init__(self):
-        for each in fields(self):
-            object.__setattr__(self, each.name, frozen(getattr(self, each.name)))
+        for name in _FIELDS:
+            value = getattr(self, name)
+            if type(value) in _MUTABLE:
+                object.__setattr__(self, name, frozen(value))
 
     def __deepcopy__(self, memo) -> "Decision":
         return self                       # a value: nothing in it can change
@@ -63,13 +70,15 @@ class Decision:
     def to_json(self) -> dict:
         """Every field in order; the optional ones (`loan_terms`, `facts`, `fact_sources`) only when set."""
         out = {}
-        for each in fields(self):
-            value = getattr(self, each.name)
-            if value is not None or each.name not in OPTIONAL:
-                out[each.name] = thawed(value)
+        for name in _FIELDS:
+            value = getattr(self, name)
+            if value is not None or name not in OPTIONAL:
+                out[name] = thawed(value)
         return out
 
     @classmethod
     def from_json(cls, doc: dict) -> "Decision":
-        known = {each.name for each in fields(cls)}
-        return cls(**{key: value for key, value in doc.items() if key in known})
+        return cls(**{key: value for key, value in doc.items() if key in _FIELDS})
+
+
+_FIELDS = tuple(each.name for each in fields(Decision))

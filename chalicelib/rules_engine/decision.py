@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Mapping
 
 from ..domain.decision import Decision, frozen
@@ -321,11 +322,12 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
     """The decision a person and the agencies read."""
     shown = engine.shown(trace)
     if known.get(GRANTS_SUBSIDY):
-        subsidy = {"eligible": True, "interest_subsidy_rate": known.get("interest_subsidy_rate"),
-                   "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap"),
-                   "subsidy_amount_cap": known.get("subsidy_amount_cap")}
+        subsidy = MappingProxyType({
+            "eligible": True, "interest_subsidy_rate": known.get("interest_subsidy_rate"),
+            "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap"),
+            "subsidy_amount_cap": known.get("subsidy_amount_cap")})
     else:
-        subsidy = {**_NOT_GRANTED, "why_not": explain_miss(engine, shown.subsidy, known)}
+        subsidy = MappingProxyType({**_NOT_GRANTED, "why_not": explain_miss(engine, shown.subsidy, known)})
     agencies, deadlines = [], {}
     for review in known.get("review") or ():
         agencies.append(review["agency"])
@@ -335,8 +337,8 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
         enterprise_size=known.get("enterprise_size"),
         first_loan_subsidy=subsidy,
         required_reviews=tuple(agencies),
-        review_deadlines=deadlines,
-        review_sources=dict(zip(agencies, shown.review_sources)),
+        review_deadlines=MappingProxyType(deadlines),
+        review_sources=MappingProxyType(dict(zip(agencies, shown.review_sources))),
         ineligible_reasons=shown.refusing,
         reasons=shown.reasons,
         rules=shown.used,
