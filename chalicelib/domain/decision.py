@@ -2,7 +2,8 @@
 
 A decision and its parts are frozen (mappings are read-only views, lists are tuples), so the
 parts the engine shares between decisions (reasons, rule versions, a worded near miss) cannot be
-changed through one of them. `to_json()` is the plain JSON the API shows and the store keeps;
+changed through one of them. The engine builds the parts frozen (`frozen`); `from_json` and
+`with_facts` freeze what they are given. `to_json()` is the plain JSON the API shows and the store keeps;
 `from_json` reads a stored one back.
 """
 from __future__ import annotations
@@ -55,17 +56,11 @@ class Decision:
     facts: Mapping | None = None               # what it was decided on (added by the service)
     fact_sources: Mapping | None = None
 
-    def __post_init__(self):
-        for name in _FIELDS:
-            value = getattr(self, name)
-            if type(value) in _MUTABLE:
-                object.__setattr__(self, name, frozen(value))
-
     def __deepcopy__(self, memo) -> "Decision":
         return self                       # a value: nothing in it can change
 
     def with_facts(self, facts: dict, sources: dict) -> "Decision":
-        return replace(self, facts=facts, fact_sources=sources)
+        return replace(self, facts=frozen(facts), fact_sources=frozen(sources))
 
     def to_json(self) -> dict:
         """Every field in order; the optional ones (`loan_terms`, `facts`, `fact_sources`) only when set."""
@@ -78,7 +73,7 @@ class Decision:
 
     @classmethod
     def from_json(cls, doc: dict) -> "Decision":
-        return cls(**{key: value for key, value in doc.items() if key in _FIELDS})
+        return cls(**{key: frozen(value) for key, value in doc.items() if key in _FIELDS})
 
 
 _FIELDS = tuple(each.name for each in fields(Decision))

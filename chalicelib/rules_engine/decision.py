@@ -342,7 +342,7 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
         ineligible_reasons=shown.refusing,
         reasons=shown.reasons,
         rules=shown.used,
-        loan_terms=loan_terms(known))
+        loan_terms=frozen(loan_terms(known)))
 
 
 LOAN_TERMS = ("loan_amount_cap", "loan_term_cap_months", "lpr_1y", "borrower_rate_margin_below_lpr")
