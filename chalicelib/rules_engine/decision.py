@@ -22,6 +22,7 @@ from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import RulesetFile
 
 SIZE, ELIGIBILITY, SUBSIDY, REVIEWS = "enterprise_size", "eligibility", "first_loan_subsidy", "required_reviews"
+IP_SUBSIDY = "ip_pledge_subsidy"   # the outcome listing the IP-pledge interest subsidies (assumed parameters)
 GRANTS_SUBSIDY = "first_loan_subsidy_eligible"   # the outcome whose near misses a decision explains
 CROSSCHECK_EVERY = 1000   # one live decision in this many is also decided by durable-rules
 log = logging.getLogger(__name__)
@@ -228,6 +229,7 @@ class Shown:
     used: tuple
     subsidy: RulesetFile | None
     review_sources: tuple = ()   # the source of each review rule that fired, in the order of its review
+    ip_sources: tuple = ()       # ({source, note}) of each IP-pledge subsidy rule that fired, in order
 
 
 def explained(trace) -> Shown:
@@ -235,33 +237,43 @@ def explained(trace) -> Shown:
     once per process (the entries are shared between decisions: read them, never change them)."""
     found = _EXPLAINED.get(trace)
     if found is None:
-        reasons, refusing, subsidy, review_sources = [], [], None, []
+        reasons, refusing, subsidy, review_sources, ip_sources = [], [], None, [], []
         for ruleset, fired in trace:
             rules = {rule.id: rule for rule in ruleset.rules}
             for rule_id in fired:
                 rule = rules[rule_id]
                 reason = {"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en,
                           "source": cite(ruleset.source, rule.id)}
+                note = own_source(ruleset.source, rule.id).get("note")
+                if note:
+                    reason["note"] = note
                 reasons.append(reason)
                 if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
                     refusing.append(reason)
                 if ruleset.name == REVIEWS and "review" in rule.then:
                     review_sources.append(reason["source"])
+                if IP_SUBSIDY in rule.then:
+                    ip_sources.append({"source": reason["source"], "note": note})
             if ruleset.name == SUBSIDY:
                 subsidy = ruleset
         used = tuple({"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace)
-        found = Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources))
+        found = Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources), tuple(ip_sources))
         if len(_EXPLAINED) > 4096:
             _EXPLAINED.clear()
         _EXPLAINED[trace] = found   # a trace holds its rulesets themselves: equal means the same versions
     return found
 
 
-def cite(source: dict, rule_id: str) -> str:
-    """The document a rule comes from: its own entry under the file's `source.rules` if it has one
-    (each agency review rests on its own text), else the file's source."""
+def own_source(source: dict, rule_id: str) -> dict:
+    """A rule's own entry under the file's `source.rules` if it has one (each agency review rests
+    on its own text), else the file's source."""
     own = (source.get("rules") or {}).get(rule_id)
-    source = own if isinstance(own, dict) else source
+    return own if isinstance(own, dict) else source
+
+
+def cite(source: dict, rule_id: str) -> str:
+    """The document a rule comes from, as one line: title, number, clause."""
+    source = own_source(source, rule_id)
     return f"{source.get('title')} {source.get('number')} {source.get('clause', '')}".strip()
 
 
@@ -295,6 +307,9 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
         "reasons": list(shown.reasons),
         "rules": list(shown.used),
     }
+    schemes = known.get(IP_SUBSIDY)
+    if schemes:   # each scheme with the source and "assumed" note of the rule that offered it
+        decision[IP_SUBSIDY] = [{**scheme, **cited} for scheme, cited in zip(schemes, shown.ip_sources)]
     terms = loan_terms(known)
     if terms is not None:
         decision["loan_terms"] = terms

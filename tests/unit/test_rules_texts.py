@@ -83,3 +83,17 @@ def test_a_fact_whose_value_has_no_words_is_refused_when_the_catalog_loads(tmp_p
     (tmp_path / "facts.yaml").write_text(text.replace("      micro: {zh: 微型企业, en: micro}\n", ""), encoding="utf-8")
     with pytest.raises(RuleFileError, match="no label for the value"):
         load_facts(tmp_path)
+
+
+def test_an_ip_pledge_decision_lists_the_assumed_subsidy_parameters_with_their_note_and_source(engine):
+    decision = engine.decide(facts_from_application(valid_body("ip_pledge")), ON)
+    zgc, citywide = decision["ip_pledge_subsidy"]
+    assert (zgc["scheme"], zgc["interest_share"], zgc["annual_cap"]) == ("zhongguancun", 0.40, 500_000)
+    assert (citywide["scheme"], citywide["interest_share"], citywide["annual_cap"]) == ("citywide_2024", 0.50, 300_000)
+    for scheme in (zgc, citywide):
+        assert scheme["assumed"] is True and "Assumed" in scheme["note"] and "Assumed" in scheme["source"]
+    assert {"ruleset": "ip_pledge_subsidy", "version": "2024.1"} in [
+        {k: r[k] for k in ("ruleset", "version")} for r in decision["rules"]]
+    assert decision["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20, "the assumed schemes change nothing else"
+    assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("credit")), ON)
+    assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("ip_pledge")), date(2023, 6, 1))
