@@ -167,10 +167,11 @@ class DecisionEngine:
         compiled = self.compiled_for(name, as_of, durable=durable)
         if compiled is None:
             return {}, []
-        return compiled.outcomes(facts)
+        return compiled.outcomes(with_application_date(facts, as_of))
 
     def run_all(self, facts: dict, as_of: date, versions: dict | None = None, durable: bool = False):
         """Every ruleset in order; returns the facts enriched with all outcomes, and what fired."""
+        facts = with_application_date(facts, as_of)
         if versions is None and not durable:
             return run_in_order(self._plan(as_of), facts)
         return run_in_order(self._in_order(as_of, versions, durable), facts)
@@ -205,6 +206,17 @@ class DecisionEngine:
                 if len(found) >= limit:
                     break
         return found
+
+
+STANDS_IN_FOR_TODAY = ("loan_contract_year", "loan_disbursement_year")
+
+
+def with_application_date(facts: dict, as_of: date) -> dict:
+    """A loan date the form does not give is taken to be the application date (the loan is signed
+    and paid out from now on), so the subsidy's loan-date window tests the year decided for."""
+    if all(name in facts for name in STANDS_IN_FOR_TODAY):
+        return facts
+    return {**{name: as_of.year for name in STANDS_IN_FOR_TODAY}, **facts}
 
 
 def _same_version(cache: dict, ruleset: RulesetFile) -> bool:

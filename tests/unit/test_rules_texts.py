@@ -42,7 +42,7 @@ def test_a_non_productive_purpose_and_a_real_estate_code_are_worded(engine):
 
 
 def test_the_forty_percent_reason_names_the_one_percent_guarantee_fee_alternative(engine):
-    decision = engine.decide(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210"})),
+    decision = engine.decide(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210", "subsidy_claim.hard_hit_confirmed": True})),
                              date(2022, 6, 1))
     (reason,) = [r for r in decision["reasons"] if r["rule"] == "subsidy.2022.hard_hit"]
     assert decision["first_loan_subsidy"]["guarantee_fee_subsidy_rate_cap"] == 0.01
