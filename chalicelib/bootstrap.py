@@ -1,7 +1,8 @@
 """Wiring in one place: builds each adapter lazily, once per cold start.
 
 Nothing is created at import time, so importing `app` stays cheap (cold starts) and tests can
-swap settings (`reset`) before anything touches AWS.
+swap settings or pieces (`reset`, `Container(..., store=fake)`) before anything touches AWS.
+The container is what the services know as `Deps` (services/ports.py).
 """
 from __future__ import annotations
 
@@ -15,13 +16,28 @@ from .settings import Settings
 RULES_CHECK_SECONDS = 30  # how stale a warm container's view of published rules may get
 
 
+# The pieces a test may hand in ready-made instead of having them built (`engine` included).
+PIECES = frozenset({"resources", "dynamodb", "sqs", "store", "sender", "cursors", "clock", "ids",
+                    "calendar", "forms", "facts_provider", "catalog", "engine"})
+
+
 class Container:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, **pieces):
+        """`pieces` replace the ones this container would build (tests: fakes, or parts shared
+        across tests such as the compiled engine). An unknown name is a typo: refused."""
         self._settings = settings
         self._lock = threading.RLock()
         self._engine = None
         self._engine_checked = 0.0
         self._rules_revision = None
+        unknown = set(pieces) - PIECES
+        if unknown:
+            raise TypeError(f"no such piece to replace: {sorted(unknown)}")
+        engine = pieces.pop("engine", None)
+        if engine is not None:
+            self.use_engine(engine)
+        for name, value in pieces.items():
+            setattr(self, name, value)   # a cached_property yields to a value set on the instance
 
     @cached_property
     def settings(self) -> Settings:
@@ -90,13 +106,19 @@ class Container:
 
     @property
     def engine(self):
-        """The decision engine for the repository's rule files plus every published version.
-
-        A warm container looks at the rules revision at most every RULES_CHECK_SECONDS and
-        compiles only versions it has not seen (each version is its own durable-rules ruleset)."""
-        if self._engine is None or time.monotonic() - self._engine_checked > RULES_CHECK_SECONDS:
+        """The decision engine for the repository's rule files plus every published version, as
+        last loaded: built on first use, then brought up to date only by an explicit
+        `refresh_rules_if_stale()` (each request does it once, see api/http.py)."""
+        if self._engine is None:
             self.refresh_rules(force=False)
         return self._engine
+
+    def refresh_rules_if_stale(self) -> None:
+        """A warm container looks at the rules revision at most every RULES_CHECK_SECONDS and
+        compiles only versions it has not seen (each version is its own durable-rules ruleset).
+        Before the engine was first used there is nothing to refresh: that use loads it."""
+        if self._engine is not None and time.monotonic() - self._engine_checked > RULES_CHECK_SECONDS:
+            self.refresh_rules(force=False)
 
     def refresh_rules(self, force: bool = True) -> None:
         from .rules_engine import DecisionEngine, RuleBook
@@ -131,13 +153,8 @@ def deps() -> Container:
     return _container
 
 
-def reset(settings: Settings | None = None, **overrides) -> Container:
-    """Start over with fresh adapters (tests); `overrides` replace individual pieces."""
+def reset(settings: Settings | None = None, **pieces) -> Container:
+    """Start over with fresh adapters (tests); `pieces` replace individual ones (see Container)."""
     global _container
-    _container = Container(settings)
-    engine = overrides.pop("engine", None)
-    if engine is not None:
-        _container.use_engine(engine)
-    for name, value in overrides.items():
-        _container.__dict__[name] = value
+    _container = Container(settings, **pieces)
     return _container

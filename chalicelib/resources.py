@@ -10,7 +10,10 @@ from dataclasses import dataclass
 AGENCY_KINDS = ("hr", "ipo", "realestate", "purchaser")
 MAX_RECEIVE_COUNT = 5          # deliveries before a message is parked on its dead-letter queue
 QUEUE_VISIBILITY_SECONDS = 60
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600   # SQS's longest: time for an operator to redrive
 INDEXES = ("GSI1", "GSI2", "GSI3")
+NOTIFICATIONS_KEY = "notifications"     # the SMS/e-mail gateway's queue (DESIGN: Notifications)
+UPLOAD_ABORT_DAYS = 1          # an unfinished multipart upload is removed after a day
 
 
 def agency_kind(agency_id: str) -> str:
@@ -49,10 +52,16 @@ class Resources:
             return self.agency_queue(ident)
         if kind == "bank":
             return self.bank_queue(ident)
+        if key == NOTIFICATIONS_KEY:
+            return self.notifications_queue()
         raise ValueError(f"unknown queue key {key!r}")
 
+    def notifications_queue(self) -> QueueSpec:
+        return self._queue(NOTIFICATIONS_KEY, NOTIFICATIONS_KEY)
+
     def all_queues(self, bank_codes) -> list[QueueSpec]:
-        return [self.agency_queue(k) for k in AGENCY_KINDS] + [self.bank_queue(c) for c in bank_codes]
+        return ([self.agency_queue(k) for k in AGENCY_KINDS] + [self.bank_queue(c) for c in bank_codes]
+                + [self.notifications_queue()])
 
     def _queue(self, key: str, suffix: str) -> QueueSpec:
         name = f"{self.prefix}-{suffix}"
@@ -76,30 +85,70 @@ class Resources:
             "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
         }
 
+    @staticmethod
+    def queue_logical_id(spec: QueueSpec) -> str:
+        """`gc-prod-bank-ICBC-BJ` → `QGcProdBankIcbcBj`: the queue's name in the template."""
+        return "Q" + "".join(ch for ch in spec.name.title() if ch.isalnum())
+
     def cloudformation(self, bank_codes) -> dict:
-        """The same resources as a template to merge into `chalice package` output."""
+        """The same resources as a template to merge into `chalice package` output.
+
+        CloudFormation differs from CreateTable in one key: a stream is on when it has a view type
+        (`StreamEnabled` is not a property there). Point-in-time recovery makes the table
+        restorable (README: Restoring the table); every dead-letter queue has an alarm, since a
+        message there waits for an operator."""
         table = self.table_definition()
+        table["StreamSpecification"] = {"StreamViewType": table["StreamSpecification"]["StreamViewType"]}
         resources: dict = {
-            "MainTable": {"Type": "AWS::DynamoDB::Table", "Properties": {
-                **{k: v for k, v in table.items()},
+            "MainTable": {"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Retain",
+                          "UpdateReplacePolicy": "Retain", "Properties": {
+                **table,
                 "TimeToLiveSpecification": {"AttributeName": "expires_at", "Enabled": True},
+                "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+                "SSESpecification": {"SSEEnabled": True},
             }},
-            "MaterialsBucket": {"Type": "AWS::S3::Bucket", "Properties": {
+            "MaterialsBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
+                                "UpdateReplacePolicy": "Retain", "Properties": {
                 "BucketName": self.bucket_name,
                 "PublicAccessBlockConfiguration": {
                     "BlockPublicAcls": True, "BlockPublicPolicy": True,
                     "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
                 "BucketEncryption": {"ServerSideEncryptionConfiguration": [
                     {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "LifecycleConfiguration": {"Rules": [{
+                    "Id": "tidy", "Status": "Enabled",
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": UPLOAD_ABORT_DAYS},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]},
             }},
+            "MaterialsBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
+                "Bucket": {"Ref": "MaterialsBucket"},
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                    "Resource": [{"Fn::GetAtt": ["MaterialsBucket", "Arn"]},
+                                 {"Fn::Sub": "${MaterialsBucket.Arn}/*"}],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}},
+            "OperatorAlarms": {"Type": "AWS::SNS::Topic", "Properties": {
+                "TopicName": f"{self.prefix}-alarms"}},
         }
         for spec in self.all_queues(bank_codes):
-            logical = "Q" + "".join(ch for ch in spec.name.title() if ch.isalnum())
+            logical = self.queue_logical_id(spec)
             resources[logical + "Dlq"] = {"Type": "AWS::SQS::Queue", "Properties": {
-                "QueueName": spec.dlq_name, "MessageRetentionPeriod": 1209600}}
+                "QueueName": spec.dlq_name, "MessageRetentionPeriod": DLQ_RETENTION_SECONDS,
+                "SqsManagedSseEnabled": True}}
             resources[logical] = {"Type": "AWS::SQS::Queue", "Properties": {
                 "QueueName": spec.name,
                 "VisibilityTimeout": QUEUE_VISIBILITY_SECONDS,
+                "SqsManagedSseEnabled": True,
                 "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [logical + "Dlq", "Arn"]},
                                   "maxReceiveCount": MAX_RECEIVE_COUNT}}}
+            resources[logical + "DlqAlarm"] = {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+                "AlarmName": f"{spec.dlq_name}-not-empty",
+                "AlarmDescription": f"Messages parked on {spec.dlq_name}: see README, Moving dead letters back",
+                "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [logical + "Dlq", "QueueName"]}}],
+                "Statistic": "Maximum", "Period": 300, "EvaluationPeriods": 1, "Threshold": 1,
+                "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
+                "AlarmActions": [{"Ref": "OperatorAlarms"}]}}
         return {"Resources": resources}

@@ -1,15 +1,23 @@
-"""`make package`: the deployable bundle, with the data folders inside it.
+"""`make package`: the deployable bundle and one template for any account and region.
 
 Chalice packages only app.py, chalicelib/ and vendor/. This copies rules/, forms/ and data/ into
 chalicelib/_bundled/ (where `chalicelib.datafiles` finds them in Lambda), renders the table,
 queues and bucket from `chalicelib.resources` as a template to merge, runs `chalice package`,
-and then sets on the packaged template what Chalice 1.34 cannot express: ReportBatchItemFailures
-on the table stream's event source, so the fan-out handler's `batchItemFailures` are honoured
-(without it Lambda ignores the response and counts every record as processed).
+and then finishes the template with `deploy.template.finish` (roles, Cognito, the stream source,
+gateway responses: what Chalice 1.34 cannot express). The template is written as compact JSON.
+
+Then `deploy.check` runs cfn-lint and the SAM transform on it for us-east-1 and cn-north-1,
+offline, and `make package` fails on any error.
+
+`chalice package` asks boto for a region although the template it writes names none (ARNs use
+`${AWS::Region}`): when the user has set none, its subprocess gets a placeholder, and
+`no_region_literals` proves the template does not depend on it.
 """
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
+STAGE_PREFIX = "gc-prod"
+PACKAGING_REGION = "us-east-1"   # only for chalice's own boto session; never in the template
+_REGION = re.compile(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx|cn)-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b")
 
 
 def bundle_data(source: Path = ROOT, package_dir: Path = ROOT / "chalicelib") -> Path:
@@ -28,53 +39,60 @@ def bundle_data(source: Path = ROOT, package_dir: Path = ROOT / "chalicelib") ->
     return target
 
 
-def render_resources(stage_prefix: str = "gc-prod") -> Path:
+def bank_codes():
     from chalicelib.catalog import Catalog
+    return Catalog.load().bank_codes()
+
+
+def render_resources(path: Path, stage_prefix: str = STAGE_PREFIX) -> Path:
     from chalicelib.resources import Resources
-    BUILD.mkdir(exist_ok=True)
-    path = BUILD / "resources.json"
-    template = Resources(stage_prefix).cloudformation(Catalog.load().bank_codes())
-    path.write_text(json.dumps(template, indent=2, ensure_ascii=False))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(Resources(stage_prefix).cloudformation(bank_codes()), ensure_ascii=False))
     return path
 
 
-def report_batch_item_failures(template: dict) -> list[str]:
-    """Turn on partial batch responses for every DynamoDB stream event source in a SAM template;
-    returns the event sources changed. Raises if there is none (a renamed handler must not
-    silently lose it)."""
-    changed = []
-    for name, resource in template.get("Resources", {}).items():
-        if resource.get("Type") != "AWS::Serverless::Function":
-            continue
-        for event_name, source in (resource.get("Properties", {}).get("Events") or {}).items():
-            if source.get("Type") == "DynamoDB":
-                source["Properties"]["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
-                changed.append(f"{name}.{event_name}")
-    if not changed:
-        raise ValueError("no DynamoDB stream event source in the packaged template")
-    return changed
+def no_region_literals(text: str) -> list[str]:
+    """Region names written into a template (there must be none outside its Conditions: one
+    template for every region)."""
+    return sorted(set(_REGION.findall(text)))
+
+
+def chalice_env(env: dict | None = None) -> dict:
+    env = dict(os.environ if env is None else env)
+    if not (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")):
+        env["AWS_DEFAULT_REGION"] = PACKAGING_REGION
+    return env
 
 
 def package(project_dir: Path, merge: Path, out: Path, env: dict | None = None,
             capture: bool = False) -> subprocess.CompletedProcess:
-    """`chalice package` of `project_dir` into `out`, then the template's finishing touches."""
+    """`chalice package` of `project_dir` into `out`, then `deploy.template.finish` on its template."""
+    from chalicelib.resources import Resources
+    from deploy.template import finish
     done = subprocess.run([str(Path(sys.executable).with_name("chalice")), "package", "--stage", "prod",
                            "--merge-template", str(merge), str(out)],
-                          cwd=project_dir, env=env, capture_output=capture, text=True, timeout=600)
+                          cwd=project_dir, env=chalice_env(env), capture_output=capture, text=True, timeout=600)
     if done.returncode == 0:
         sam = Path(project_dir, out) / "sam.json"
-        template = json.loads(sam.read_text())
-        report_batch_item_failures(template)
-        sam.write_text(json.dumps(template, indent=2, ensure_ascii=False))
+        template = finish(json.loads(sam.read_text()), Resources(STAGE_PREFIX), bank_codes())
+        text = json.dumps(template, ensure_ascii=False, separators=(",", ":"))
+        regions = no_region_literals(json.dumps({k: v for k, v in template.items() if k != "Conditions"}))
+        if regions:
+            raise ValueError(f"the template names regions {regions}: use ${{AWS::Region}}")
+        sam.write_text(text)
     return done
 
 
 def main() -> int:
     bundle_data()
-    merge = render_resources()
+    merge = render_resources(BUILD / "resources.json")
     out = BUILD / "package"
     shutil.rmtree(out, ignore_errors=True)
-    return package(ROOT, merge, out).returncode
+    done = package(ROOT, merge, out)
+    if done.returncode:
+        return done.returncode
+    from deploy.check import main as check
+    return check(str(out / "sam.json"))
 
 
 if __name__ == "__main__":

@@ -131,9 +131,8 @@ class DynamoApplicationStore:
         return [outbox_item_from_image(i) for i in resp.get("Items", [])]
 
     # ---- writes ---------------------------------------------------------------------------
-    def save(self, app: Application, *, stats: StatsChange | None = None,
-             idempotency: IdempotencyRecord | None = None) -> None:
-        history, outbox = app.new_history, app.outbox
+    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None) -> None:
+        history, outbox, stats = app.new_history, app.outbox, app.stats_change()
         ops = [self._put_application(app)]
         ops += [self._put_history(app.id, h) for h in history]
         ops += [self._put_review(app, r) for r in app.reviews]
@@ -152,9 +151,6 @@ class DynamoApplicationStore:
             if idem_index is not None and idem_index < len(codes) and codes[idem_index] == "ConditionalCheckFailed":
                 raise IdempotencyKeyTaken() from exc
             raise StaleVersion(f"application {app.id} changed concurrently: {codes}") from exc
-        app.version += 1
-        app.take_effects()
-        app.approved_now = False
 
     def outbox_pending(self, message_ids: list[str]) -> set[str]:
         """Which of these messages are still waiting in the outbox (not yet delivered)."""

@@ -56,15 +56,14 @@ class InMemoryApplicationStore:
         with self._lock:
             return Snapshot(app, list(self._history[app_id]))
 
-    def save(self, app: Application, *, stats: StatsChange | None = None,
-             idempotency: IdempotencyRecord | None = None) -> None:
+    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None) -> None:
         with self._lock:
             stored = self._apps.get(app.id)
             if (stored["version"] if stored else 0) != app.version:
                 raise StaleVersion(app.id)
             if idempotency and (idempotency.scope, idempotency.key) in self._idem:
                 raise IdempotencyKeyTaken()
-            history, outbox = app.new_history, app.outbox
+            history, outbox, stats = app.new_history, app.outbox, app.stats_change()
             self._apps[app.id] = copy.deepcopy(app.to_record()) | {"version": app.version + 1}
             self._history[app.id].extend(history)
             for r in app.reviews:
@@ -75,9 +74,6 @@ class InMemoryApplicationStore:
                 self._count(stats)
             if idempotency:
                 self._idem[(idempotency.scope, idempotency.key)] = idempotency
-        app.version += 1
-        app.take_effects()
-        app.approved_now = False
 
     def _count(self, change: StatsChange) -> None:
         s = self._stats

@@ -169,6 +169,7 @@ def endpoint(bp, path: str, *, method: str = "GET", roles=ANYONE, body: bool = F
         def view(**params):
             request = bp.current_request
             try:
+                deps().refresh_rules_if_stale()   # rules published meanwhile, checked at most every 30 s
                 actor = authenticate(request, roles) if auth_required or (
                     auth_optional and (request.headers or {}).get("authorization")) else None
                 args = [request, actor]

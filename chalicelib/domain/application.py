@@ -94,6 +94,15 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class StatsChange:
+    """What an approval adds to the city-wide counters (written with the state change)."""
+    owner: str
+    amount: float
+    sme: bool
+    first_loan: bool
+
+
+@dataclass(frozen=True)
 class BankOffer:
     approved: bool
     reason: str
@@ -226,10 +235,19 @@ class Application:
     def amount(self) -> float:
         return self.form["amount"]
 
-    def take_effects(self) -> tuple[list[HistoryEntry], list[Message]]:
-        history, outbox = self.new_history, self.outbox
-        self.new_history, self.outbox = [], []
-        return history, outbox
+    # ---- side effects of the current command -------------------------------------------------
+    def stats_change(self) -> StatsChange | None:
+        """What this command adds to the city-wide counters: only the first bank approval counts."""
+        if not self.approved_now:
+            return None
+        offer = self.first_approval()
+        return StatsChange(owner=self.owner, amount=offer.amount, sme=self.is_sme,
+                           first_loan=bool(self.form.get("first_loan")))
+
+    def committed(self) -> None:
+        """The store wrote this version with its effects: the next command starts from none."""
+        self.version += 1
+        self.new_history, self.outbox, self.approved_now = [], [], False
 
     # ---- internals ----------------------------------------------------------------------------
     def _forward_to_banks(self, actor: Actor, now: str) -> None:

@@ -33,9 +33,15 @@ def _finite_number(checker, instance) -> bool:
     return isinstance(instance, int) or math.isfinite(instance)
 
 
+def _whole_number(checker, instance) -> bool:
+    """JSON integers only: 45.0 and -0.0 are not a number of employees (DESIGN: integers are integers)."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
 def _validator_class():
     from jsonschema import Draft202012Validator, validators
-    type_checker = Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number)
+    type_checker = Draft202012Validator.TYPE_CHECKER.redefine_many(
+        {"number": _finite_number, "integer": _whole_number})
     return validators.extend(Draft202012Validator, type_checker=type_checker)
 
 
@@ -138,7 +144,14 @@ class NoFastPath(Exception):
     """The schema uses a keyword the fast path cannot mirror exactly: jsonschema alone judges it."""
 
 
+_WHOLE = "whole_number"         # not a schema format: jsonschema-rs takes 45.0 for an integer
 _BOUNDED = "bounded_integer"   # not a schema format: an integer jsonschema-rs can read faithfully
+
+
+def _only_integers(node: dict) -> bool:
+    kinds = node.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return "integer" in kinds and "number" not in kinds
 
 
 def _may_be_a_number(node: dict) -> bool:
@@ -160,6 +173,8 @@ def format_locations(schema: dict) -> list[tuple[tuple, str]]:
             return
         if _may_be_a_number(node):
             found.append((steps, _BOUNDED))
+        if _only_integers(node):
+            found.append((steps, _WHOLE))
         for key, value in node.items():
             if key == "properties":
                 for name, sub in value.items():
@@ -217,7 +232,7 @@ def formats_function(locations: list[tuple[tuple, str]], checks: dict = _FORMATS
         for step in steps:
             node = node.setdefault(step, {})
         node.setdefault("", []).append(name)
-    return _check_of(tree, checks)
+    return _check_of(tree, {**checks, _WHOLE: lambda value: type(value) is not float})
 
 
 _HUGE = 1 << _HUGE_BITS

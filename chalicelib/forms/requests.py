@@ -48,18 +48,10 @@ BANK_DECISION = {
 SCHEMAS = {"review_decision": REVIEW_DECISION, "bank_decision": BANK_DECISION}
 
 
-def _whole_number(checker, instance) -> bool:
-    """JSON integers only: 12.0 and -0.0 are not a number of months."""
-    return isinstance(instance, int) and not isinstance(instance, bool)
-
-
 @lru_cache(maxsize=None)
 def _validator(name: str):
-    from jsonschema import validators
     from .registry import _format_checker, _validator_class
-    base = _validator_class()
-    strict = validators.extend(base, type_checker=base.TYPE_CHECKER.redefine("integer", _whole_number))
-    return strict(SCHEMAS[name], format_checker=_format_checker())
+    return _validator_class()(SCHEMAS[name], format_checker=_format_checker())
 
 
 @lru_cache(maxsize=None)

@@ -41,7 +41,7 @@ class Case:
 def load_cases(directory: Path) -> list[Case]:
     cases = []
     for path in sorted((directory / "tests").glob("*.yaml")):
-        doc = read_yaml(path)
+        doc = read_yaml(path, aliases=True)   # cases share facts through anchors (repository only)
         if not isinstance(doc, dict) or "ruleset" not in doc or not isinstance(doc.get("cases"), list) \
                 or set(doc) - FILE_KEYS:
             raise RuleFileError(path, 1, f"a case file has {sorted(FILE_KEYS)}: `ruleset:` and a list of `cases:`")

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..resources import AGENCY_KINDS, agency_kind
 from .loader import RuleFileError, read_yaml
 
 FACT_TYPES = ("string", "integer", "number", "boolean")
 OUTCOME_TYPES = FACT_TYPES + ("object",)
 FACT_SOURCES = ("form", "derived", "provider", "outcome", "ruleset")
 FACT_KEYS = {"type", "zh", "en", "unit", "values", "labels", "source"}
-OUTCOME_KEYS = {"type", "zh", "en", "unit", "values", "fields"}
+OUTCOME_KEYS = {"type", "zh", "en", "unit", "values", "fields", "min", "max"}
+FIELD_KEYS = OUTCOME_KEYS - {"fields"}
+AGENCY_FIELD = "agency"   # a review's agency: one that has a queue, or its message is never delivered
 RULEBOOK_KEYS = {"evaluation_order"}
 
 
@@ -81,7 +84,32 @@ def load_outcomes(directory: Path) -> dict:
         if (spec["type"] == "object") != isinstance(spec.get("fields"), dict):
             raise RuleFileError(path, _line(spec), f"outcome {name}: an object outcome, and only it, "
                                 f"lists its fields")
+        _check_bounds(path, f"outcome {name}", spec)
+        for field, field_spec in (spec.get("fields") or {}).items():
+            _check_entry(path, "field", field, field_spec, FIELD_KEYS, FACT_TYPES)
+            _check_bounds(path, f"outcome {name}.{field}", field_spec)
+            if field == AGENCY_FIELD:
+                _check_agencies(path, f"outcome {name}.{field}", field_spec)
     return outcomes
+
+
+def _check_bounds(path: Path, what: str, spec: dict) -> None:
+    """`min`/`max` bound a number (a rate in 0..1, working days 1..30) and only a number."""
+    bounds = [spec[k] for k in ("min", "max") if k in spec]
+    if not bounds:
+        return
+    if spec["type"] not in ("integer", "number") or \
+            not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds):
+        raise RuleFileError(path, _line(spec), f"{what}: min and max are numbers, for a number or an integer")
+    if len(bounds) == 2 and bounds[0] > bounds[1]:
+        raise RuleFileError(path, _line(spec), f"{what}: min {bounds[0]} is more than max {bounds[1]}")
+
+
+def _check_agencies(path: Path, what: str, spec: dict) -> None:
+    unknown = [v for v in spec.get("values") or () if not isinstance(v, str) or agency_kind(v) not in AGENCY_KINDS]
+    if not spec.get("values") or unknown:
+        raise RuleFileError(path, _line(spec), f"{what}: values must list agencies that exist "
+                            f"({', '.join(AGENCY_KINDS)}; a purchasing unit as purchaser:<id>), not {unknown}")
 
 
 def load_order(directory: Path, facts: dict, outcomes: dict) -> list[str]:

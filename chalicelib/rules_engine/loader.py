@@ -6,13 +6,13 @@ The folder holds `facts.yaml` (what rules may test), `outcomes.yaml` (what rules
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from datetime import date
-from pathlib import Path
-
-import yaml
+from decimal import Decimal
 
 from .model import COMBINATORS, COMPARISONS, Condition, Derivation, Rule, RulesetFile
+from .yaml_reader import RuleFileError, read_yaml  # noqa: F401 (read here by the other modules)
 
 CATALOG_FILES = ("facts.yaml", "outcomes.yaml", "rulebook.yaml")
 RULESET_KEYS = {"ruleset", "version", "effective_from", "effective_to", "source", "parameters",
@@ -26,60 +26,6 @@ PARAMETER_KEYS = {"value", "source", "from", "unit", "note"}
 # Written for people, read as the general test: `starts_with: "62"` is `starts_with_any: ["62"]`.
 SINGLE_PREFIX = {"starts_with": "starts_with_any"}
 TESTS = COMPARISONS + tuple(SINGLE_PREFIX)
-
-
-class RuleFileError(ValueError):
-    def __init__(self, file, line: int, message: str):
-        self.file, self.line, self.message = str(file), line, message
-        super().__init__(f"{file}:{line}: {message}")
-
-
-class _Map(dict):
-    line = 0
-    key_lines: dict = {}
-
-
-class _Seq(list):
-    line = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping and list."""
-
-
-def _construct_map(loader, node):
-    loader.flatten_mapping(node)
-    pairs = [(loader.construct_object(k, deep=True), k, v) for k, v in node.value]
-    out = _Map((key, loader.construct_object(v, deep=True)) for key, _, v in pairs)
-    out.line = node.start_mark.line + 1
-    out.key_lines = {key: k.start_mark.line + 1 for key, k, _ in pairs if isinstance(key, (str, int, float, bool))}
-    return out
-
-
-def _construct_seq(loader, node):
-    out = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    out.line = node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
-
-
-def read_yaml(path: Path, text: str | None = None):
-    text = path.read_text(encoding="utf-8") if text is None else text
-    try:
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise RuleFileError(path, mark.line + 1 if mark else 0,
-                            f"not valid YAML ({exc.problem}); check indentation and quotes") from None
-    except yaml.reader.ReaderError as exc:   # a character YAML forbids (a control character, …)
-        line = text.count("\n", 0, exc.position) + 1
-        raise RuleFileError(path, line, f"a character YAML does not allow (code point {exc.character!r}); "
-                                        "remove it or retype the line") from None
-    except yaml.YAMLError as exc:
-        raise RuleFileError(path, 0, f"not valid YAML ({exc})") from None
 
 
 def _line(node, default: int = 0) -> int:
@@ -231,7 +177,8 @@ class RulesetParser:
             line = _key_line(node, name)
             if name not in self.outcomes:
                 self.fail(node, f"unknown outcome {name!r}; declared in outcomes.yaml: {sorted(self.outcomes)}", line)
-            out[name] = self._outcome_value(name, self._resolve_deep(value, node, line), node, allow_templates, line)
+            out[name] = self._outcome_value(name, value, self._resolve_deep(value, node, line), node,
+                                            allow_templates, line)
         return out
 
     def _resolve_deep(self, value, node, line=None):
@@ -242,24 +189,31 @@ class RulesetParser:
         except RuleFileError as exc:
             raise RuleFileError(self.path, line or exc.line, exc.message) from None
 
-    def _outcome_value(self, name, value, node, allow_templates, line):
+    def _outcome_value(self, name, written, value, node, allow_templates, line):
+        """Check the value (after $parameters) against the outcome's entry in outcomes.yaml:
+        a wrong type or a value out of range would otherwise fail, or mislead, only when an
+        application meets the rule (`working_days: '5'` was a 500 on every such submission)."""
         spec = self.outcomes[name]
-        kind = spec.get("type")
         if value is None:
             return None
-        if kind == "object":
-            if not isinstance(value, dict) or set(value) != set(spec.get("fields", {})):
-                self.fail(node, f"outcome {name} needs exactly the fields {sorted(spec.get('fields', {}))}", line)
-            for v in value.values():
-                self._check_templates(v, node, allow_templates, line)
+        if spec.get("type") == "object":
+            fields = spec.get("fields", {})
+            if not isinstance(value, dict) or set(value) != set(fields):
+                self.fail(node, f"outcome {name} needs exactly the fields {sorted(fields)}", line)
+            for field, field_spec in fields.items():
+                written_field = written.get(field) if isinstance(written, dict) else written
+                self._check_value(f"{name}.{field}", field_spec, written_field, value[field], node,
+                                  allow_templates, _key_line(written, field) or line)
             return dict(value)
-        if kind in FACT_TYPES and (not isinstance(value, FACT_TYPES[kind]) or
-                                   (kind != "boolean" and isinstance(value, bool))):
-            self.fail(node, f"outcome {name} must be a {kind}, not {value!r}", line)
-        if "values" in spec and value not in spec["values"]:
-            self.fail(node, f"outcome {name} must be one of {spec['values']}, not {value!r}", line)
-        self._check_templates(value, node, allow_templates, line)
+        self._check_value(name, spec, written, value, node, allow_templates, line)
         return value
+
+    def _check_value(self, label, spec, written, value, node, allow_templates, line):
+        problem = value_problem(spec, value)
+        if problem:
+            via = f" (from parameter {written})" if isinstance(written, str) and written.startswith("$") else ""
+            self.fail(node, f"outcome {label} {problem}{via}", line)
+        self._check_templates(value, node, allow_templates, line)
 
     def _check_templates(self, value, node, allowed, line=None):
         if isinstance(value, str):
@@ -327,3 +281,25 @@ class RulesetParser:
             if allowed and op in ("equals", "not_equals", "in", "not_in") and v not in allowed:
                 self.fail(node, f"{v!r} is not a possible value of {fact}; possible: {allowed}")
 
+
+def value_problem(spec: dict, value) -> str | None:
+    """What is wrong with one outcome value for its entry in outcomes.yaml, in words, or None."""
+    kind = spec.get("type")
+    if value is None:
+        return "is missing (null)"
+    if kind in FACT_TYPES and (not isinstance(value, FACT_TYPES[kind]) or
+                               (kind != "boolean" and isinstance(value, bool))):
+        quoted = " (in quotes it is text: write it without quotes)" if isinstance(value, str) else ""
+        return f"must be {'an' if kind == 'integer' else 'a'} {kind}, not {value!r}{quoted}"
+    if kind == "number" and not math.isfinite(value):
+        return f"must be a finite number, not {value!r}"
+    if "values" in spec and value not in spec["values"]:
+        return f"must be one of {spec['values']}, not {value!r}"
+    low, high = spec.get("min"), spec.get("max")
+    if (low is not None and value < low) or (high is not None and value > high):
+        shown = f"from {low} to {high}" if low is not None and high is not None else \
+            (f"at least {low}" if low is not None else f"at most {high}")
+        return f"must be {shown}, not {value!r}"
+    if spec.get("unit") == "yuan" and Decimal(str(value)).as_tuple().exponent < -2:
+        return f"is yuan with at most 2 decimals (fen), not {value!r}"
+    return None

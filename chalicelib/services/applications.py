@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from ..domain.application import Actor, Application, BankOffer, Status
@@ -15,7 +16,7 @@ from ..domain.errors import (BusinessRuleViolated, Conflict, FieldError, Forbidd
                              ValidationFailed)
 from ..domain.facts import facts_from_application
 from .cursors import bad_cursor
-from .ports import IdempotencyKeyTaken, IdempotencyRecord, StaleVersion, StatsChange
+from .ports import Deps, IdempotencyKeyTaken, IdempotencyRecord, StaleVersion
 from . import views
 
 BEIJING = timezone(timedelta(hours=8))
@@ -23,11 +24,11 @@ IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 MAX_ATTEMPTS = 4
 
 
-def now_iso(deps) -> str:
+def now_iso(deps: Deps) -> str:
     return deps.clock.now().astimezone(BEIJING).isoformat(timespec="milliseconds")
 
 
-def today(deps) -> date:
+def today(deps: Deps) -> date:
     return deps.clock.now().astimezone(BEIJING).date()
 
 
@@ -37,7 +38,7 @@ def not_found(what: str = "application") -> NotFound:
 
 
 # ---- eligibility and submission ---------------------------------------------------------------
-def check_form(deps, body, *, allow_as_of: bool) -> None:
+def check_form(deps: Deps, body, *, allow_as_of: bool) -> None:
     errors = deps.forms.validate(body)
     if not errors and not allow_as_of and "as_of" in body:
         errors = [FieldError("/as_of", "not_allowed", "提交申请时不能指定 as_of（仅用于资格预审）",
@@ -76,7 +77,7 @@ def _catalog_errors(catalog, body):
                 f"{product['min_term_months']}–{product['max_term_months']} months; the request is outside that")
 
 
-def gather_facts(deps, body: dict, held: bool = True) -> tuple[dict, dict]:
+def gather_facts(deps: Deps, body: dict, held: bool = True) -> tuple[dict, dict]:
     """The form's facts plus, if `held`, those the platform holds on this enterprise (credit
     report, lists), and where each one came from."""
     facts = facts_from_application(body)
@@ -91,7 +92,7 @@ def gather_facts(deps, body: dict, held: bool = True) -> tuple[dict, dict]:
     return facts, sources
 
 
-def decide(deps, body: dict, as_of: date, held: bool = True) -> dict:
+def decide(deps: Deps, body: dict, as_of: date, held: bool = True) -> dict:
     """The rules' decision, with the facts it used and their sources (so it can be replayed)."""
     facts, sources = gather_facts(deps, body, held)
     decision = deps.engine.decide(facts, as_of)
@@ -100,7 +101,7 @@ def decide(deps, body: dict, as_of: date, held: bool = True) -> dict:
     return decision
 
 
-def eligibility(deps, actor: Actor | None, body) -> dict:
+def eligibility(deps: Deps, actor: Actor | None, body) -> dict:
     """A decision without storing anything. What the platform holds on an enterprise is used only
     for a caller who may know it (DESIGN, "What a caller learns"); anyone else, signed in or not,
     is decided on what the body declares, so the answer reveals nothing held."""
@@ -110,7 +111,7 @@ def eligibility(deps, actor: Actor | None, body) -> dict:
     return decide(deps, {k: v for k, v in body.items() if k != "as_of"}, as_of, held)
 
 
-def may_know_records(deps, actor: Actor | None, uscc: str) -> bool:
+def may_know_records(deps: Deps, actor: Actor | None, uscc: str) -> bool:
     """The enterprise itself, window staff, and a bank or agency holding an application of it."""
     if actor is None:
         return False
@@ -141,31 +142,71 @@ def request_hash(body) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def replay(deps, scope: str, key: str | None, body) -> tuple[int, dict] | None:
-    """The first response to a retried request, or None if this key is new."""
-    if not key:
+@dataclass(frozen=True)
+class Idempotent:
+    """A request sent with an Idempotency-Key: its first response is stored with the change it
+    made, in the same transaction, and a retry gets that response back without changing anything."""
+    scope: str       # who may replay it and for what, e.g. "enterprise:<USCC>:submit"
+    key: str
+    body: object
+
+    @classmethod
+    def of(cls, actor: Actor, action: str, key: str | None, body) -> "Idempotent | None":
+        return cls(f"{actor.label}:{action}", key, body) if key else None
+
+    def first_response(self, deps: Deps) -> tuple[int, dict] | None:
+        """The first response to this request, or None if the key is new."""
+        record = deps.store.idempotent_response(self.scope, self.key)
+        if record is None:
+            return None
+        if record.request_hash != request_hash(self.body):
+            raise Conflict.single("", "idempotency_key_reused",
+                                  "该幂等键已用于另一个不同的请求", "This Idempotency-Key was used for a different request")
+        return record.status_code, record.response
+
+    def record(self, deps: Deps, status: int, response: dict) -> IdempotencyRecord:
+        expires = int(deps.clock.now().timestamp()) + IDEMPOTENCY_TTL_SECONDS
+        return IdempotencyRecord(self.scope, self.key, request_hash(self.body), status, response, expires)
+
+
+def replayed(deps: Deps, request: Idempotent | None) -> tuple[int, dict] | None:
+    return request.first_response(deps) if request else None
+
+
+# ---- the optimistic lock ----------------------------------------------------------------------
+CHANGED_CONCURRENTLY = ("申请正被同时修改，请稍后重试", "The application is being changed by someone else; try again")
+SERVICE_BUSY = ("系统繁忙，请稍后重试", "The service is busy; please try again")
+
+
+def attempts(busy: tuple[str, str] = CHANGED_CONCURRENTLY):
+    """Rounds of load → check → act → commit: a lost race (the stored version moved on) starts
+    another round from a fresh read, so a change no longer allowed after it raises Conflict
+    from the domain and the second of two racing requests gets 409, never a lost update. After
+    MAX_ATTEMPTS lost races, 409 `concurrent_update`."""
+    yield from range(MAX_ATTEMPTS)
+    raise Conflict.single("", "concurrent_update", *busy)
+
+
+def commit(deps: Deps, app: Application, response: dict, request: Idempotent | None,
+           status: int = 200) -> dict | None:
+    """Save the changed application, its effects and (with a key) the response, all at once.
+
+    Returns the response to send: this one, or the first one if a retry with the same key won;
+    None if the race was lost and the caller should read the application again."""
+    try:
+        deps.store.save(app, idempotency=request.record(deps, status, response) if request else None)
+    except StaleVersion:
         return None
-    record = deps.store.idempotent_response(scope, key)
-    if record is None:
-        return None
-    if record.request_hash != request_hash(body):
-        raise Conflict.single("", "idempotency_key_reused",
-                              "该幂等键已用于另一个不同的请求", "This Idempotency-Key was used for a different request")
-    return record.status_code, record.response
+    except IdempotencyKeyTaken:
+        return request.first_response(deps)[1]
+    app.committed()
+    return response
 
 
-def _idempotency(deps, scope, key, body, status, response) -> IdempotencyRecord | None:
-    if not key:
-        return None
-    expires = int(deps.clock.now().timestamp()) + IDEMPOTENCY_TTL_SECONDS
-    return IdempotencyRecord(scope, key, request_hash(body), status, response, expires)
-
-
-def submit(deps, actor: Actor, body, idempotency_key: str | None = None) -> tuple[int, dict]:
-    scope = f"{actor.label}:submit"
-    replayed = replay(deps, scope, idempotency_key, body)
-    if replayed:
-        return replayed
+def submit(deps: Deps, actor: Actor, body, idempotency_key: str | None = None) -> tuple[int, dict]:
+    request = Idempotent.of(actor, "submit", idempotency_key, body)
+    if first := replayed(deps, request):
+        return first
     check_form(deps, body, allow_as_of=False)
     if body["enterprise"]["uscc"] != actor.subject:
         raise Forbidden.single(
@@ -182,18 +223,10 @@ def submit(deps, actor: Actor, body, idempotency_key: str | None = None) -> tupl
     app = Application.submit(app_id=deps.ids.new_id(), owner=actor, form=body, decision=decision,
                              now=now, reviews=reviews)
     response = views.application_view(app, list(app.new_history), actor, deps.catalog)
-    record = _idempotency(deps, scope, idempotency_key, body, 201, response)
-    for attempt in range(MAX_ATTEMPTS):
-        try:
-            deps.store.save(app, idempotency=record)
-            return 201, response
-        except IdempotencyKeyTaken:
-            return replay(deps, scope, idempotency_key, body)
-        except StaleVersion:
-            # A new application cannot be stale: this was a transient transaction conflict.
-            if attempt == MAX_ATTEMPTS - 1:
-                raise Conflict.single("", "concurrent_update", "系统繁忙，请稍后重试",
-                                      "The service is busy; please try again") from None
+    # A new application cannot be stale: a lost round was a transient transaction conflict.
+    for _ in attempts(busy=SERVICE_BUSY):
+        if (sent := commit(deps, app, response, request, status=201)) is not None:
+            return 201, sent
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -209,14 +242,14 @@ def may_see(app: Application, actor: Actor) -> bool:
     return False
 
 
-def get_application(deps, actor: Actor, app_id: str) -> dict:
+def get_application(deps: Deps, actor: Actor, app_id: str) -> dict:
     snapshot = deps.store.get_with_history(app_id)
     if snapshot is None or not may_see(snapshot.application, actor):
         raise not_found()
     return views.application_view(snapshot.application, snapshot.history, actor, deps.catalog)
 
 
-def list_applications(deps, actor: Actor, status: str | None, cursor: str | None, limit: int) -> dict:
+def list_applications(deps: Deps, actor: Actor, status: str | None, cursor: str | None, limit: int) -> dict:
     if status is not None and status not in {s.value for s in Status}:
         raise ValidationFailed.single("/status", "enum", "状态取值无效", "Unknown status")
     listing = f"{actor.label}:applications:{status if actor.role == 'window' else ''}"
@@ -234,56 +267,25 @@ def list_applications(deps, actor: Actor, status: str | None, cursor: str | None
     return {"items": items, "cursor": deps.cursors.seal(listing, page.cursor)}
 
 
-# ---- changes with an optimistic lock ----------------------------------------------------------
-def _change(deps, app_id: str, visible, apply, respond, idempotency: tuple | None = None) -> dict:
-    """Load, check visibility, apply, save; on a lost race re-read and try again.
-
-    A change that is no longer allowed after the re-read (already decided, withdrawn) raises
-    Conflict from the domain: the second of two racing requests gets 409, never a lost update.
-    With an idempotency key `(scope, key, body)`, the response is stored in the same transaction
-    as the change, and a retry gets that first response back without changing anything."""
-    if idempotency:
-        replayed = replay(deps, *idempotency)
-        if replayed:
-            return replayed[1]
-    for _ in range(MAX_ATTEMPTS):
-        app = deps.store.get(app_id)
-        if app is None or not visible(app):
-            raise not_found()
-        apply(app)
-        stats = None
-        if app.approved_now:
-            offer = app.first_approval()
-            stats = StatsChange(owner=app.owner, amount=offer.amount, sme=app.is_sme,
-                                first_loan=bool(app.form.get("first_loan")))
-        response = respond(app)
-        record = _idempotency(deps, *idempotency, 200, response) if idempotency else None
-        try:
-            deps.store.save(app, stats=stats, idempotency=record)
-            return response
-        except StaleVersion:
-            continue
-        except IdempotencyKeyTaken:
-            return replay(deps, *idempotency)[1]
-    raise Conflict.single("", "concurrent_update", "申请正被同时修改，请稍后重试",
-                          "The application is being changed by someone else; try again")
-
-
-def _idempotency_of(actor: Actor, action: str, key: str | None, body) -> tuple | None:
-    return (f"{actor.label}:{action}", key, body) if key else None
-
-
-def withdraw(deps, actor: Actor, app_id: str, body: dict, idempotency_key: str | None = None) -> dict:
+# ---- changes ----------------------------------------------------------------------------------
+def withdraw(deps: Deps, actor: Actor, app_id: str, body: dict, idempotency_key: str | None = None) -> dict:
     reason = (body or {}).get("reason") or ""
     if not isinstance(reason, str) or len(reason) > 500:
         raise ValidationFailed.single("/reason", "type", "撤回原因须为不超过 500 字的文字",
                                       "reason must be text of at most 500 characters")
-    return _change(deps, app_id, lambda a: a.owner == actor.subject and actor.role == "enterprise",
-                   lambda a: a.withdraw(actor, reason, now_iso(deps)), views.application_summary,
-                   _idempotency_of(actor, f"withdraw:{app_id}", idempotency_key, body))
+    request = Idempotent.of(actor, f"withdraw:{app_id}", idempotency_key, body)
+    if first := replayed(deps, request):
+        return first[1]
+    for _ in attempts():
+        app = deps.store.get(app_id)
+        if app is None or not (actor.role == "enterprise" and app.owner == actor.subject):
+            raise not_found()
+        app.withdraw(actor, reason, now_iso(deps))
+        if (sent := commit(deps, app, views.application_summary(app), request)) is not None:
+            return sent
 
 
-def list_reviews(deps, actor: Actor, status: str, cursor: str | None, limit: int) -> dict:
+def list_reviews(deps: Deps, actor: Actor, status: str, cursor: str | None, limit: int) -> dict:
     if status != "pending":
         raise ValidationFailed.single("/status", "enum", "目前仅支持 status=pending",
                                       "Only status=pending is supported")
@@ -296,16 +298,23 @@ def list_reviews(deps, actor: Actor, status: str, cursor: str | None, limit: int
     return {"items": [r.to_dict() for r in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}
 
 
-def decide_review(deps, actor: Actor, review_id: str, body: dict, idempotency_key: str | None = None) -> dict:
+def decide_review(deps: Deps, actor: Actor, review_id: str, body: dict, idempotency_key: str | None = None) -> dict:
     checked(body, "review_decision")
     approved, reason = body["approved"], body["reason"].strip()
     entry = deps.store.review_entry(review_id)
     if entry is None or entry.agency != actor.subject:
         raise not_found("review")
-    return _change(deps, entry.application_id, lambda a: True,
-                   lambda a: a.decide_review(review_id, actor, approved, reason, now_iso(deps)),
-                   lambda a: views.review_view(a, a.review(review_id)) | {"application_status": a.status.value},
-                   _idempotency_of(actor, f"review:{review_id}", idempotency_key, body))
+    request = Idempotent.of(actor, f"review:{review_id}", idempotency_key, body)
+    if first := replayed(deps, request):
+        return first[1]
+    for _ in attempts():
+        app = deps.store.get(entry.application_id)
+        if app is None:
+            raise not_found()
+        app.decide_review(review_id, actor, approved, reason, now_iso(deps))
+        response = views.review_view(app, app.review(review_id)) | {"application_status": app.status.value}
+        if (sent := commit(deps, app, response, request)) is not None:
+            return sent
 
 
 def checked(body, schema: str) -> dict:
@@ -318,7 +327,7 @@ def checked(body, schema: str) -> dict:
 
 
 # ---- banks ------------------------------------------------------------------------------------
-def bank_queue(deps, actor: Actor, code: str) -> dict:
+def bank_queue(deps: Deps, actor: Actor, code: str) -> dict:
     if actor.subject != code or deps.catalog.bank(code) is None:
         raise NotFound.single("", "not_found", "该银行队列不存在或无权访问", "No such queue for you")
     # The region travels with the URL: an SQS client signing for another region finds no queue.
@@ -365,22 +374,23 @@ def offer_problems(app: Application, offer: BankOffer, catalog, bank: str) -> li
     return out
 
 
-def bank_decision(deps, actor: Actor, app_id: str, body, idempotency_key: str | None = None) -> dict:
+def bank_decision(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: str | None = None) -> dict:
     offer = _offer(body)
-
-    def apply(app: Application) -> None:
-        if offer.approved:
-            problems = offer_problems(app, offer, deps.catalog, actor.subject)
-            if problems:
-                raise BusinessRuleViolated(*problems)
+    request = Idempotent.of(actor, f"bank-decision:{app_id}", idempotency_key, body)
+    if first := replayed(deps, request):
+        return first[1]
+    for _ in attempts():
+        app = deps.store.get(app_id)
+        if app is None or not app.was_sent_to(actor.subject):
+            raise not_found()
+        if offer.approved and (problems := offer_problems(app, offer, deps.catalog, actor.subject)):
+            raise BusinessRuleViolated(*problems)
         app.record_bank_decision(actor, offer, now_iso(deps))
-
-    return _change(deps, app_id, lambda a: a.was_sent_to(actor.subject), apply,
-                   lambda a: views.bank_decision_view(a, actor.subject),
-                   _idempotency_of(actor, f"bank-decision:{app_id}", idempotency_key, body))
+        if (sent := commit(deps, app, views.bank_decision_view(app, actor.subject), request)) is not None:
+            return sent
 
 
-def stats(deps) -> dict:
+def stats(deps: Deps) -> dict:
     raw = deps.store.stats()
     count = raw["approved_count"]
     enterprises = raw["approved_enterprises"]

@@ -7,9 +7,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.application import Application, HistoryEntry
+from ..domain.application import Application, HistoryEntry, StatsChange  # noqa: F401 (re-exported)
+
+if TYPE_CHECKING:  # names for the Deps annotations only: nothing here is imported at run time
+    from ..catalog import Catalog
+    from ..forms import FormRegistry
+    from ..rules_engine import DecisionEngine
+    from ..settings import Settings
+    from .cursors import CursorSeal
 
 
 class StaleVersion(Exception):
@@ -29,15 +36,6 @@ class IdempotencyRecord:
     status_code: int
     response: dict
     expires_at: int     # epoch seconds (DynamoDB TTL)
-
-
-@dataclass(frozen=True)
-class StatsChange:
-    """What an approval adds to the city-wide counters (written with the state change)."""
-    owner: str
-    amount: float
-    sme: bool
-    first_loan: bool
 
 
 @dataclass(frozen=True)
@@ -101,12 +99,13 @@ class Snapshot:
 class ApplicationStore(Protocol):
     def get(self, app_id: str) -> Application | None: ...
     def get_with_history(self, app_id: str) -> Snapshot | None: ...
-    def save(self, app: Application, *, stats: StatsChange | None = None,
-             idempotency: IdempotencyRecord | None = None) -> None:
-        """Write state, new history, review index, outbox and counters atomically.
+    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None) -> None:
+        """Write state, new history, review index, outbox and counters (`app.stats_change()`)
+        atomically, as version `app.version + 1`.
 
         Raises StaleVersion if the stored version is not `app.version`, IdempotencyKeyTaken if
-        the idempotency key was used meanwhile. On success bumps `app.version`."""
+        the idempotency key was used meanwhile. Leaves `app` as it is: the caller marks it
+        `committed()`."""
     def list_for_owner(self, owner: str, limit: int, cursor: str | None) -> Page: ...
     def list_all(self, status: str | None, limit: int, cursor: str | None) -> Page: ...
     def pending_reviews(self, agency: str, limit: int, cursor: str | None) -> Page: ...
@@ -233,3 +232,31 @@ class IdGenerator(Protocol):
 
 class WorkingCalendar(Protocol):
     def add_working_days(self, start: date, days: int) -> date: ...
+
+
+class Store(ApplicationStore, PolicyStore, Protocol):
+    """The one table behind both: applications and the rules' publications."""
+
+
+class Deps(Protocol):
+    """What every use case is handed: the outside world through its ports, plus the read-only
+    parts loaded once per cold start. `bootstrap.Container` is the real one; a test builds one
+    with fakes (`Container(settings, store=InMemoryApplicationStore(), ...)`).
+
+    `engine` is the rules as last loaded; only `refresh_rules_if_stale()` (called by the edge
+    once per request) and `refresh_rules()` (after an approval) look for newer published versions."""
+    settings: "Settings"
+    store: Store
+    sender: MessageSender
+    clock: Clock
+    ids: IdGenerator
+    calendar: WorkingCalendar
+    facts_provider: FactsProvider
+    cursors: "CursorSeal"
+    forms: "FormRegistry"
+    catalog: "Catalog"
+
+    @property
+    def engine(self) -> "DecisionEngine": ...
+    def refresh_rules_if_stale(self) -> None: ...
+    def refresh_rules(self, force: bool = True) -> None: ...

@@ -18,6 +18,16 @@ def credit_at_banks(world, **overrides) -> str:
     return reply.json["id"]
 
 
+# ---- integers are integers (item 9) ------------------------------------------------------------
+def test_a_whole_float_or_minus_zero_in_an_integer_field_is_400_and_nothing_is_stored(world):
+    me = world.enterprise()
+    reply = world.submit("credit", who=me, term_months=12.0, **{"enterprise.employees": -0.0})
+    assert reply.status == 400, reply.json
+    assert errors_of(reply) == {("/term_months", "type"), ("/enterprise/employees", "type")}
+    assert world.call("POST", "/eligibility", body=valid_body("credit", **{"enterprise.employees": 45.0})).status == 400
+    assert world.call("GET", "/applications", as_=me).json["items"] == []
+
+
 # ---- money is yuan and fen (item 5) -------------------------------------------------------------
 def test_an_approval_finer_than_a_fen_is_400_and_changes_nothing(world):
     app_id = credit_at_banks(world)

@@ -2,7 +2,7 @@
 import pytest
 
 from chalicelib.domain.application import (Actor, Application, BankOffer, BankStatus, ReviewStatus,
-                                           Status)
+                                           StatsChange, Status)
 from chalicelib.domain.errors import Conflict
 
 OWNER = Actor("enterprise", "91110108MA01ABCD1X")
@@ -46,7 +46,7 @@ def test_a_reviewed_scenario_waits_for_its_agency_and_no_bank_sees_it():
 
 def test_the_last_approved_review_sends_the_application_to_the_banks():
     app = submitted("receivable_confirmation", reviews=("hr", "purchaser:PU-1"))
-    app.take_effects()
+    app.committed()
     app.decide_review("R0", HR, True, "资格符合", T1)
     assert app.status is Status.IN_REVIEW and app.outbox == []
     app.decide_review("R1", Actor("agency", "purchaser:PU-1"), True, "合同属实", T2)
@@ -72,10 +72,11 @@ def test_a_review_cannot_be_decided_twice():
 def test_the_first_bank_approval_approves_and_counts_once():
     app = submitted()
     app.record_bank_decision(ICBC, approve(), T1)
-    assert app.status is Status.APPROVED and app.approved_now
-    app.approved_now = False
+    assert app.status is Status.APPROVED
+    assert app.stats_change() == StatsChange(OWNER.subject, 800_000, sme=True, first_loan=True)
+    app.committed()
     app.record_bank_decision(BOB, approve(900_000), T2)
-    assert app.status is Status.APPROVED and not app.approved_now
+    assert app.status is Status.APPROVED and app.stats_change() is None
     assert app.first_approval().code == "ICBC-BJ"
 
 
