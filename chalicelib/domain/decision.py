@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 EMPTY: Mapping = MappingProxyType({})
-OPTIONAL = ("loan_terms", "facts", "fact_sources")   # left out of the JSON when not set
+OPTIONAL = ("ip_pledge_subsidy", "loan_terms", "facts", "fact_sources")   # left out of the JSON when not set
 
 
 def frozen(value):
@@ -52,6 +52,7 @@ class Decision:
     ineligible_reasons: tuple = ()
     reasons: tuple = ()
     rules: tuple = ()                          # the ruleset versions that decided
+    ip_pledge_subsidy: tuple | None = None     # the IP-pledge interest subsidies offered, when any
     loan_terms: Mapping | None = None          # limits on the loan itself, when a rule set any
     facts: Mapping | None = None               # what it was decided on (added by the service)
     fact_sources: Mapping | None = None

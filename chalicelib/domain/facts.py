@@ -12,6 +12,7 @@ from decimal import Decimal
 WAN = 10_000  # the size standard counts money in 万元 (a unit, not a policy number)
 OUTSIDE_BEIJING = "other"  # the form's district value for an enterprise registered elsewhere
 UNSPECIFIED_PURPOSE = "unspecified"
+INDIVIDUAL = "individual"  # details.borrower of a person borrowing (entrepreneurship-guarantee loan)
 
 
 def facts_from_application(body: dict) -> dict:
@@ -44,7 +45,30 @@ def facts_from_application(body: dict) -> dict:
     details = body.get("details")
     if isinstance(details, dict) and details:
         _add_details(facts, details, employees)
+    claim = body.get("subsidy_claim")
+    if isinstance(claim, dict) and claim:
+        _add_claim(facts, claim)
+    if facts.get("borrower") == INDIVIDUAL:   # a person borrows: not an enterprise's loan
+        facts["borrowed_personally"] = True
     return facts
+
+
+def _add_claim(facts: dict, claim: dict) -> None:
+    """The first-loan subsidy claim: the loan's dates as years (the rules' window is whole years;
+    a date not given is left out, and the decision puts the application date's year in its place)."""
+    for field, fact in (("contract_date", "loan_contract_year"), ("disbursed_on", "loan_disbursement_year")):
+        year = _year(claim.get(field))
+        if year is not None:
+            facts[fact] = year
+    for field in ("borrowed_personally", "hard_hit_confirmed"):
+        if isinstance(claim.get(field), bool):
+            facts[field] = claim[field]
+
+
+def _year(value):
+    if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit():
+        return int(value[:4])
+    return None
 
 
 def _add_details(facts: dict, details: dict, employees) -> None:

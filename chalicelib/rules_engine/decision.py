@@ -27,6 +27,7 @@ from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import RulesetFile
 
 ELIGIBILITY, SUBSIDY, REVIEWS = "eligibility", "first_loan_subsidy", "required_reviews"
+IP_SUBSIDY = "ip_pledge_subsidy"   # the outcome listing the IP-pledge interest subsidies (assumed parameters)
 GRANTS_SUBSIDY = "first_loan_subsidy_eligible"   # the outcome whose near misses a decision explains
 CROSSCHECK_EVERY = 1000   # one live decision in this many is also decided by durable-rules
 log = logging.getLogger(__name__)
@@ -177,10 +178,11 @@ class DecisionEngine:
         compiled = self.compiled_for(name, as_of, durable=durable)
         if compiled is None:
             return {}, []
-        return compiled.outcomes(facts)
+        return compiled.outcomes(with_application_date(facts, as_of))
 
     def run_all(self, facts: dict, as_of: date, versions: dict | None = None, durable: bool = False):
         """Every ruleset in order; returns the facts enriched with all outcomes, and what fired."""
+        facts = with_application_date(facts, as_of)
         if versions is None and not durable:
             return run_in_order(self._plan(as_of), facts)
         return run_in_order(self._in_order(as_of, versions, durable), facts)
@@ -265,6 +267,17 @@ class NoRulesInForce(BusinessRuleViolated):
             f"(missing: {', '.join(missing)})"))
 
 
+STANDS_IN_FOR_TODAY = ("loan_contract_year", "loan_disbursement_year")
+
+
+def with_application_date(facts: dict, as_of: date) -> dict:
+    """A loan date the form does not give is taken to be the application date (the loan is signed
+    and paid out from now on), so the subsidy's loan-date window tests the year decided for."""
+    if all(name in facts for name in STANDS_IN_FOR_TODAY):
+        return facts
+    return {**{name: as_of.year for name in STANDS_IN_FOR_TODAY}, **facts}
+
+
 def _same_version(cache: dict, ruleset: RulesetFile) -> bool:
     found = cache.get(ruleset.key)
     return found is not None and found.ruleset.sha256 == ruleset.sha256
@@ -284,33 +297,45 @@ class Shown:
     used: tuple
     subsidy: RulesetFile | None
     review_sources: tuple = ()   # the source of each review rule that fired, in the order of its review
+    ip_sources: tuple = ()       # ({source, note}) of each IP-pledge subsidy rule that fired, in order
 
 
 def explained(trace) -> Shown:
     """What a trace shows (the reasons of the rules that fired, those refusing, the versions)."""
-    reasons, refusing, subsidy, review_sources = [], [], None, []
+    reasons, refusing, subsidy, review_sources, ip_sources = [], [], None, [], []
     for ruleset, fired in trace:
         rules = {rule.id: rule for rule in ruleset.rules}
         for rule_id in fired:
             rule = rules[rule_id]
-            reason = frozen({"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en,
-                             "source": cite(ruleset.source, rule.id)})
+            reason = {"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en,
+                      "source": cite(ruleset.source, rule.id)}
+            note = own_source(ruleset.source, rule.id).get("note")
+            if note:
+                reason["note"] = note
+            reason = frozen(reason)
             reasons.append(reason)
             if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
                 refusing.append(reason)
             if ruleset.name == REVIEWS and "review" in rule.then:
                 review_sources.append(reason["source"])
+            if IP_SUBSIDY in rule.then:
+                ip_sources.append({"source": reason["source"], "note": note})
         if ruleset.name == SUBSIDY:
             subsidy = ruleset
     used = frozen([{"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace])
-    return Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources))
+    return Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources), tuple(ip_sources))
+
+
+def own_source(source: dict, rule_id: str) -> dict:
+    """A rule's own entry under the file's `source.rules` if it has one (each agency review rests
+    on its own text), else the file's source."""
+    own = (source.get("rules") or {}).get(rule_id)
+    return own if isinstance(own, dict) else source
 
 
 def cite(source: dict, rule_id: str) -> str:
-    """The document a rule comes from: its own entry under the file's `source.rules` if it has one
-    (each agency review rests on its own text), else the file's source."""
-    own = (source.get("rules") or {}).get(rule_id)
-    source = own if isinstance(own, dict) else source
+    """The document a rule comes from, as one line: title, number, clause."""
+    source = own_source(source, rule_id)
     return f"{source.get('title')} {source.get('number')} {source.get('clause', '')}".strip()
 
 
@@ -332,6 +357,7 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
     for review in known.get("review") or ():
         agencies.append(review["agency"])
         deadlines[review["agency"]] = review["working_days"]
+    schemes = known.get(IP_SUBSIDY)
     return Decision(
         eligible=known.get("eligible", True) is not False,
         enterprise_size=known.get("enterprise_size"),
@@ -342,6 +368,9 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
         ineligible_reasons=shown.refusing,
         reasons=shown.reasons,
         rules=shown.used,
+        # each IP-pledge scheme with the source and "assumed" note of the rule that offered it
+        ip_pledge_subsidy=frozen([{**scheme, **cited} for scheme, cited in zip(schemes, shown.ip_sources)])
+        if schemes else None,
         loan_terms=frozen(loan_terms(known)))
 
 

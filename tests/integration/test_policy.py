@@ -16,7 +16,7 @@ def submit_for(world, n: int, industry: str, **overrides):
 
 
 def test_changing_the_hard_hit_rate_reports_exactly_the_affected_applications(world):
-    catering = submit_for(world, 1, "6210")
+    catering = submit_for(world, 1, "6210", **{"subsidy_claim.hard_hit_confirmed": True})
     software = submit_for(world, 2, "6510")
     catering_not_first = submit_for(world, 3, "6211", first_loan=False)
     stored_before = world.call("GET", f"/applications/{catering}", as_=("window", "w1")).json["decision"]

@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.domain.facts import facts_from_application
 from chalicelib.rules_engine import DecisionEngine, RuleBook
+from chalicelib.rules_engine.decision import with_application_date
 from chalicelib.rules_engine.engine import CompiledRuleset, RulesHost, resolve
 from chalicelib.rules_engine.model import Condition, Rule, RulesetFile
 from chalicelib.rules_engine.native import NativeRuleset
@@ -54,7 +55,7 @@ def random_facts(rng: random.Random) -> dict:
 
 def python_reading(engine, facts, as_of):
     """The same rule files evaluated by the Python condition evaluator, without durable-rules."""
-    known = dict(facts)
+    known = with_application_date(dict(facts), as_of)   # a loan date not given is the application date
     for name in engine.book.order:
         compiled = engine.compiled_for(name, as_of)
         if compiled is None:
@@ -71,12 +72,13 @@ def test_the_example_enterprise_is_small_eligible_and_subsidised_today(engine):
     assert decision["enterprise_size"] == "small" and decision["eligible"] is True
     assert decision["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20
     assert {r["ruleset"] for r in decision["rules"]} == {"enterprise_size", "eligibility", "first_loan_subsidy",
-                                                          "required_reviews", "loan_prime_rate"}
+                                                          "required_reviews", "loan_prime_rate",
+                                                          "ip_pledge_subsidy"}
     assert all(len(r["sha256"]) == 64 for r in decision["rules"])
 
 
 def test_the_version_in_force_on_the_date_decides(engine):
-    catering = looked_up(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210"})))
+    catering = looked_up(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210", "subsidy_claim.hard_hit_confirmed": True})))
     rate = lambda d: engine.decide(catering, d).to_json()["first_loan_subsidy"]["interest_subsidy_rate"]  # noqa: E731
     assert (rate(date(2022, 12, 31)), rate(date(2023, 1, 1))) == (0.40, 0.20)
     used = {r["ruleset"]: r["version"] for r in engine.decide(catering, date(2022, 6, 1)).to_json()["rules"]}
@@ -105,7 +107,7 @@ def test_without_the_list_lookups_the_form_alone_earns_the_subsidy_and_a_listed_
 
 
 def test_a_catering_first_loan_in_2022_earns_forty_percent_and_in_2023_twenty(engine):
-    facts = facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210"}))
+    facts = facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210", "subsidy_claim.hard_hit_confirmed": True}))
     in_2022 = engine.decide(facts, date(2022, 6, 1)).to_json()["first_loan_subsidy"]
     in_2023 = engine.decide(facts, date(2023, 6, 1)).to_json()["first_loan_subsidy"]
     assert (in_2022["interest_subsidy_rate"], in_2023["interest_subsidy_rate"]) == (0.40, 0.20)

@@ -80,9 +80,12 @@ def test_overlapping_versions_are_refused(rules):
 
 
 def test_two_rules_giving_different_outcomes_for_the_same_facts_are_refused(rules):
-    # Drop the hard-hit exclusion from the base rule: a catering SME in 2022 would get 20% and 40%.
-    edit(rules / "first_loan_subsidy_2022.yaml",
-         "        - {fact: industry_code, not_starts_with_any: $hard_hit_industries}\n", "")
+    # Drop the hard-hit exclusion from the base rule: a confirmed catering SME in 2022 would get 20% and 40%.
+    text = (rules / "first_loan_subsidy_2022.yaml").read_text(encoding="utf-8")
+    start = text.index("        - any:                                                # 受影响较大行业")
+    end = text.index("                - {fact: hard_hit_confirmed, not_equals: true}\n") + \
+        len("                - {fact: hard_hit_confirmed, not_equals: true}\n")
+    (rules / "first_loan_subsidy_2022.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
     refused(rules, "first_loan_subsidy_2022.yaml", "different interest_subsidy_rate")
 
 

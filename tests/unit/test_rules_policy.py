@@ -68,7 +68,7 @@ def subsidy_by_hand(body: dict, size: str, on: date, listed: bool) -> dict:
                and body["enterprise"]["district"] != "other" and not listed and not code.startswith("70"))
     if not granted:
         return {"eligible": False, "interest_subsidy_rate": None, "guarantee_fee_subsidy_rate_cap": None}
-    hard_hit = on.year == 2022 and code.startswith(HARD_HIT_2022)
+    hard_hit = on.year == 2022 and code.startswith(HARD_HIT_2022) and body["subsidy_claim"]["hard_hit_confirmed"]
     return {"eligible": True, "interest_subsidy_rate": 0.40 if hard_hit else 0.20, "guarantee_fee_subsidy_rate_cap": 0.01}
 
 
@@ -89,7 +89,8 @@ def random_application(rng: random.Random) -> dict:
         "enterprise.total_assets": near_bounds(rng, "assets", code, WAN),
         "enterprise.district": rng.choice(["haidian", "dongcheng", "other"]),
         "amount": rng.choice([500_000, 2_999_999, 3_000_000, 3_000_001]),
-        "term_months": rng.choice([12, 24, 25]), "first_loan": rng.random() < 0.7, "renewal": rng.random() < 0.2}
+        "term_months": rng.choice([12, 24, 25]), "first_loan": rng.random() < 0.7, "renewal": rng.random() < 0.2,
+        "subsidy_claim.hard_hit_confirmed": rng.random() < 0.7}
     if scenario == "entrepreneurship_guarantee":
         ratio = rng.choice([0.079, 0.08, 0.149, 0.15, 0.3])
         overrides["details.new_hires_last_year"] = round(staff * ratio + rng.choice([-1, 0, 1]))
@@ -114,7 +115,7 @@ def test_the_rules_decide_as_the_policy_reads_by_hand_on_thousands_of_applicatio
         facts = {**facts_from_application(body), "on_dishonest_list": listed, "is_financing_platform": False}
         if on < date(2022, 1, 1):  # eligibility and reviews have rules from 2022: no decision before
             with pytest.raises(NoRulesInForce):
-                engine.decide(facts, on)
+                engine.decide(facts, on).to_json()
             continue
         decision = engine.decide(facts, on).to_json()
         e = body["enterprise"]

@@ -42,7 +42,7 @@ def test_a_non_productive_purpose_and_a_real_estate_code_are_worded(engine):
 
 
 def test_the_forty_percent_reason_names_the_one_percent_guarantee_fee_alternative(engine):
-    decision = engine.decide(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210"})),
+    decision = engine.decide(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210", "subsidy_claim.hard_hit_confirmed": True})),
                              date(2022, 6, 1)).to_json()
     (reason,) = [r for r in decision["reasons"] if r["rule"] == "subsidy.2022.hard_hit"]
     assert decision["first_loan_subsidy"]["guarantee_fee_subsidy_rate_cap"] == 0.01
@@ -83,3 +83,17 @@ def test_a_fact_whose_value_has_no_words_is_refused_when_the_catalog_loads(tmp_p
     (tmp_path / "facts.yaml").write_text(text.replace("      micro: {zh: 微型企业, en: micro}\n", ""), encoding="utf-8")
     with pytest.raises(RuleFileError, match="no label for the value"):
         load_facts(tmp_path)
+
+
+def test_an_ip_pledge_decision_lists_the_assumed_subsidy_parameters_with_their_note_and_source(engine):
+    decision = engine.decide(facts_from_application(valid_body("ip_pledge")), ON).to_json()
+    zgc, citywide = decision["ip_pledge_subsidy"]
+    assert (zgc["scheme"], zgc["interest_share"], zgc["annual_cap"]) == ("zhongguancun", 0.40, 500_000)
+    assert (citywide["scheme"], citywide["interest_share"], citywide["annual_cap"]) == ("citywide_2024", 0.50, 300_000)
+    for scheme in (zgc, citywide):
+        assert scheme["assumed"] is True and "Assumed" in scheme["note"] and "Assumed" in scheme["source"]
+    assert {"ruleset": "ip_pledge_subsidy", "version": "2024.1"} in [
+        {k: r[k] for k in ("ruleset", "version")} for r in decision["rules"]]
+    assert decision["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20, "the assumed schemes change nothing else"
+    assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("credit")), ON).to_json()
+    assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("ip_pledge")), date(2023, 6, 1)).to_json()
