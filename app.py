@@ -4,30 +4,45 @@ No business decision lives here; see chalicelib/services for the use cases.
 """
 from chalice import Chalice, Rate
 
-from chalicelib import settings
+from chalicelib.settings import Settings
 from chalicelib.api import agency, applications, bank, policy, public, staff
 from chalicelib.api.http import log_requests, normalize_errors
 from chalicelib.handlers import deliver_stream_batch, sweep_outbox
+from chalicelib.observability import configure_logging, correlated
 
+if Settings.running_in_lambda():
+    configure_logging()   # JSON lines with correlation ids (chalicelib/observability.py)
 app = Chalice(app_name="getting-credit")
 app.register_middleware(normalize_errors, "http")
 app.register_middleware(log_requests, "http")
 for blueprint in (public.bp, applications.bp, agency.bp, bank.bp, staff.bp, policy.bp):
     app.register_blueprint(blueprint)
-if settings.dev_routes_wanted():
+if Settings.dev_routes_wanted():
     from chalicelib.api import dev
     app.register_blueprint(dev.bp)
 
 
-@app.on_dynamodb_record(stream_arn=settings.outbox_stream_arn(), batch_size=100)
+@app.on_dynamodb_record(stream_arn=Settings.outbox_stream_arn(), batch_size=100)
 def fan_out(event):
     """Outbox items committed with a state change → their SQS queues. Returns the records that
     failed (`batchItemFailures`); the event source mapping has ReportBatchItemFailures on
     (`make package` sets it: Chalice cannot)."""
-    return deliver_stream_batch(event, event.context)
+    with correlated(request_id=getattr(event.context, "aws_request_id", None)):
+        return deliver_stream_batch(event, event.context)
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep(event):
     """Outbox messages the stream could not deliver (a queue down past the stream's retries)."""
-    return {"delivered": sweep_outbox()}
+    with correlated(request_id=getattr(event.context, "aws_request_id", None)):
+        return {"delivered": sweep_outbox()}
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def measure(event):
+    """Operations gauges as EMF lines: each dead-letter queue's depth, the outbox's oldest age."""
+    from chalicelib.bootstrap import deps
+    from chalicelib.catalog import Catalog
+    from chalicelib.observability import measure as gauges
+    with correlated(request_id=getattr(event.context, "aws_request_id", None)):
+        return {"metrics": len(gauges(deps(), Catalog.load().bank_codes()))}

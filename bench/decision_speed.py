@@ -23,9 +23,9 @@ AS_OF = date(2025, 6, 30)   # the 2023.1 subsidy rules are in force: the version
 CHUNK = 500
 
 
-def outcome_of_decision(decision: dict) -> tuple:
-    subsidy = decision["first_loan_subsidy"]
-    return decision["enterprise_size"], subsidy["eligible"], subsidy["interest_subsidy_rate"]
+def outcome_of_decision(decision) -> tuple:
+    subsidy = decision.first_loan_subsidy
+    return decision.enterprise_size, subsidy["eligible"], subsidy["interest_subsidy_rate"]
 
 
 def outcome_of_table(result: dict) -> tuple:

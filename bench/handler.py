@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 
 from .timing import median, percentile
+from chalicelib.domain.application import SCENARIOS
 
 SECTION = "2 handler"
-SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation", "real_estate_mortgage")
 BANK = "ICBC-BJ"
 ENTERPRISES = 25
 OFFER = {"approved": True, "amount": 500000, "annual_rate": 0.0385, "term_months": 12, "reason": "bench"}

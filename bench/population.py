@@ -17,6 +17,7 @@ import sys
 import time
 from collections import Counter
 from datetime import date
+from .decision_speed import outcome_of_decision
 
 SECTION = "6 population"
 AS_OF = date(2025, 6, 30)
@@ -29,11 +30,6 @@ _decider = None
 
 def outcome(known: dict) -> tuple:
     return known["enterprise_size"], bool(known["first_loan_subsidy_eligible"]), known["interest_subsidy_rate"]
-
-
-def decision_outcome(decision: dict) -> tuple:
-    subsidy = decision["first_loan_subsidy"]
-    return decision["enterprise_size"], subsidy["eligible"], subsidy["interest_subsidy_rate"]
 
 
 def _worker_start() -> None:
@@ -88,7 +84,7 @@ def check_samples(samples: list) -> list[dict]:
     engine = DecisionEngine(RuleBook.load(), crosscheck_every=1)   # every decision on durable-rules too
     wrong = []
     for facts, batch in samples:
-        single = decision_outcome(engine.decide(facts, AS_OF))
+        single = outcome_of_decision(engine.decide(facts, AS_OF))
         if tuple(batch) != single:
             wrong.append({"facts": facts, "batch": batch, "one_by_one": single})
     return wrong

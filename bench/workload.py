@@ -11,9 +11,8 @@ import random
 from functools import lru_cache
 
 from chalicelib.domain.facts import facts_from_application
+from chalicelib.domain.application import SCENARIOS
 
-SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation",
-             "real_estate_mortgage")
 DISTRICTS = ("dongcheng", "xicheng", "chaoyang", "haidian", "fengtai", "shijingshan", "mentougou",
              "fangshan", "tongzhou", "shunyi", "changping", "daxing", "huairou", "pinggu", "miyun",
              "yanqing", "other")

@@ -37,6 +37,11 @@ def outbox_item_of(record: dict) -> OutboxItem | None:
     return outbox_item_from_image(image)
 
 
+def sequence_of(record: dict) -> str | None:
+    """A stream record's identity within its shard (what `batchItemFailures` reports)."""
+    return (record.get("dynamodb") or {}).get("SequenceNumber")
+
+
 def outbox_items_from_stream(records) -> list:
     """Outbox inserts in a DynamoDB stream batch (other items and deletes are ignored)."""
     items = []
@@ -61,18 +66,18 @@ def deliver_stream_batch(event, context=None) -> dict:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     raw = stream_event(event)
-    items = []
+    read = {}   # each record parsed once, by its sequence number: an item, None, or why it is unreadable
     for record in raw.get("Records", []):
         try:
-            item = outbox_item_of(record)
-        except Exception:  # noqa: BLE001 - unreadable: settle() reports it
-            continue
-        if item is not None:
-            items.append(item)
-    outcome = fanout.deliver_each(deps(), items)
+            read[sequence_of(record)] = outbox_item_of(record)
+        except Exception as exc:  # noqa: BLE001 - unreadable: settle() reports it
+            read[sequence_of(record)] = exc
+    outcome = fanout.deliver_each(deps(), [i for i in read.values() if isinstance(i, OutboxItem)])
 
     def settle(record) -> None:
-        item = outbox_item_of(record.raw_event)
+        item = read[sequence_of(record.raw_event)]
+        if isinstance(item, Exception):
+            raise item
         if item is not None and item.message_id in outcome.failed:
             raise NotDelivered(outcome.failed[item.message_id])
 

@@ -38,6 +38,30 @@ class Settings:
     def dev_tokens_enabled(self) -> bool:
         return self.stage in DEV_STAGES and not self.in_lambda
 
+    # ---- read by app.py at import time ----------------------------------------------------------
+    # Routes and event sources are declared when `app` is imported, also by `chalice package`,
+    # which has the stage's variables but not its secrets: these two read only what they need,
+    # without the whole validation of `from_env`.
+    @staticmethod
+    def dev_routes_wanted(env: Mapping[str, str] | None = None) -> bool:
+        """Whether the dev-token route exists at all: the same test as `dev_tokens_enabled`, so a
+        route and the tokens it mints exist together."""
+        env = os.environ if env is None else env
+        return stage_of(env) in DEV_STAGES and not env.get("AWS_LAMBDA_FUNCTION_NAME")
+
+    @staticmethod
+    def running_in_lambda(env: Mapping[str, str] | None = None) -> bool:
+        """True inside AWS Lambda (read once by app.py to turn on JSON log lines)."""
+        env = os.environ if env is None else env
+        return bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+    @staticmethod
+    def outbox_stream_arn(env: Mapping[str, str] | None = None) -> str:
+        """The table stream the fan-out handler subscribes to (set per stage in .chalice/config.json)."""
+        env = os.environ if env is None else env
+        return env.get("GC_OUTBOX_STREAM_ARN",
+                       "arn:aws:dynamodb:cn-north-1:000000000000:table/gc-local-main/stream/local")
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
@@ -79,17 +103,3 @@ def stage_of(env: Mapping[str, str]) -> str:
     if not STAGE_NAME.fullmatch(stage):
         raise SettingsError(f"GC_STAGE {stage!r} is not a stage name (lower-case letters, digits and -)")
     return stage
-
-
-def dev_routes_wanted(env: Mapping[str, str] | None = None) -> bool:
-    """Read at import time by app.py to decide whether the dev-token route exists at all: the same
-    test as `Settings.dev_tokens_enabled`, so a route and the tokens it mints exist together."""
-    env = os.environ if env is None else env
-    return stage_of(env) in DEV_STAGES and not env.get("AWS_LAMBDA_FUNCTION_NAME")
-
-
-def outbox_stream_arn(env: Mapping[str, str] | None = None) -> str:
-    """The table stream the fan-out handler subscribes to (set per stage in .chalice/config.json)."""
-    env = os.environ if env is None else env
-    return env.get("GC_OUTBOX_STREAM_ARN",
-                   "arn:aws:dynamodb:cn-north-1:000000000000:table/gc-local-main/stream/local")

@@ -120,6 +120,8 @@ CONDITIONS = {"HasUserPools": {"Fn::Not": [{"Fn::Or": [
 
 
 PARAMETERS = {
+    "SecretsRevision": {"Type": "String", "Default": "1",
+                        "Description": "Change after rotating a secret: the functions are updated and read it again"},
     "ExternalIssuer": {"Type": "String", "Default": "",
                        "Description": "China partition only: the token issuer (no Cognito user pools there)"},
     "ExternalJwksUrl": {"Type": "String", "Default": "",
@@ -145,7 +147,7 @@ def _role(name: str, statements: list) -> dict:
                       "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}]}}
 
 
-def _function_statements(name: str, props: dict, queue_arns: list) -> list:
+def _function_statements(name: str, props: dict, queue_arns: list, dlq_arns: list) -> list:
     """What one function may do, from what it is: the API handler reads and writes the table and
     the materials; a stream consumer also reads the stream; every other function (sweep,
     schedules, queue consumers) reads and writes the table and sends to the queues."""
@@ -154,6 +156,9 @@ def _function_statements(name: str, props: dict, queue_arns: list) -> list:
                              [{"Fn::GetAtt": [f"{name}LogGroup", "Arn"]}]),
                   _statement(TABLE_ACTIONS, table)]
     events = (props.get("Events") or {}).values()
+    if props.get("Handler") == "app.measure":   # gauges only: the outbox index and DLQ depths
+        return [statements[0], _statement(["dynamodb:Query"], [{"Fn::Sub": "${MainTable.Arn}/index/GSI3"}]),
+                _statement(["sqs:GetQueueUrl", "sqs:GetQueueAttributes"], dlq_arns)]
     if props.get("Handler") == "app.app":
         statements.append(_statement(MATERIAL_ACTIONS, [{"Fn::Sub": "${MaterialsBucket.Arn}/*"}]))
         return statements
@@ -178,6 +183,8 @@ def _environment(prefix: str) -> dict:
         "GC_JWT_AUDIENCE": _pool_or({"Ref": "PortalClient"}, "ExternalAudience"),
         "GC_COGNITO_JWKS_URL": _pool_or({"Fn::Sub": issuer + "/.well-known/jwks.json"}, "ExternalJwksUrl"),
         "GC_CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"},
+        # a dynamic reference is resolved only when its resource changes: bumping this changes it
+        "GC_SECRETS_REVISION": {"Ref": "SecretsRevision"},
     }
 
 
@@ -200,6 +207,7 @@ def finish(sam: dict, resources: Resources, bank_codes) -> dict:
     res.pop("DefaultRole", None)
     prefix = resources.prefix
     queue_arns = [{"Fn::GetAtt": [resources.queue_logical_id(s), "Arn"]} for s in resources.all_queues(bank_codes)]
+    dlq_arns = [{"Fn::GetAtt": [resources.queue_logical_id(s) + "Dlq", "Arn"]} for s in resources.all_queues(bank_codes)]
     stream_sources = 0
     for name, resource in list(res.items()):
         if resource["Type"] != "AWS::Serverless::Function":
@@ -219,7 +227,7 @@ def finish(sam: dict, resources: Resources, bank_codes) -> dict:
                 stream_sources += 1
         res[f"{name}LogGroup"] = {"Type": "AWS::Logs::LogGroup", "Properties": {
             "LogGroupName": f"/aws/lambda/{prefix}-{name}", "RetentionInDays": LOG_RETENTION_DAYS}}
-        res[f"{name}Role"] = _role(f"{name}Role", _function_statements(name, props, queue_arns))
+        res[f"{name}Role"] = _role(f"{name}Role", _function_statements(name, props, queue_arns, dlq_arns))
         props["Role"] = {"Fn::GetAtt": [f"{name}Role", "Arn"]}
         props.pop("Policies", None)
     if not stream_sources:

@@ -1,11 +1,15 @@
 """`make package`: the deployable bundle and one template for any account and region.
 
-Chalice packages only app.py, chalicelib/ and vendor/. This copies rules/, forms/ and data/ into
+Chalice packages only app.py, chalicelib/ and vendor/. This stages the project in build/stage/
+(the working tree is left as it is), copies rules/, forms/ and data/ into its
 chalicelib/_bundled/ (where `chalicelib.datafiles` finds them in Lambda), renders the table,
 queues and bucket from `chalicelib.resources` as a template to merge, runs `chalice package`,
 and then finishes the template with `deploy.template.finish` (roles, Cognito, the stream source,
 gateway responses: what Chalice 1.34 cannot express). The template is written as compact JSON.
 
+While staging, `deploy.wheels` builds the durable-rules wheel, proves with `auditwheel show`
+that it needs no newer glibc than Lambda's, and unpacks it into the stage's vendor/; the
+stage's requirements.txt leaves durable-rules out, so Chalice does not add a second copy.
 Then `deploy.check` runs cfn-lint and the SAM transform on it for us-east-1 and cn-north-1,
 offline, and `make package` fails on any error.
 
@@ -37,6 +41,28 @@ def bundle_data(source: Path = ROOT, package_dir: Path = ROOT / "chalicelib") ->
     for kind in ("rules", "forms", "data"):
         shutil.copytree(source / kind, target / kind, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return target
+
+
+VENDORED = ("durable-rules",)
+
+
+def stage_project(dest: Path, source: Path = ROOT) -> str:
+    """The project as Chalice should package it, in `dest`: code, config, data folders, the
+    vendored durable-rules, and requirements without it. Returns auditwheel's tag for the wheel."""
+    from deploy.wheels import vendor_durable_rules
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(dest / "chalicelib", ignore_errors=True)
+    shutil.copy(source / "app.py", dest)
+    shutil.copytree(source / "chalicelib", dest / "chalicelib",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "_bundled"))
+    (dest / ".chalice").mkdir(exist_ok=True)
+    shutil.copy(source / ".chalice" / "config.json", dest / ".chalice")
+    bundle_data(source, dest / "chalicelib")
+    tag = vendor_durable_rules(source / "requirements.txt", dest)
+    kept = [line for line in (source / "requirements.txt").read_text().splitlines()
+            if not any(line.lower().startswith(name) for name in VENDORED)]
+    (dest / "requirements.txt").write_text("\n".join(kept) + "\n")
+    return tag
 
 
 def bank_codes():
@@ -84,11 +110,13 @@ def package(project_dir: Path, merge: Path, out: Path, env: dict | None = None,
 
 
 def main() -> int:
-    bundle_data()
+    stage = BUILD / "stage"
+    tag = stage_project(stage)
+    print(f"durable-rules vendored: auditwheel says {tag}", file=sys.stderr)
     merge = render_resources(BUILD / "resources.json")
     out = BUILD / "package"
     shutil.rmtree(out, ignore_errors=True)
-    done = package(ROOT, merge, out)
+    done = package(stage, merge, out)
     if done.returncode:
         return done.returncode
     from deploy.check import main as check

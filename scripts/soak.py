@@ -19,11 +19,11 @@ import random
 import sys
 import time
 from collections import Counter
+from chalicelib.domain.application import SCENARIOS
 
 APPS = int(os.environ.get("SOAK_APPS", "5000"))
 FAULT_RATE = float(os.environ.get("SOAK_FAULT_RATE", "0.06"))  # measured share comes out just above it
 SEED = int(os.environ.get("SOAK_SEED", "2026"))
-SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation", "real_estate_mortgage")
 BANKS = ("ICBC-BJ", "BOB-BJ")
 QUEUES = [f"bank:{b}" for b in BANKS] + ["agency:hr", "agency:ipo", "agency:realestate", "agency:purchaser"]
 

@@ -17,10 +17,9 @@ import re
 import threading
 import time
 
-from ..domain.application import Actor
+from ..domain.application import ROLES, Actor
 from ..domain.errors import Unauthenticated, ValidationFailed
 
-ROLES = ("enterprise", "agency", "bank", "policy", "window")
 DEV_TOKEN_SECONDS = 12 * 3600
 AGENCY_ID = re.compile(r"^(hr|ipo|realestate|purchaser:[A-Za-z0-9][A-Za-z0-9-]{0,63})$")
 STAFF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -18,13 +18,12 @@ from chalice import Response
 
 from ..bootstrap import deps
 from ..domain.application import Actor
-from ..domain.errors import (DomainError, FieldError, Forbidden, PayloadTooLarge, Unauthenticated,
-                             ValidationFailed)
+from ..domain.errors import (BODY_NOT_AN_OBJECT, DomainError, FieldError, Forbidden, PayloadTooLarge,
+                             Unauthenticated, ValidationFailed)
 from . import auth
 
 log = logging.getLogger("getting_credit.api")
 
-ROLES = ("enterprise", "agency", "bank", "policy", "window")
 VERIFIED_ROLE = "gc:verified_role"
 ANYONE = None
 
@@ -95,7 +94,7 @@ def _lone_surrogate_at(body) -> str | None:
 
 def require_object(body) -> dict:
     if not isinstance(body, dict):
-        raise ValidationFailed.single("", "type", "请求体须为 JSON 对象", "The body must be a JSON object")
+        raise ValidationFailed(BODY_NOT_AN_OBJECT)
     return body
 
 
@@ -223,16 +222,22 @@ def log_requests(event, get_response):
     Only method, route, status, duration and role are logged: never a token, a body, a query
     string or an identifier of a person or an enterprise."""
     import time
+    from ..observability import correlated, request_metrics
     started = time.perf_counter()
     request_id = _request_id(event)
-    response = get_response(event)
-    response.headers["X-Request-Id"] = request_id
     context = getattr(event, "context", None) or {}
-    role = context.get(VERIFIED_ROLE)
-    access_log.info(json.dumps({
-        "request_id": request_id, "method": getattr(event, "method", None),
-        "route": context.get("resourcePath"), "status": response.status_code,
-        "ms": round((time.perf_counter() - started) * 1000, 2), "role": role}))
+    route = context.get("resourcePath")
+    application_id = (getattr(event, "uri_params", None) or {}).get("app_id")   # /applications/{app_id}/...
+    with correlated(request_id=request_id, application_id=application_id):
+        response = get_response(event)
+        response.headers["X-Request-Id"] = request_id
+        role = context.get(VERIFIED_ROLE)
+        access_log.info(json.dumps({
+            "request_id": request_id, "method": getattr(event, "method", None),
+            "route": route, "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 2), "role": role,
+            **({"application_id": application_id} if application_id else {})}))
+        request_metrics(getattr(event, "method", None), route, response.status_code)
     return response
 
 

@@ -6,7 +6,8 @@ keeps this document and the app's routes in step.
 """
 from __future__ import annotations
 
-from ..forms.requests import BANK_DECISION, REVIEW_DECISION
+from ..domain.application import ROLES, Status
+from ..forms.requests import BANK_DECISION, REVIEW_DECISION, WITHDRAWAL
 from .http import ROUTE_DOCS
 
 ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
@@ -14,15 +15,13 @@ ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
         "type": "object", "required": ["path", "code", "message_zh", "message_en"],
         "properties": {"path": {"type": "string"}, "code": {"type": "string"},
                        "message_zh": {"type": "string"}, "message_en": {"type": "string"}}}}}}
-REASON = {"type": "string", "minLength": 1, "maxLength": 1000}
 BODIES = {
     ("POST", "/reviews/{review_id}/decision"): REVIEW_DECISION,
     ("POST", "/applications/{app_id}/bank-decision"): BANK_DECISION,
-    ("POST", "/applications/{app_id}/withdraw"): {
-        "type": "object", "additionalProperties": False, "properties": {"reason": {"type": "string", "maxLength": 500}}},
+    ("POST", "/applications/{app_id}/withdraw"): WITHDRAWAL,
     ("POST", "/auth/dev-token"): {
         "type": "object", "required": ["role", "subject"], "additionalProperties": False,
-        "properties": {"role": {"enum": ["enterprise", "agency", "bank", "policy", "window"]},
+        "properties": {"role": {"enum": list(ROLES)},
                        "subject": {"type": "string"}}},
     ("POST", "/rules/simulate"): {
         "type": "object", "required": ["files"], "additionalProperties": False,
@@ -38,7 +37,7 @@ BODIES = {
 STRING, NUMBER, INTEGER, BOOLEAN = {"type": "string"}, {"type": "number"}, {"type": "integer"}, {"type": "boolean"}
 STRINGS = {"type": "array", "items": STRING}
 NULLABLE_STRING = {"type": ["string", "null"]}
-STATUS = {"enum": ["in_review", "at_banks", "approved", "declined", "rejected", "withdrawn"]}
+STATUS = {"enum": [s.value for s in Status]}
 
 
 def _object(required: dict, **optional) -> dict:

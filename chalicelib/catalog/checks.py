@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation",
-             "real_estate_mortgage")
+from ..domain.application import SCENARIOS
+
 BANK_CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 MAX_BANK_CODE_LENGTH = 20       # bank codes also name SQS queues ("…-bank-<code>-dlq")
 MAX_RATE = 0.3                  # a rate at or above this is a percentage typed as a fraction

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, asdict
 from enum import Enum
 
 from .errors import Conflict
+from .decision import Decision
 
 
 class Status(str, Enum):
@@ -22,6 +23,11 @@ class Status(str, Enum):
     WITHDRAWN = "withdrawn"
 
 
+# Who may act on the platform (a token carries exactly one) and the loan scenarios offered: the
+# auth check, the OpenAPI document, the forms and the catalog all read these.
+ROLES = ("enterprise", "agency", "bank", "policy", "window")
+SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation",
+             "real_estate_mortgage")
 WITHDRAWABLE = frozenset({Status.IN_REVIEW, Status.AT_BANKS})
 SME_SIZES = frozenset({"medium", "small", "micro"})
 
@@ -118,7 +124,7 @@ class Application:
     owner: str
     scenario: str
     form: dict
-    decision: dict
+    decision: Decision
     status: Status
     reviews: list[Review]
     banks: list[BankOutcome]
@@ -133,7 +139,7 @@ class Application:
 
     # ---- creation -------------------------------------------------------------------------
     @classmethod
-    def submit(cls, *, app_id: str, owner: Actor, form: dict, decision: dict, now: str,
+    def submit(cls, *, app_id: str, owner: Actor, form: dict, decision: Decision, now: str,
                reviews: list[tuple[str, str, str]]) -> "Application":
         """`reviews` is [(review_id, agency_id, due_date)] as the rules required them."""
         app = cls(
@@ -229,7 +235,7 @@ class Application:
     # ---- derived facts ----------------------------------------------------------------------
     @property
     def is_sme(self) -> bool:
-        return self.decision.get("enterprise_size") in SME_SIZES
+        return self.decision.enterprise_size in SME_SIZES
 
     @property
     def amount(self) -> float:
@@ -288,7 +294,7 @@ class Application:
             "amount": self.form["amount"],
             "term_months": self.form["term_months"],
             "enterprise": self.form["enterprise"],
-            "decision": self.decision,
+            "decision": self.decision.to_json(),
             "reviews": [{"agency": r.agency, "status": r.status.value, "decided_at": r.decided_at}
                         for r in self.reviews],
         }
@@ -297,7 +303,7 @@ class Application:
     def to_record(self) -> dict:
         return {
             "id": self.id, "owner": self.owner, "scenario": self.scenario, "form": self.form,
-            "decision": self.decision, "status": self.status.value,
+            "decision": self.decision.to_json(), "status": self.status.value,
             "reviews": [asdict(r) | {"status": r.status.value} for r in self.reviews],
             "banks": [asdict(b) | {"status": b.status.value} for b in self.banks],
             "created_at": self.created_at, "updated_at": self.updated_at,
@@ -308,7 +314,7 @@ class Application:
     def from_record(cls, rec: dict) -> "Application":
         return cls(
             id=rec["id"], owner=rec["owner"], scenario=rec["scenario"], form=rec["form"],
-            decision=rec["decision"], status=Status(rec["status"]),
+            decision=Decision.from_json(rec["decision"]), status=Status(rec["status"]),
             reviews=[Review(**(r | {"status": ReviewStatus(r["status"])})) for r in rec["reviews"]],
             banks=[BankOutcome(**(b | {"status": BankStatus(b["status"])})) for b in rec["banks"]],
             created_at=rec["created_at"], updated_at=rec["updated_at"],

@@ -19,6 +19,10 @@ class FieldError:
         return asdict(self)
 
 
+# Every route that takes a body refuses anything but an object with this one error.
+BODY_NOT_AN_OBJECT = FieldError("", "type", "请求体须为 JSON 对象", "The body must be a JSON object")
+
+
 class DomainError(Exception):
     """Base of every error the API turns into an error body; `status` is the HTTP status."""
 

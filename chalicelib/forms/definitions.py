@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation",
-             "real_estate_mortgage")
+from ..domain.application import SCENARIOS
+
 COMMON = "common"
 SCENARIO_META = ("id", "name_zh", "name_en", "agency", "description_zh", "description_en")
 AGENCY_KINDS = (None, "hr", "ipo", "realestate", "purchaser")

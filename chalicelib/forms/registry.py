@@ -11,7 +11,7 @@ import math
 import re
 from pathlib import Path
 
-from ..domain.errors import FieldError, NotFound
+from ..domain.errors import BODY_NOT_AN_OBJECT, FieldError, NotFound
 from . import identifiers
 from .definitions import (COMMON, SCENARIOS, Documents, FormDefinitionError, check_composite_example,
                           check_field, check_scenario_file, file_name, read_documents)
@@ -232,21 +232,32 @@ def formats_function(locations: list[tuple[tuple, str]], checks: dict = _FORMATS
         for step in steps:
             node = node.setdefault(step, {})
         node.setdefault("", []).append(name)
-    return _check_of(tree, {**checks, _WHOLE: lambda value: type(value) is not float})
+    return _check_of(tree, checks)
 
 
 _HUGE = 1 << _HUGE_BITS
+_NUMBER_CHECKS = frozenset((_BOUNDED, _WHOLE))
 _MISSING = object()
 
 
 def _check_of(node: dict, checks: dict):
-    bounded = _BOUNDED in node.get("", ())    # the commonest check (every number): made in place
-    here = [checks[name] for name in node.get("", ()) if name != _BOUNDED]
+    """The check of one place and what lies under it. Numbers, the commonest places, are tested
+    in place by their parent (in range, and whole where the schema says integer), not by a call."""
+    names = node.get("", ())
+    bounded, whole = _BOUNDED in names, _WHOLE in names
+    here = [checks[name] for name in names if name not in _NUMBER_CHECKS]
     each = _check_of(node[None], checks) if None in node else None
-    named = [(step, _check_of(sub, checks)) for step, sub in node.items() if step not in ("", None)]
+    numbers, named = [], []
+    for step, sub in node.items():
+        if step in ("", None):
+            continue
+        if set(sub) == {""} and set(sub[""]) <= _NUMBER_CHECKS:
+            numbers.append((step, _WHOLE in sub[""]))
+        else:
+            named.append((step, _check_of(sub, checks)))
 
     def check(value) -> bool:
-        if bounded and type(value) is int and not -_HUGE < value < _HUGE:
+        if bounded and not _number_holds(value, whole):
             return False
         for holds in here:
             if not holds(value):
@@ -255,13 +266,22 @@ def _check_of(node: dict, checks: dict):
             for item in value:
                 if not each(item):
                     return False
-        if named and type(value) is dict:
+        if type(value) is dict:
+            for step, whole_only in numbers:
+                if not _number_holds(value.get(step), whole_only):
+                    return False
             for step, sub in named:
                 child = value.get(step, _MISSING)
                 if child is not _MISSING and not sub(child):
                     return False
         return True
     return check
+
+
+def _number_holds(value, whole: bool) -> bool:
+    """Not an integer too long for jsonschema-rs to read faithfully, nor a float where only integers go."""
+    kind = type(value)
+    return not ((kind is int and not -_HUGE < value < _HUGE) or (whole and kind is float))
 
 
 class FastCheck:
@@ -387,7 +407,7 @@ class FormRegistry:
     def validate(self, body) -> list[FieldError]:
         """Every violation at once, sorted by path; [] when the body is valid. Never raises."""
         if not isinstance(body, dict):
-            return [FieldError("", "type", "请求体须为 JSON 对象", "The request body must be a JSON object")]
+            return [BODY_NOT_AN_OBJECT]
         scenario = body.get("scenario")
         if not isinstance(scenario, str) or scenario not in self._validators:
             return [FieldError("/scenario", "unknown_scenario",

@@ -18,7 +18,7 @@ FACT_KEYS = {"type", "zh", "en", "unit", "values", "labels", "source"}
 OUTCOME_KEYS = {"type", "zh", "en", "unit", "values", "fields", "min", "max"}
 FIELD_KEYS = OUTCOME_KEYS - {"fields"}
 AGENCY_FIELD = "agency"   # a review's agency: one that has a queue, or its message is never delivered
-RULEBOOK_KEYS = {"evaluation_order"}
+RULEBOOK_KEYS = {"evaluation_order", "may_lapse"}
 
 
 def _line(node) -> int:
@@ -116,10 +116,11 @@ def load_order(directory: Path, facts: dict, outcomes: dict) -> list[str]:
     path = directory / "rulebook.yaml"
     doc = read_yaml(path)
     order = doc.get("evaluation_order") if isinstance(doc, dict) else None
-    if not isinstance(doc, dict) or set(doc) != RULEBOOK_KEYS or not isinstance(order, list) or not order \
+    if not isinstance(doc, dict) or "evaluation_order" not in doc or set(doc) - RULEBOOK_KEYS \
+            or not isinstance(order, list) or not order \
             or not all(isinstance(n, str) for n in order) or len(set(order)) != len(order):
         raise RuleFileError(path, _line(doc), "rulebook.yaml holds `evaluation_order:`, a list of ruleset names, "
-                            "each once")
+                            "each once (and optionally `may_lapse:`)")
     for name, spec in facts.items():  # `source: {outcome: <ruleset>}`: an earlier ruleset's outcome
         ruleset = spec["source"].get("outcome")
         if ruleset is not None and (ruleset not in order or name not in outcomes):
@@ -127,3 +128,15 @@ def load_order(directory: Path, facts: dict, outcomes: dict) -> list[str]:
                                 f"fact {name} is the outcome of ruleset {ruleset!r}: {name} must be declared in "
                                 f"outcomes.yaml and {ruleset!r} listed in rulebook.yaml")
     return order
+
+
+def load_may_lapse(directory: Path, order: list[str]) -> frozenset[str]:
+    """The rulesets a decision may do without (rulebook.yaml `may_lapse`): a policy that can end,
+    like a subsidy. Every other ruleset must have a version in force on a decision's date."""
+    path = directory / "rulebook.yaml"
+    doc = read_yaml(path)
+    names = doc.get("may_lapse") or []
+    if not isinstance(names, list) or not all(isinstance(n, str) and n in order for n in names):
+        raise RuleFileError(path, _line(names) if isinstance(names, list) else _line(doc),
+                            f"may_lapse lists rulesets of evaluation_order {order}, not {names!r}")
+    return frozenset(names)

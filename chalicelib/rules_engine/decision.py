@@ -12,16 +12,20 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Mapping
 
+from ..domain.decision import Decision, frozen
+
+from ..domain.errors import BusinessRuleViolated, FieldError
 from .engine import CompiledRuleset, RulesHost, version_in_force
 from .native import NativeRuleset, run_in_order, top_conditions
 from .probes import probe_facts
-from .catalogs import load_facts, load_order, load_outcomes
+from .catalogs import load_facts, load_may_lapse, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
 from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import RulesetFile
 
-SIZE, ELIGIBILITY, SUBSIDY, REVIEWS = "enterprise_size", "eligibility", "first_loan_subsidy", "required_reviews"
+ELIGIBILITY, SUBSIDY, REVIEWS = "eligibility", "first_loan_subsidy", "required_reviews"
 IP_SUBSIDY = "ip_pledge_subsidy"   # the outcome listing the IP-pledge interest subsidies (assumed parameters)
 GRANTS_SUBSIDY = "first_loan_subsidy_eligible"   # the outcome whose near misses a decision explains
 CROSSCHECK_EVERY = 1000   # one live decision in this many is also decided by durable-rules
@@ -35,6 +39,7 @@ class RuleBook:
     order: list[str]
     rulesets: list[RulesetFile]
     directory: Path
+    may_lapse: frozenset = frozenset()   # rulesets a decision may do without (rulebook.yaml)
 
     @classmethod
     def load(cls, directory: Path | None = None, extra: list[tuple[str, bytes]] | None = None) -> "RuleBook":
@@ -53,7 +58,7 @@ class RuleBook:
             by_version[(ruleset.name, ruleset.version)] = ruleset
         files = close_open_ends(list(by_version.values()))
         check_versions(files)
-        return cls(facts, outcomes, order, files, directory)
+        return cls(facts, outcomes, order, files, directory, load_may_lapse(directory, order))
 
     def versions(self, name: str) -> list[RulesetFile]:
         return sorted((f for f in self.rulesets if f.name == name), key=lambda f: f.effective_from)
@@ -110,6 +115,11 @@ class DecisionEngine:
         self._native = {f.key: native[f.key] if _same_version(native, f) else NativeRuleset(f)
                         for f in book.rulesets}
         self._plans: dict[date, tuple[NativeRuleset, ...]] = {}
+        # The same few combinations of fired rules, and of near misses, recur in every decision:
+        # each is put together once per engine (keyed by versions and rule ids) and shared.
+        self._shown: dict[tuple, Shown] = {}
+        self._worded_misses: dict[tuple, Mapping] = {}
+        self._missing: dict[date, tuple[str, ...]] = {}
         self._durable_lock = threading.Lock()
 
     @property
@@ -176,7 +186,42 @@ class DecisionEngine:
             return run_in_order(self._plan(as_of), facts)
         return run_in_order(self._in_order(as_of, versions, durable), facts)
 
-    def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> dict:
+    def shown(self, trace) -> "Shown":
+        """`explained(trace)`, put together once per combination of versions and fired rules."""
+        key = tuple((ruleset.key, fired) for ruleset, fired in trace)
+        found = self._shown.get(key)
+        if found is None:
+            if len(self._shown) > 4096:
+                self._shown.clear()
+            found = self._shown[key] = explained(trace)
+        return found
+
+    def worded_miss(self, key: tuple, word) -> Mapping:
+        """A near miss's wording, `word()`, made once per `key` (its rule, condition and counts)."""
+        found = self._worded_misses.get(key)
+        if found is None:
+            if len(self._worded_misses) > 4096:
+                self._worded_misses.clear()
+            found = self._worded_misses[key] = frozen(word())
+        return found
+
+    def missing_on(self, as_of: date) -> tuple[str, ...]:
+        """The rulesets a decision needs that have no version in force on `as_of` (none: it may
+        decide). Before the rules' first date a decision would otherwise be a default yes."""
+        missing = self._missing.get(as_of)
+        if missing is None:
+            missing = tuple(n for n in self.book.order
+                            if n not in self.book.may_lapse and self._version(n, as_of, None) is None)
+            if len(self._missing) > 256:
+                self._missing.clear()
+            self._missing[as_of] = missing
+        return missing
+
+    def decide(self, facts: dict, as_of: date, versions: dict | None = None) -> Decision:
+        """The decision on `as_of` (or with the `versions` a stored decision names); NoRulesInForce
+        when a ruleset it needs has no version in force on that date."""
+        if versions is None and self.missing_on(as_of):
+            raise NoRulesInForce(as_of, self.missing_on(as_of))
         known, trace = self.run_all(facts, as_of, versions)
         if self.crosscheck_every and next(self._decisions) % self.crosscheck_every == 0:
             known, trace = self._crosschecked(facts, as_of, versions, (known, trace))
@@ -190,7 +235,7 @@ class DecisionEngine:
                                                         "native": _answer(native)})
         return of_record
 
-    def replay(self, facts: dict, as_of: date, recorded: list[dict]) -> dict:
+    def replay(self, facts: dict, as_of: date, recorded) -> Decision:
         """Decide again on durable-rules with exactly the ruleset versions a stored decision names."""
         versions = {r["ruleset"]: r["version"] for r in recorded}
         return build_decision(*self.run_all(facts, as_of, versions, durable=True), self)
@@ -206,6 +251,19 @@ class DecisionEngine:
                 if len(found) >= limit:
                     break
         return found
+
+
+class NoRulesInForce(BusinessRuleViolated):
+    """No decision on a date no version of a needed ruleset covers (e.g. before the platform's
+    rules begin): a default would say `eligible: true` with no reviews."""
+
+    def __init__(self, as_of: date, missing: tuple[str, ...]):
+        self.as_of, self.missing = as_of, missing
+        super().__init__(FieldError(
+            "", "no_rules_in_force",
+            f"该日期（{as_of.isoformat()}）没有有效的规则，无法作出决定（缺少：{'、'.join(missing)}）",
+            f"No rules in force for this date ({as_of.isoformat()}): no decision can be given "
+            f"(missing: {', '.join(missing)})"))
 
 
 STANDS_IN_FOR_TODAY = ("loan_contract_year", "loan_disbursement_year")
@@ -229,9 +287,6 @@ def _answer(run) -> tuple:
     return tuple(sorted((k, repr(v)) for k, v in known.items())), tuple((rs.key, tuple(f)) for rs, f in trace)
 
 
-_EXPLAINED: dict[tuple, "Shown"] = {}
-
-
 @dataclass(frozen=True)
 class Shown:
     """What a trace shows: the fired rules' reasons, those that refuse, the versions used, and
@@ -245,35 +300,26 @@ class Shown:
 
 
 def explained(trace) -> Shown:
-    """The same few combinations of fired rules recur in every decision, so each is put together
-    once per process (the entries are shared between decisions: read them, never change them)."""
-    found = _EXPLAINED.get(trace)
-    if found is None:
-        reasons, refusing, subsidy, review_sources, ip_sources = [], [], None, [], []
-        for ruleset, fired in trace:
-            rules = {rule.id: rule for rule in ruleset.rules}
-            for rule_id in fired:
-                rule = rules[rule_id]
-                reason = {"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en,
-                          "source": cite(ruleset.source, rule.id)}
-                note = own_source(ruleset.source, rule.id).get("note")
-                if note:
-                    reason["note"] = note
-                reasons.append(reason)
-                if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
-                    refusing.append(reason)
-                if ruleset.name == REVIEWS and "review" in rule.then:
-                    review_sources.append(reason["source"])
-                if IP_SUBSIDY in rule.then:
-                    ip_sources.append({"source": reason["source"], "note": note})
-            if ruleset.name == SUBSIDY:
-                subsidy = ruleset
-        used = tuple({"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace)
-        found = Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources), tuple(ip_sources))
-        if len(_EXPLAINED) > 4096:
-            _EXPLAINED.clear()
-        _EXPLAINED[trace] = found   # a trace holds its rulesets themselves: equal means the same versions
-    return found
+    """What a trace shows (the reasons of the rules that fired, those refusing, the versions)."""
+    reasons, refusing, subsidy, review_sources, ip_sources = [], [], None, [], []
+    for ruleset, fired in trace:
+        rules = {rule.id: rule for rule in ruleset.rules}
+        for rule_id in fired:
+            rule = rules[rule_id]
+            note = own_source(ruleset.source, rule.id).get("note")
+            reason = frozen({"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en,
+                             "source": cite(ruleset.source, rule.id), **({"note": note} if note else {})})
+            reasons.append(reason)
+            if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
+                refusing.append(reason)
+            if ruleset.name == REVIEWS and "review" in rule.then:
+                review_sources.append(reason["source"])
+            if IP_SUBSIDY in rule.then:
+                ip_sources.append({"source": reason["source"], "note": note})
+        if ruleset.name == SUBSIDY:
+            subsidy = ruleset
+    used = frozen([{"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace])
+    return Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources), tuple(ip_sources))
 
 
 def own_source(source: dict, rule_id: str) -> dict:
@@ -293,39 +339,33 @@ _NOT_GRANTED = {"eligible": False, "interest_subsidy_rate": None, "guarantee_fee
                 "subsidy_amount_cap": None}
 
 
-def build_decision(known: dict, trace, engine: DecisionEngine) -> dict:
-    """The decision a person and the agencies read. Its nested parts (reasons, rules, why_not)
-    are shared between decisions: a caller may add top-level keys, never change a nested one."""
-    shown = explained(trace)
+def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
+    """The decision a person and the agencies read."""
+    shown = engine.shown(trace)
     if known.get(GRANTS_SUBSIDY):
         subsidy = {"eligible": True, "interest_subsidy_rate": known.get("interest_subsidy_rate"),
                    "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap"),
                    "subsidy_amount_cap": known.get("subsidy_amount_cap")}
     else:
-        subsidy = _NOT_GRANTED.copy()
-        subsidy["why_not"] = explain_miss(engine, shown.subsidy, known)
+        subsidy = {**_NOT_GRANTED, "why_not": explain_miss(engine, shown.subsidy, known)}
     agencies, deadlines = [], {}
     for review in known.get("review") or ():
         agencies.append(review["agency"])
         deadlines[review["agency"]] = review["working_days"]
-    decision = {
-        "eligible": known.get("eligible", True) is not False,
-        "enterprise_size": known.get("enterprise_size"),
-        "first_loan_subsidy": subsidy,
-        "required_reviews": agencies,
-        "review_deadlines": deadlines,
-        "review_sources": dict(zip(agencies, shown.review_sources)),
-        "ineligible_reasons": list(shown.refusing),
-        "reasons": list(shown.reasons),
-        "rules": list(shown.used),
-    }
-    schemes = known.get(IP_SUBSIDY)
-    if schemes:   # each scheme with the source and "assumed" note of the rule that offered it
-        decision[IP_SUBSIDY] = [{**scheme, **cited} for scheme, cited in zip(schemes, shown.ip_sources)]
-    terms = loan_terms(known)
-    if terms is not None:
-        decision["loan_terms"] = terms
-    return decision
+    return Decision(
+        eligible=known.get("eligible", True) is not False,
+        enterprise_size=known.get("enterprise_size"),
+        first_loan_subsidy=subsidy,
+        required_reviews=tuple(agencies),
+        review_deadlines=deadlines,
+        review_sources=dict(zip(agencies, shown.review_sources)),
+        ineligible_reasons=shown.refusing,
+        reasons=shown.reasons,
+        rules=shown.used,
+        loan_terms=loan_terms(known),
+        # each IP-pledge scheme with the source and "assumed" note of the rule that offered it
+        ip_pledge_subsidy=[{**scheme, **cited} for scheme, cited in zip(known.get(IP_SUBSIDY) or (), shown.ip_sources)]
+        or None)
 
 
 LOAN_TERMS = ("loan_amount_cap", "loan_term_cap_months", "lpr_1y", "borrower_rate_margin_below_lpr")
@@ -390,15 +430,12 @@ def word_value(label: dict, value, zh: bool) -> str:
     return f"{value}（{text}）" if zh else f"{value} ({text})"
 
 
-_NO_SUBSIDY_POLICY = {"rule": None, "zh": "该日期没有有效的首贷贴息政策",
-                      "en": "No first-loan subsidy policy was in force on that date"}
+_NO_SUBSIDY_POLICY = frozen({"rule": None, "zh": "该日期没有有效的首贷贴息政策",
+                             "en": "No first-loan subsidy policy was in force on that date"})
 
 
-def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dict) -> dict | None:
-    """The granting rule closest to firing, and the first condition it failed on.
-
-    Worded once per (rule, condition, whether the fact was unknown, conditions failed): the
-    same few recur in every decision, and the wording is shared between them."""
+def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dict) -> Mapping | None:
+    """The granting rule closest to firing, and the first condition it failed on."""
     if subsidy is None:
         return _NO_SUBSIDY_POLICY
     native = engine.native(subsidy)
@@ -407,16 +444,17 @@ def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dic
     if granting is None:
         return None
     rule, held = granting
-    part = top_conditions(rule)[held.index(False)]
+    failed_at = held.index(False)
+    part = top_conditions(rule)[failed_at]
     leaf = part.first_failure(facts) if part.op in ("all", "any") else part
-    key = (rule.id, id(leaf), facts.get(leaf.fact) is None, held.count(False))   # the ruleset holds the leaf
-    said = native.said.get(key)
-    if said is None:
+    unknown, missed = facts.get(leaf.fact) is None, held.count(False)
+
+    def word() -> dict:
         zh, en = describe_for_people(leaf, engine.book.facts, facts)
-        said = native.said.setdefault(key, {
-            "rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
-                                           "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
-            "failed_conditions": held.count(False),
-            "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
-            "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"})
-    return said
+        return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
+                                               "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
+                "failed_conditions": missed,
+                "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
+                "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"}
+    return engine.worded_miss((subsidy.key, rule.id, failed_at, leaf.fact, leaf.op, repr(leaf.value), unknown, missed),
+                              word)

@@ -108,7 +108,6 @@ class NativeRuleset:
         self._fired = fired_function(self._rules)
         self._combine = resolver(ruleset)
         self._granting: dict[str, list] = {}   # outcome -> the rules setting it, with their tests
-        self.said: dict[tuple, dict] = {}   # a near miss, worded once (decision.explain_miss)
 
     def nearest_miss(self, facts: dict, outcome: str):
         """Of the rules that set `outcome` true, the one failing the fewest top-level conditions

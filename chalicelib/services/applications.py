@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from ..domain.decision import Decision
 from ..domain.application import Actor, Application, BankOffer, Status
 from ..domain.errors import (BusinessRuleViolated, Conflict, FieldError, Forbidden, NotFound,
                              ValidationFailed)
@@ -92,13 +93,10 @@ def gather_facts(deps: Deps, body: dict, held: bool = True) -> tuple[dict, dict]
     return facts, sources
 
 
-def decide(deps: Deps, body: dict, as_of: date, held: bool = True) -> dict:
+def decide(deps: Deps, body: dict, as_of: date, held: bool = True) -> Decision:
     """The rules' decision, with the facts it used and their sources (so it can be replayed)."""
     facts, sources = gather_facts(deps, body, held)
-    decision = deps.engine.decide(facts, as_of)
-    decision["facts"] = facts
-    decision["fact_sources"] = sources
-    return decision
+    return deps.engine.decide(facts, as_of).with_facts(facts, sources)
 
 
 def eligibility(deps: Deps, actor: Actor | None, body) -> dict:
@@ -108,7 +106,7 @@ def eligibility(deps: Deps, actor: Actor | None, body) -> dict:
     check_form(deps, body, allow_as_of=True)
     as_of = date.fromisoformat(body["as_of"]) if "as_of" in body else today(deps)
     held = may_know_records(deps, actor, body["enterprise"]["uscc"])
-    return decide(deps, {k: v for k, v in body.items() if k != "as_of"}, as_of, held)
+    return decide(deps, {k: v for k, v in body.items() if k != "as_of"}, as_of, held).to_json()
 
 
 def may_know_records(deps: Deps, actor: Actor | None, uscc: str) -> bool:
@@ -131,8 +129,8 @@ def may_know_records(deps: Deps, actor: Actor | None, uscc: str) -> bool:
             return False
 
 
-def _ineligible(decision: dict) -> BusinessRuleViolated:
-    reasons = decision.get("ineligible_reasons") or decision.get("reasons") or []
+def _ineligible(decision: Decision) -> BusinessRuleViolated:
+    reasons = decision.ineligible_reasons or decision.reasons
     zh = "；".join(r["zh"] for r in reasons) or "不符合申请条件"
     en = "; ".join(r["en"] for r in reasons) or "Not eligible"
     return BusinessRuleViolated.single("", "not_eligible", f"不符合申请条件：{zh}", f"Not eligible: {en}")
@@ -214,12 +212,12 @@ def submit(deps: Deps, actor: Actor, body, idempotency_key: str | None = None) -
             "The unified social credit code is not the one you are signed in with")
     as_of = today(deps)
     decision = decide(deps, body, as_of)
-    if not decision["eligible"]:
+    if not decision.eligible:
         raise _ineligible(decision)
     now = now_iso(deps)
     reviews = [(deps.ids.new_id(), agency,
-                deps.calendar.add_working_days(as_of, decision["review_deadlines"][agency]).isoformat())
-               for agency in decision["required_reviews"]]
+                deps.calendar.add_working_days(as_of, decision.review_deadlines[agency]).isoformat())
+               for agency in decision.required_reviews]
     app = Application.submit(app_id=deps.ids.new_id(), owner=actor, form=body, decision=decision,
                              now=now, reviews=reviews)
     response = views.application_view(app, list(app.new_history), actor, deps.catalog)
@@ -269,10 +267,11 @@ def list_applications(deps: Deps, actor: Actor, status: str | None, cursor: str 
 
 # ---- changes ----------------------------------------------------------------------------------
 def withdraw(deps: Deps, actor: Actor, app_id: str, body: dict, idempotency_key: str | None = None) -> dict:
+    from ..forms.requests import WITHDRAWAL_REASON_MAX   # the limit the API document publishes
     reason = (body or {}).get("reason") or ""
-    if not isinstance(reason, str) or len(reason) > 500:
-        raise ValidationFailed.single("/reason", "type", "撤回原因须为不超过 500 字的文字",
-                                      "reason must be text of at most 500 characters")
+    if not isinstance(reason, str) or len(reason) > WITHDRAWAL_REASON_MAX:
+        raise ValidationFailed.single("/reason", "type", f"撤回原因须为不超过 {WITHDRAWAL_REASON_MAX} 字的文字",
+                                      f"reason must be text of at most {WITHDRAWAL_REASON_MAX} characters")
     request = Idempotent.of(actor, f"withdraw:{app_id}", idempotency_key, body)
     if first := replayed(deps, request):
         return first[1]

@@ -15,12 +15,12 @@ import hashlib
 from datetime import date
 
 from ..domain.errors import BusinessRuleViolated, Conflict, FieldError, NotFound, ValidationFailed
+from ..domain.decision import Decision, thawed
 from ..domain.facts import facts_from_application
 from .applications import MAX_ATTEMPTS, not_found, now_iso, today
 from .ports import PublishedRuleset, RuleProposal, RulesetPublication, StaleVersion, VersionTaken
 
 MAX_DRAFT_BYTES = 200_000
-COMPARED = ("eligible", "enterprise_size", "required_reviews")
 COMPARED_SUBSIDY = ("eligible", "interest_subsidy_rate", "guarantee_fee_subsidy_rate_cap")
 
 
@@ -228,7 +228,7 @@ def impact(deps, book, draft) -> dict:
     changes, checked, more_eligible = [], 0, 0
     for app in deps.store.all_applications():
         checked += 1
-        facts = app.decision.get("facts") or facts_from_application(app.form)
+        facts = thawed(app.decision.facts) or facts_from_application(app.form)
         before, after = _outcome(current.decide(facts, on)), _outcome(proposed.decide(facts, on))
         if before != after:
             changes.append({"application_id": app.id, "before": before, "after": after})
@@ -238,8 +238,9 @@ def impact(deps, book, draft) -> dict:
         facts = facts_from_application(deps.forms.example(scenario))
         before, after = current.decide(facts, on), proposed.decide(facts, on)
         scenarios.append({"scenario": scenario,
-                          "required_reviews": {"before": before["required_reviews"], "after": after["required_reviews"]},
-                          "eligible": {"before": before["eligible"], "after": after["eligible"]}})
+                          "required_reviews": {"before": list(before.required_reviews),
+                                               "after": list(after.required_reviews)},
+                          "eligible": {"before": before.eligible, "after": after.eligible}})
     warnings = []
     moved = [s["scenario"] for s in scenarios if s["required_reviews"]["before"] != s["required_reviews"]["after"]]
     moved += sorted({c["application_id"] for c in changes
@@ -265,9 +266,11 @@ def ruleset_history(deps, ruleset_name: str) -> dict:
     return {"ruleset": ruleset_name, "items": [e.to_dict() for e in deps.store.ruleset_history(ruleset_name)]}
 
 
-def _outcome(decision: dict) -> dict:
-    subsidy = decision.get("first_loan_subsidy") or {}
-    return {**{k: decision.get(k) for k in COMPARED},
+def _outcome(decision: Decision) -> dict:
+    """The parts of a decision a rules change is judged by, as JSON."""
+    subsidy = decision.first_loan_subsidy
+    return {"eligible": decision.eligible, "enterprise_size": decision.enterprise_size,
+            "required_reviews": list(decision.required_reviews),
             "first_loan_subsidy": {k: subsidy.get(k) for k in COMPARED_SUBSIDY}}
 
 
@@ -287,7 +290,7 @@ def simulate(deps, body) -> dict:
     changes, checked = [], 0
     for app in deps.store.all_applications():
         checked += 1
-        facts = app.decision.get("facts") or facts_from_application(app.form)
+        facts = thawed(app.decision.facts) or facts_from_application(app.form)
         on = as_of or date.fromisoformat(app.created_at[:10])
         before = _outcome(current.decide(facts, on) if as_of else app.decision)
         after = _outcome(draft_engine.decide(facts, on))
@@ -304,14 +307,14 @@ def replay(deps, app_id: str) -> dict:
     app = deps.store.get(app_id)
     if app is None:
         raise not_found()
-    recorded = app.decision.get("rules", [])
+    recorded = [dict(r) for r in app.decision.rules]
     known = {(r.name, r.version): r.sha256 for r in deps.engine.book.rulesets}
     missing = [r for r in recorded if known.get((r["ruleset"], r["version"])) != r["sha256"]]
     if missing:
         raise Conflict.single("", "rules_not_on_record", "该决定所用的规则版本已不在记录中，无法重放",
                               f"The rule versions this decision used are not on record: {missing}")
-    facts = app.decision.get("facts") or facts_from_application(app.form)
+    facts = thawed(app.decision.facts) or facts_from_application(app.form)
     replayed = deps.engine.replay(facts, date.fromisoformat(app.created_at[:10]), recorded)
     return {"application_id": app.id, "same": _outcome(replayed) == _outcome(app.decision)
-            and replayed["reasons"] == app.decision.get("reasons"),
+            and replayed.reasons == app.decision.reasons,
             "stored": _outcome(app.decision), "replayed": _outcome(replayed), "rules": recorded}

@@ -17,6 +17,7 @@ whose review checks the person (`PERSON_CHECKING_AGENCIES`).
 from __future__ import annotations
 
 from ..domain.application import Actor, Application, BankStatus, HistoryEntry, ReviewStatus, Status
+from ..domain.decision import thawed
 
 AGENCY_NAMES = {
     "hr": ("人力资源和社会保障局", "the HR & social-security bureau"),
@@ -172,13 +173,13 @@ def full_application_view(app: Application, history: list[HistoryEntry], catalog
     return {
         "id": app.id, **form, "status": app.status.value, "status_text": status_text(app),
         "created_at": app.created_at, "updated_at": app.updated_at,
-        "decision": app.decision,
+        "decision": app.decision.to_json(),
         "reviews": [review_view(app, r) for r in app.reviews],
         "banks": bank_views,
         "result": {
             "status": app.status.value,
             "offers": [b for b in bank_views if b["status"] == BankStatus.APPROVED.value],
-            "subsidy": app.decision.get("first_loan_subsidy"),
+            "subsidy": thawed(app.decision.first_loan_subsidy),
         },
         "history": [history_view(h) for h in history],
     }
@@ -228,12 +229,12 @@ def bank_application_view(app: Application, history: list[HistoryEntry], code: s
         "id": app.id, **form, "status": status.value, "status_text": {"zh": zh, "en": en},
         "created_at": app.created_at,
         "updated_at": seen_history[-1]["at"] if seen_history else app.created_at,
-        "decision": app.decision,
+        "decision": app.decision.to_json(),
         "reviews": [review_outcome(r) for r in app.reviews],
         "banks": own_view,
         "result": {"status": status.value,
                    "offers": [b for b in own_view if b["status"] == BankStatus.APPROVED.value],
-                   "subsidy": app.decision.get("first_loan_subsidy")},
+                   "subsidy": thawed(app.decision.first_loan_subsidy)},
         "history": seen_history,
     }
 
@@ -283,7 +284,7 @@ def agency_application_view(app: Application, history: list[HistoryEntry], agenc
         "id": app.id, **form, "status": agency_status(app).value, "status_text": agency_status_text(app),
         "created_at": app.created_at,
         "updated_at": seen_history[-1]["at"] if seen_history else app.created_at,
-        "decision": {k: app.decision[k] for k in AGENCY_DECISION_FIELDS if k in app.decision},
+        "decision": {k: v for k, v in app.decision.to_json().items() if k in AGENCY_DECISION_FIELDS},
         "reviews": [review_view(app, r) if r.agency == agency else review_outcome(r) for r in app.reviews],
         "history": seen_history,
     }

@@ -7,6 +7,7 @@ from moto import mock_aws
 from chalicelib.adapters.dynamodb import DynamoApplicationStore
 from chalicelib.adapters.memory import InMemoryApplicationStore
 from chalicelib.adapters.provision import create_table
+from chalicelib.domain.decision import Decision
 from chalicelib.domain.application import Actor, Application, BankOffer
 from chalicelib.resources import Resources
 from chalicelib.services.ports import IdempotencyKeyTaken, IdempotencyRecord, StaleVersion
@@ -29,7 +30,7 @@ def new_app(app_id: str, owner: str = "U1", created: str = "2026-11-25T09:00:00.
     form = {"scenario": "entrepreneurship_guarantee", "amount": 100, "term_months": 12,
             "banks": ["ICBC-BJ"], "first_loan": True, "enterprise": {"uscc": owner, "name": "n"}}
     return Application.submit(app_id=app_id, owner=Actor("enterprise", owner), form=form,
-                              decision={"enterprise_size": "small"}, now=created,
+                              decision=Decision(eligible=True, enterprise_size="small"), now=created,
                               reviews=[(f"{app_id}-R{n}", a, due) for n, (a, due) in enumerate(reviews)])
 
 

@@ -2,9 +2,9 @@
 import pytest
 
 from app import app
+from chalicelib.domain.application import ROLES
 
 PUBLIC = "anyone"
-ROLES = ("enterprise", "agency", "bank", "policy", "window")
 SUBJECTS = {"agency": "ipo", "bank": "ICBC-BJ", "policy": "p001", "window": "w001"}
 MATRIX = {
     ("GET", "/"): PUBLIC,

@@ -1,8 +1,11 @@
 """Rule files sent by policy staff are checked before anything is built or decided: a hostile or
-wrong file gets a 4xx naming where it is wrong, never a 500, a hang or a version on record."""
+wrong file gets a 4xx naming where it is wrong, never a 500, a hang or a version on record. And
+on a date no rules cover, no path answers with a default decision."""
 import time
+from datetime import datetime, timezone
 
 from chalicelib.datafiles import data_dir
+from tests.builders import valid_body
 from tests.hostile_rules import deeply_nested_rule, ruleset_with_bomb
 
 POLICY = ("policy", "p001")
@@ -51,3 +54,36 @@ def test_a_rule_outcome_of_the_wrong_type_or_range_is_refused_by_propose_and_sim
             assert f"outcome {field}" in error["message_en"] and "line" in error["message_en"], error
     assert world.call("GET", "/rules", as_=POLICY).json["proposals"] == []
     assert world.submit("ip_pledge").json["decision"]["review_deadlines"] == {"ipo": 1}
+
+
+class FixedClock:
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def assert_no_rules_in_force(reply, day: str):
+    assert reply.status == 422, reply.json
+    assert reply.error_codes == ["no_rules_in_force"]
+    error = reply.json["errors"][0]
+    assert day in error["message_en"] and "No rules in force for this date" in error["message_en"]
+    assert "没有有效的规则" in error["message_zh"]
+
+
+def test_before_the_rules_first_date_no_path_gives_a_default_yes(world):
+    body = valid_body("ip_pledge", **{"enterprise.uscc": world.enterprise()[1]})
+    assert_no_rules_in_force(world.call("POST", "/eligibility", body={**body, "as_of": "2021-12-31"}), "2021-12-31")
+    first_day = world.call("POST", "/eligibility", body={**body, "as_of": "2022-01-01"})
+    assert first_day.status == 200 and first_day.json["required_reviews"] == ["ipo"]
+
+    world.submit("ip_pledge")   # one stored application for the simulation to decide again
+    draft = (data_dir("rules") / "required_reviews.yaml").read_text(encoding="utf-8")
+    assert_no_rules_in_force(world.call("POST", "/rules/simulate", as_=POLICY,
+                                        body={"files": [draft], "as_of": "2021-12-31"}), "2021-12-31")
+
+    world.container.__dict__["clock"] = FixedClock(datetime(2021, 12, 31, 2, 0, tzinfo=timezone.utc))
+    assert_no_rules_in_force(world.submit("ip_pledge", who=world.enterprise(2)), "2021-12-31")
+    mine = world.call("GET", "/applications", as_=world.enterprise(2))
+    assert mine.status == 200 and mine.json["items"] == []

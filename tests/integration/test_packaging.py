@@ -14,7 +14,7 @@ from chalicelib.catalog import Catalog
 from chalicelib.resources import AGENCY_KINDS, Resources
 from deploy.check import check_template
 from deploy.template import finish
-from scripts.package import bundle_data, package
+from scripts.package import package, stage_project
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,13 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory):
     work = tmp_path_factory.mktemp("pkg")
-    shutil.copy(ROOT / "app.py", work)
-    shutil.copy(ROOT / "requirements.txt", work)
-    shutil.copytree(ROOT / "chalicelib", work / "chalicelib",
-                    ignore=shutil.ignore_patterns("__pycache__", "_bundled"))
-    (work / ".chalice").mkdir()
-    shutil.copy(ROOT / ".chalice" / "config.json", work / ".chalice")
-    bundle_data(ROOT, work / "chalicelib")
+    tag = stage_project(work)             # what `make package` runs, in a staging folder
+    assert tag.startswith("manylinux")
     merge = work / "resources.json"
     merge.write_text(json.dumps(Resources("gc-prod").cloudformation(Catalog.load().bank_codes())))
     # a user with no AWS configuration at all: no region, no credentials, no profile
@@ -47,6 +42,31 @@ def test_the_zip_holds_rules_forms_and_catalog(packaged):
     assert "app.py" in names
     # the fan-out handler imports Powertools' batch processor at run time
     assert "aws_lambda_powertools/utilities/batch/__init__.py" in names
+
+
+@pytest.mark.slow
+def test_the_vendored_durable_rules_extension_imports_in_a_clean_interpreter(packaged, tmp_path):
+    """A rules engine Lambda loads: the zip holds one durable-rules, the wheel built and audited by
+    `make package`, and its C extension imports with nothing but the stdlib and the zip's files
+    on the path (-S: no site-packages, -E: no PYTHON* variables)."""
+    names = zipfile.ZipFile(packaged / "deployment.zip").namelist()
+    assert names.count("durable_rules_engine.cpython-311-x86_64-linux-gnu.so") == 1
+    assert len(names) == len(set(names))
+    zipfile.ZipFile(packaged / "deployment.zip").extractall(tmp_path)
+    code = ("import sys; sys.path.insert(0, '.'); import durable_rules_engine, durable.lang; "
+            "print(durable_rules_engine.__file__)")
+    done = subprocess.run([sys.executable, "-S", "-E", "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PATH": os.environ["PATH"]})
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).resolve().parent == tmp_path.resolve()
+
+
+def test_a_wheel_needing_a_newer_glibc_than_lambdas_is_refused(tmp_path, monkeypatch):
+    from deploy import wheels
+    monkeypatch.setattr(wheels, "build_wheel", lambda spec, dest: tmp_path / "x.whl")
+    monkeypatch.setattr(wheels, "glibc_needed", lambda wheel: ("manylinux_2_28_x86_64", (2, 28)))
+    with pytest.raises(ValueError, match="glibc 2.28"):
+        wheels.vendor_durable_rules(ROOT / "requirements.txt", tmp_path)
 
 
 @pytest.mark.slow
@@ -262,3 +282,21 @@ def test_a_bank_may_receive_and_delete_on_its_own_queue_and_nothing_else(package
             assert _listed(statement["Resource"]) == [{"Fn::GetAtt": [logical, "Arn"]}]
             assert {"sqs:ReceiveMessage", "sqs:DeleteMessage"} <= set(statement["Action"]) <= {
                 "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
+
+
+@pytest.mark.slow
+def test_the_translated_template_creates_a_stack_on_motos_cloudformation(packaged):
+    """Every reference resolves into real resources (deploy/smoke.py says what moto skips)."""
+    import boto3
+    from moto import mock_aws
+    from deploy.smoke import REGION, create_stack
+    with mock_aws():
+        stack = create_stack(_template(packaged))
+        assert stack["StackStatus"] == "CREATE_COMPLETE"
+        table = boto3.client("dynamodb", region_name=REGION).describe_table(TableName="gc-prod-main")["Table"]
+        assert table["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
+        queues = boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]
+        assert len(queues) == 2 * (len(AGENCY_KINDS) + len(Catalog.load().bank_codes()) + 1)
+        (mapping,) = boto3.client("lambda", region_name=REGION).list_event_source_mappings()["EventSourceMappings"]
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert mapping["EventSourceArn"] == table["LatestStreamArn"]

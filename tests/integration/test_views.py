@@ -6,6 +6,7 @@ bank sees the credit file and its own offer only, an agency sees what it reviews
 import json
 
 from chalicelib.domain.application import Actor, Application, Status
+from chalicelib.domain.decision import Decision
 from chalicelib.forms.registry import inline
 from chalicelib.services import views
 from tests.builders import forms, valid_body
@@ -154,7 +155,7 @@ def test_an_agency_sees_another_agencys_review_as_an_outcome_only():
     """Every scenario has one reviewer today, so two reviews are built on the aggregate itself."""
     ent, ipo, hr = Actor("enterprise", "U1"), Actor("agency", "ipo"), Actor("agency", "hr")
     form = valid_body("entrepreneurship_guarantee")
-    app = Application.submit(app_id="A1", owner=ent, form=form, decision={"enterprise_size": "small"},
+    app = Application.submit(app_id="A1", owner=ent, form=form, decision=Decision(eligible=True, enterprise_size="small"),
                              now="2026-11-25T09:00:00.000+08:00",
                              reviews=[("R1", "hr", "2026-12-02"), ("R2", "ipo", "2026-11-26")])
     app.decide_review("R2", ipo, True, "质押登记已办结", "2026-11-25T10:00:00.000+08:00")

@@ -2,9 +2,8 @@
 import pytest
 
 from tests.builders import valid_body
+from chalicelib.domain.application import SCENARIOS
 
-SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation",
-             "real_estate_mortgage")
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
 """The application state machine, on plain objects: no AWS, no HTTP."""
 import pytest
 
+from chalicelib.domain.decision import Decision
 from chalicelib.domain.application import (Actor, Application, BankOffer, BankStatus, ReviewStatus,
                                            StatsChange, Status)
 from chalicelib.domain.errors import Conflict
@@ -20,7 +21,7 @@ def form(scenario="credit", banks=("ICBC-BJ", "BOB-BJ")):
 
 
 def submitted(scenario="credit", reviews=(), banks=("ICBC-BJ", "BOB-BJ")):
-    decision = {"eligible": True, "enterprise_size": "small"}
+    decision = Decision(eligible=True, enterprise_size="small")
     return Application.submit(app_id="A1", owner=OWNER, form=form(scenario, banks), decision=decision,
                               now=T0, reviews=[(f"R{n}", agency, "2026-12-02") for n, agency in enumerate(reviews)])
 

@@ -113,7 +113,7 @@ def test_2500_sequential_decisions_through_one_engine_are_right_and_leave_no_ses
     rng = random.Random(2500)
     for n in range(2_500):
         facts, as_of = random_facts(rng), rng.choice([date(2022, 6, 1), date(2024, 6, 1)])
-        decision = engine.decide(facts, as_of)
+        decision = engine.decide(facts, as_of).to_json()
         expected = python_reading(engine, facts, as_of)
         assert (decision["enterprise_size"], decision["eligible"], decision["required_reviews"],
                 decision["first_loan_subsidy"]["eligible"]) == \
@@ -144,10 +144,10 @@ def test_the_session_probe_sees_a_session_left_alive():
 def test_ten_thousand_decisions_keep_process_memory_flat(engine):
     facts = facts_from_application(valid_body("entrepreneurship_guarantee"))
     for _ in range(1_000):
-        engine.decide(facts, date(2026, 1, 1))
+        engine.decide(facts, date(2026, 1, 1)).to_json()
     before = process_memory_kib()
     for _ in range(10_000):
-        assert engine.decide(facts, date(2026, 1, 1))["required_reviews"] == ["hr"]
+        assert engine.decide(facts, date(2026, 1, 1)).to_json()["required_reviews"] == ["hr"]
     grown = process_memory_kib() - before
     assert engine.host.pending_sessions == 0
     # Generous (a leak of one session's facts per decision would be tens of MiB), never flaky.
@@ -159,7 +159,7 @@ def test_1200_concurrent_decisions_from_eight_threads_equal_the_sequential_ones(
     rng = random.Random(11)
     work = [(random_facts(rng), rng.choice([date(2022, 6, 1), date(2025, 3, 1)])) for _ in range(1200)]
     expected = [python_reading(engine, f, d) for f, d in work]
-    sequential = [engine.decide(f, d) for f, d in work]
+    sequential = [engine.decide(f, d).to_json() for f, d in work]
     results, errors = [None] * len(work), []
     start = threading.Barrier(8)
 
@@ -167,7 +167,7 @@ def test_1200_concurrent_decisions_from_eight_threads_equal_the_sequential_ones(
         try:
             start.wait()
             for i in range(offset, len(work), 8):
-                results[i] = engine.decide(*work[i])
+                results[i] = engine.decide(*work[i]).to_json()
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]

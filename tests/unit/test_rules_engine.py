@@ -14,10 +14,10 @@ from chalicelib.rules_engine.engine import CompiledRuleset, RulesHost, resolve
 from chalicelib.rules_engine.model import Condition, Rule, RulesetFile
 from chalicelib.rules_engine.native import NativeRuleset
 from tests.builders import valid_body
+from chalicelib.domain.application import SCENARIOS
 
 INDUSTRIES = ["0111", "2611", "4811", "5111", "5211", "5320", "5431", "5611", "5910", "6010", "6110",
               "6210", "6420", "6510", "7010", "7020", "7211", "7291", "8010", "70"]
-SCENARIOS = ["credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation", "real_estate_mortgage"]
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def python_reading(engine, facts, as_of):
 
 
 def test_the_example_enterprise_is_small_eligible_and_subsidised_today(engine):
-    decision = engine.decide(looked_up(facts_from_application(valid_body("credit"))), date(2026, 11, 25))
+    decision = engine.decide(looked_up(facts_from_application(valid_body("credit"))), date(2026, 11, 25)).to_json()
     assert decision["enterprise_size"] == "small" and decision["eligible"] is True
     assert decision["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20
     assert {r["ruleset"] for r in decision["rules"]} == {"enterprise_size", "eligibility", "first_loan_subsidy",
@@ -79,15 +79,15 @@ def test_the_example_enterprise_is_small_eligible_and_subsidised_today(engine):
 
 def test_the_version_in_force_on_the_date_decides(engine):
     catering = looked_up(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210", "subsidy_claim.hard_hit_confirmed": True})))
-    rate = lambda d: engine.decide(catering, d)["first_loan_subsidy"]["interest_subsidy_rate"]  # noqa: E731
+    rate = lambda d: engine.decide(catering, d).to_json()["first_loan_subsidy"]["interest_subsidy_rate"]  # noqa: E731
     assert (rate(date(2022, 12, 31)), rate(date(2023, 1, 1))) == (0.40, 0.20)
-    used = {r["ruleset"]: r["version"] for r in engine.decide(catering, date(2022, 6, 1))["rules"]}
+    used = {r["ruleset"]: r["version"] for r in engine.decide(catering, date(2022, 6, 1)).to_json()["rules"]}
     assert used["first_loan_subsidy"] == "2022.1"
 
 
 def test_a_missed_subsidy_says_which_condition_failed(engine):
     facts = looked_up(facts_from_application(valid_body("credit", first_loan=False)))
-    why = engine.decide(facts, date(2026, 1, 1))["first_loan_subsidy"]["why_not"]
+    why = engine.decide(facts, date(2026, 1, 1)).to_json()["first_loan_subsidy"]["why_not"]
     assert why["condition"] == {"fact": "first_loan", "op": "equals", "value": True}
     assert why["zh"] and why["en"]
 
@@ -96,10 +96,10 @@ def test_without_the_list_lookups_the_form_alone_earns_the_subsidy_and_a_listed_
     # An exclusion needs evidence: facts the platform has not looked up exclude nobody, so a
     # decision from the form alone (as the brief's four conditions read) grants the subsidy.
     facts = facts_from_application(valid_body("credit"))
-    decision = engine.decide(facts, date(2026, 11, 25))
+    decision = engine.decide(facts, date(2026, 11, 25)).to_json()
     assert decision["enterprise_size"] == "small" and decision["eligible"] is True
     assert decision["first_loan_subsidy"]["eligible"] is True
-    refused = engine.decide({**facts, "on_dishonest_list": True}, date(2026, 11, 25))["first_loan_subsidy"]
+    refused = engine.decide({**facts, "on_dishonest_list": True}, date(2026, 11, 25)).to_json()["first_loan_subsidy"]
     assert {k: refused[k] for k in ("eligible", "interest_subsidy_rate", "guarantee_fee_subsidy_rate_cap")} == \
         {"eligible": False, "interest_subsidy_rate": None, "guarantee_fee_subsidy_rate_cap": None}
     assert refused["why_not"]["condition"] == {"fact": "on_dishonest_list", "op": "not_equals", "value": True}
@@ -108,8 +108,8 @@ def test_without_the_list_lookups_the_form_alone_earns_the_subsidy_and_a_listed_
 
 def test_a_catering_first_loan_in_2022_earns_forty_percent_and_in_2023_twenty(engine):
     facts = facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210", "subsidy_claim.hard_hit_confirmed": True}))
-    in_2022 = engine.decide(facts, date(2022, 6, 1))["first_loan_subsidy"]
-    in_2023 = engine.decide(facts, date(2023, 6, 1))["first_loan_subsidy"]
+    in_2022 = engine.decide(facts, date(2022, 6, 1)).to_json()["first_loan_subsidy"]
+    in_2023 = engine.decide(facts, date(2023, 6, 1)).to_json()["first_loan_subsidy"]
     assert (in_2022["interest_subsidy_rate"], in_2023["interest_subsidy_rate"]) == (0.40, 0.20)
     assert in_2022["guarantee_fee_subsidy_rate_cap"] == in_2023["guarantee_fee_subsidy_rate_cap"] == 0.01
     assert in_2022["subsidy_amount_cap"] == 20_000_000
@@ -117,7 +117,7 @@ def test_a_catering_first_loan_in_2022_earns_forty_percent_and_in_2023_twenty(en
 
 def test_an_entrepreneurship_guarantee_loan_over_three_million_is_refused_with_its_reason(engine):
     body = valid_body("entrepreneurship_guarantee", amount=5_000_000)
-    decision = engine.decide(looked_up(facts_from_application(body)), date(2026, 11, 25))
+    decision = engine.decide(looked_up(facts_from_application(body)), date(2026, 11, 25)).to_json()
     assert decision["eligible"] is False
     assert [r["rule"] for r in decision["ineligible_reasons"]] == ["eligibility.eg.amount"]
     assert decision["required_reviews"] == ["hr"] and decision["review_deadlines"] == {"hr": 5}
@@ -125,7 +125,7 @@ def test_an_entrepreneurship_guarantee_loan_over_three_million_is_refused_with_i
 
 def test_each_required_review_has_its_deadline_keyed_by_the_full_agency_id(engine):
     body = valid_body("receivable_confirmation")
-    decision = engine.decide(looked_up(facts_from_application(body)), date(2026, 11, 25))
+    decision = engine.decide(looked_up(facts_from_application(body)), date(2026, 11, 25)).to_json()
     unit = body["details"]["purchasing_unit"]["id"]
     assert decision["required_reviews"] == [f"purchaser:{unit}"]
     assert decision["review_deadlines"] == {f"purchaser:{unit}": 5}
@@ -136,20 +136,20 @@ def test_a_templated_outcome_is_filled_for_each_decision_not_remembered_from_the
     agencies = []
     for unit in ("PU-1", "PU-2", "PU-1"):
         body = valid_body("receivable_confirmation", **{"details.purchasing_unit.id": unit})
-        agencies += engine.decide(looked_up(facts_from_application(body)), date(2026, 11, 25))["required_reviews"]
+        agencies += engine.decide(looked_up(facts_from_application(body)), date(2026, 11, 25)).to_json()["required_reviews"]
     assert agencies == ["purchaser:PU-1", "purchaser:PU-2", "purchaser:PU-1"]
 
 
 def test_a_decision_is_plain_json(engine):
-    decision = engine.decide(looked_up(facts_from_application(valid_body("ip_pledge"))), date(2022, 6, 1))
+    decision = engine.decide(looked_up(facts_from_application(valid_body("ip_pledge"))), date(2022, 6, 1)).to_json()
     assert json.loads(json.dumps(decision, ensure_ascii=False)) == decision
 
 
 def test_missing_facts_neither_loop_nor_crash(engine):
     # durable-rules can loop on a rule testing a field a message lacks; every rule tests the
     # message kind first, and a template naming a missing fact keeps its placeholder.
-    assert engine.decide({}, date(2026, 1, 1))["enterprise_size"] == "micro"
-    decision = engine.decide({"scenario": "receivable_confirmation"}, date(2026, 1, 1))
+    assert engine.decide({}, date(2026, 1, 1)).to_json()["enterprise_size"] == "micro"
+    decision = engine.decide({"scenario": "receivable_confirmation"}, date(2026, 1, 1)).to_json()
     assert decision["required_reviews"] == ["purchaser:{purchasing_unit_id}"]
     assert engine.host.pending_sessions == 0
 

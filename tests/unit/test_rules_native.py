@@ -55,7 +55,7 @@ def test_3000_random_decisions_native_equal_durable_and_the_python_reading(engin
         native, durable = engine.run_all(facts, as_of), engine.run_all(facts, as_of, durable=True)
         assert native == durable, (n, facts)
         assert native[0] == python_reading(engine, facts, as_of), (n, facts)
-        assert both.decide(facts, as_of) == engine.decide(facts, as_of)
+        assert both.decide(facts, as_of).to_json() == engine.decide(facts, as_of).to_json()
     assert both.disagreements_seen == 0
 
 
@@ -67,8 +67,8 @@ def test_a_sampled_live_decision_is_decided_again_by_durable_rules_and_a_differe
     skewed = DecisionEngine(engine.book, native={size.key: NativeRuleset(wrong)}, crosscheck_every=2)
     facts = facts_from_application(valid_body("credit"))
     with caplog.at_level(logging.ERROR):
-        first, second = skewed.decide(facts, date(2025, 1, 1)), skewed.decide(facts, date(2025, 1, 1))
-    assert first["enterprise_size"] != second["enterprise_size"] == engine.decide(facts, date(2025, 1, 1))[
+        first, second = skewed.decide(facts, date(2025, 1, 1)).to_json(), skewed.decide(facts, date(2025, 1, 1)).to_json()
+    assert first["enterprise_size"] != second["enterprise_size"] == engine.decide(facts, date(2025, 1, 1)).to_json()[
         "enterprise_size"]
     assert skewed.disagreements_seen == 1
     assert [r.message for r in caplog.records] == ["rules_engines_disagree"]
@@ -76,7 +76,7 @@ def test_a_sampled_live_decision_is_decided_again_by_durable_rules_and_a_differe
 
 def test_replay_runs_on_durable_rules(engine):
     facts = facts_from_application(valid_body("ip_pledge"))
-    decision = engine.decide(facts, date(2025, 1, 1))
+    decision = engine.decide(facts, date(2025, 1, 1)).to_json()
     before = engine.host._ids
-    replayed = engine.replay(facts, date(2025, 1, 1), decision["rules"])
+    replayed = engine.replay(facts, date(2025, 1, 1), decision["rules"]).to_json()
     assert replayed == decision and engine.host._ids is before and int(next(engine.host._ids)) > 0

@@ -24,7 +24,7 @@ def engine():
 
 
 def why_not(engine, on=ON, **overrides) -> dict:
-    return engine.decide(facts_from_application(valid_body("credit", **overrides)), on)["first_loan_subsidy"]["why_not"]
+    return engine.decide(facts_from_application(valid_body("credit", **overrides)), on).to_json()["first_loan_subsidy"]["why_not"]
 
 
 def test_a_large_enterprise_reads_the_sizes_in_words_not_codes(engine):
@@ -43,7 +43,7 @@ def test_a_non_productive_purpose_and_a_real_estate_code_are_worded(engine):
 
 def test_the_forty_percent_reason_names_the_one_percent_guarantee_fee_alternative(engine):
     decision = engine.decide(facts_from_application(valid_body("credit", **{"enterprise.industry_code": "6210", "subsidy_claim.hard_hit_confirmed": True})),
-                             date(2022, 6, 1))
+                             date(2022, 6, 1)).to_json()
     (reason,) = [r for r in decision["reasons"] if r["rule"] == "subsidy.2022.hard_hit"]
     assert decision["first_loan_subsidy"]["guarantee_fee_subsidy_rate_cap"] == 0.01
     assert "40%" in reason["zh"] and "1%" in reason["zh"] and "二选一" in reason["zh"]
@@ -57,7 +57,7 @@ def test_the_forty_percent_reason_names_the_one_percent_guarantee_fee_alternativ
     ("receivable_confirmation", None, "确权融资服务工作规则", "知识产权"),
 ])
 def test_each_required_review_cites_its_own_source(engine, scenario, agency, own, not_cited):
-    decision = engine.decide(facts_from_application(valid_body(scenario)), ON)
+    decision = engine.decide(facts_from_application(valid_body(scenario)), ON).to_json()
     (reason,) = [r for r in decision["reasons"] if r["rule"].startswith("reviews.")]
     assert own in reason["source"] and not_cited not in reason["source"]
     (required,) = decision["required_reviews"]
@@ -67,7 +67,7 @@ def test_each_required_review_cites_its_own_source(engine, scenario, agency, own
 
 def test_the_hiring_rule_the_fact_and_the_form_all_speak_of_new_hires_who_meet_the_conditions(engine):
     decision = engine.decide(facts_from_application(valid_body("entrepreneurship_guarantee",
-                                                               **{"details.new_hires_last_year": 1})), ON)
+                                                               **{"details.new_hires_last_year": 1})), ON).to_json()
     (reason,) = decision["ineligible_reasons"]
     field = forms().schema("entrepreneurship_guarantee")["properties"]["details"]["properties"]["new_hires_last_year"]
     label = engine.book.facts["new_hires_last_year"]
@@ -86,7 +86,7 @@ def test_a_fact_whose_value_has_no_words_is_refused_when_the_catalog_loads(tmp_p
 
 
 def test_an_ip_pledge_decision_lists_the_assumed_subsidy_parameters_with_their_note_and_source(engine):
-    decision = engine.decide(facts_from_application(valid_body("ip_pledge")), ON)
+    decision = engine.decide(facts_from_application(valid_body("ip_pledge")), ON).to_json()
     zgc, citywide = decision["ip_pledge_subsidy"]
     assert (zgc["scheme"], zgc["interest_share"], zgc["annual_cap"]) == ("zhongguancun", 0.40, 500_000)
     assert (citywide["scheme"], citywide["interest_share"], citywide["annual_cap"]) == ("citywide_2024", 0.50, 300_000)
@@ -95,5 +95,5 @@ def test_an_ip_pledge_decision_lists_the_assumed_subsidy_parameters_with_their_n
     assert {"ruleset": "ip_pledge_subsidy", "version": "2024.1"} in [
         {k: r[k] for k in ("ruleset", "version")} for r in decision["rules"]]
     assert decision["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20, "the assumed schemes change nothing else"
-    assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("credit")), ON)
-    assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("ip_pledge")), date(2023, 6, 1))
+    assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("credit")), ON).to_json()
+    assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("ip_pledge")), date(2023, 6, 1)).to_json()

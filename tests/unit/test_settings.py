@@ -1,7 +1,7 @@
 """Dev tokens exist only where they are safe: the local and test stages, never inside Lambda."""
 import pytest
 
-from chalicelib.settings import Settings, SettingsError, dev_routes_wanted
+from chalicelib.settings import Settings, SettingsError
 
 
 def test_local_and_test_stages_mint_dev_tokens():
@@ -24,7 +24,7 @@ def test_a_stage_is_read_exactly_as_written_or_refused(stage):
     with pytest.raises(SettingsError):
         Settings.from_env({"GC_STAGE": stage, "GC_COGNITO_JWKS_URL": "https://example/jwks.json"})
     with pytest.raises(SettingsError):
-        dev_routes_wanted({"GC_STAGE": stage})
+        Settings.dev_routes_wanted({"GC_STAGE": stage})
 
 
 def test_a_deployed_stage_needs_its_own_cursor_secret():
@@ -37,14 +37,14 @@ def test_a_deployed_stage_needs_its_own_cursor_secret():
 
 
 def test_no_stage_means_deployed():
-    assert not dev_routes_wanted({})
+    assert not Settings.dev_routes_wanted({})
     with pytest.raises(SettingsError):
         Settings.from_env({})
 
 
 def test_inside_lambda_the_dev_route_is_absent_even_if_the_stage_says_local():
     env = {"GC_STAGE": "local", "AWS_LAMBDA_FUNCTION_NAME": "getting-credit-prod"}
-    assert not dev_routes_wanted(env)
+    assert not Settings.dev_routes_wanted(env)
     assert not Settings.from_env(env).dev_tokens_enabled
 
 
