@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..resources import AGENCY_KINDS, agency_kind
-from .loader import RuleFileError, read_yaml
+from .loader import FACT_TYPES, RuleFileError, read_yaml
 
-FACT_TYPES = ("string", "integer", "number", "boolean")
-OUTCOME_TYPES = FACT_TYPES + ("object",)
+OUTCOME_TYPES = (*FACT_TYPES, "object")
 FACT_SOURCES = ("form", "derived", "provider", "outcome", "ruleset")
 FACT_KEYS = {"type", "zh", "en", "unit", "values", "labels", "source"}
 OUTCOME_KEYS = {"type", "zh", "en", "unit", "values", "fields", "min", "max"}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from ..domain.errors import BusinessRuleViolated, Conflict, FieldError, NotFound, ValidationFailed
+from ..domain.errors import BODY_NOT_AN_OBJECT, BusinessRuleViolated, Conflict, FieldError, NotFound, ValidationFailed
 from ..domain.decision import Decision, thawed
 from ..domain.facts import facts_from_application
 from .applications import MAX_ATTEMPTS, not_found, now_iso, today
@@ -33,7 +33,7 @@ def _rule_file_error(path: str, exc) -> ValidationFailed:
 
 def _draft_files(body) -> list[tuple[str, bytes]]:
     if not isinstance(body, dict):
-        raise ValidationFailed.single("", "type", "请求体须为 JSON 对象", "The body must be a JSON object")
+        raise ValidationFailed(BODY_NOT_AN_OBJECT)
     files = body.get("files")
     if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
         raise ValidationFailed.single("/files", "required", "files 须为规则文件内容（YAML 文本）的列表",
