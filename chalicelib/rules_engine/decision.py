@@ -189,12 +189,11 @@ class DecisionEngine:
 
     def shown(self, trace) -> "Shown":
         """`explained(trace)`, put together once per combination of versions and fired rules."""
-        key = tuple((ruleset.key, fired) for ruleset, fired in trace)
-        found = self._shown.get(key)
+        found = self._shown.get(trace)   # a trace holds this engine's version objects and rule ids
         if found is None:
             if len(self._shown) > 4096:
                 self._shown.clear()
-            found = self._shown[key] = explained(trace)
+            found = self._shown[trace] = explained(trace)
         return found
 
     def worded_miss(self, key: tuple, word) -> Mapping:

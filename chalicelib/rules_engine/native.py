@@ -106,6 +106,7 @@ class NativeRuleset:
         self.ruleset = ruleset
         self._rules = list(ruleset.rules)
         self._fired = fired_function(self._rules)
+        self._derived = ruleset.derived if ruleset.derive else None
         self._combine = resolver(ruleset)
         self._granting: dict[str, list] = {}   # outcome -> the rules setting it, with their tests
 
@@ -134,5 +135,5 @@ class NativeRuleset:
     def outcomes(self, facts: dict) -> tuple[dict, tuple[str, ...]]:
         """Outcomes per the hit policy (shared: read them, never change them), and the ids of
         the rules that fired (file order)."""
-        fired = self._fired(self.ruleset.derived(facts) if self.ruleset.derive else facts)
+        fired = self._fired(self._derived(facts) if self._derived else facts)
         return self._combine(fired, facts), fired
