@@ -63,3 +63,10 @@ def valid_offer(scenario: str, bank: str = "ICBC-BJ", *, amount=800_000, term_mo
     high = max(p["annual_rate_max"] for p in products)
     return {"approved": True, "amount": amount, "annual_rate": round((low + high) / 2, 4),
             "term_months": term_months, "reason": reason, **extra}
+
+
+def edit(path, old: str, new: str) -> None:
+    """Replace the first `old` in a file (which must hold it) with `new`."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -1,21 +1,13 @@
 """A decision needs rules in force on its date: before the rules' first date (or in any gap) the
 answer is "no rules in force for this date", never `eligible: true` with no reviews. Only a
 ruleset rulebook.yaml says may lapse (the subsidy) may be missing: the decision then says so."""
-import shutil
 from datetime import date
 
 import pytest
 
-from chalicelib.datafiles import data_dir
 from chalicelib.domain.facts import facts_from_application
 from chalicelib.rules_engine import DecisionEngine, NoRulesInForce, RuleBook, RuleFileError
 from tests.builders import valid_body
-
-
-@pytest.fixture
-def rules(tmp_path):
-    shutil.copytree(data_dir("rules"), tmp_path / "rules")
-    return tmp_path / "rules"
 
 
 def ip_pledge_facts() -> dict:

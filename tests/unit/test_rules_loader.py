@@ -1,23 +1,10 @@
 """A wrong rule file is refused with its file, its line and a plain reason."""
-import shutil
 
 import pytest
 
-from chalicelib.datafiles import data_dir
 from chalicelib.rules_engine import RuleBook, RuleFileError
 from chalicelib.rules_engine.cli import check
-
-
-@pytest.fixture
-def rules(tmp_path):
-    shutil.copytree(data_dir("rules"), tmp_path / "rules")
-    return tmp_path / "rules"
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from tests.builders import edit
 
 
 def refused(rules, file_name, message_part) -> RuleFileError:

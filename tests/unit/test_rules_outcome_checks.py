@@ -1,27 +1,14 @@
 """Every outcome a rule file gives is checked against outcomes.yaml when the file is loaded: a wrong
 type, a deadline out of range, an agency that does not exist or a rate outside 0..1 is refused
 with its file, line and field (it used to surface as a 500, or a review no one ever receives)."""
-import shutil
 
 import pytest
 
-from chalicelib.datafiles import data_dir
 from chalicelib.rules_engine import RuleBook, RuleFileError
 from chalicelib.rules_engine.cli import check
+from tests.builders import edit
 
 IPO = "review: {agency: ipo, working_days: $deadline_ipo}"
-
-
-@pytest.fixture
-def rules(tmp_path):
-    shutil.copytree(data_dir("rules"), tmp_path / "rules")
-    return tmp_path / "rules"
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def refused(rules, file_name, *message_parts) -> RuleFileError:

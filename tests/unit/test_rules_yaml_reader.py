@@ -1,21 +1,13 @@
 """Rule files are read as hostile text: no YAML alias bomb, no nesting deep enough to crash a step."""
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from chalicelib.datafiles import data_dir
 from chalicelib.rules_engine import RuleBook, RuleFileError
 from chalicelib.rules_engine.cli import check
 from chalicelib.rules_engine.yaml_reader import MAX_DEPTH, read_yaml
 from tests.hostile_rules import alias_bomb, deeply_nested_rule, ruleset_with_bomb
-
-
-@pytest.fixture
-def rules(tmp_path):
-    shutil.copytree(data_dir("rules"), tmp_path / "rules")
-    return tmp_path / "rules"
 
 
 def test_a_4kb_alias_bomb_is_refused_at_once_before_anything_is_built(rules):
