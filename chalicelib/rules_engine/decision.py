@@ -24,7 +24,7 @@ from .probes import probe_facts
 from .catalogs import load_facts, load_may_lapse, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
 from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
-from .model import RulesetFile
+from .model import OP_TEXT, RulesetFile
 
 ELIGIBILITY, SUBSIDY, REVIEWS = "eligibility", "first_loan_subsidy", "required_reviews"
 IP_SUBSIDY = "ip_pledge_subsidy"   # the outcome listing the IP-pledge interest subsidies (assumed parameters)
@@ -407,13 +407,7 @@ def describe_for_people(leaf, catalog: dict, facts: dict | None = None) -> tuple
         if isinstance(value, (list, tuple)):
             return ("、" if zh else ", ").join(word_value(label, v, zh) for v in value)
         return word_value(label, value, zh)
-    op_zh = {"equals": "须为", "not_equals": "不能为", "gte": "须不少于", "gt": "须大于", "lte": "须不超过",
-             "lt": "须小于", "in": "须为以下之一：", "not_in": "不能为以下之一：", "starts_with_any": "须以下列代码开头：",
-             "not_starts_with_any": "不能以下列代码开头：", "between": "须介于"}.get(leaf.op)
-    op_en = {"equals": "must be", "not_equals": "must not be", "gte": "must be at least", "gt": "must be more than",
-             "lte": "must be at most", "lt": "must be less than", "in": "must be one of", "not_in": "must not be one of",
-             "starts_with_any": "must start with one of", "not_starts_with_any": "must not start with any of",
-             "between": "must be between"}.get(leaf.op)
+    op_zh, op_en = OP_TEXT[leaf.op][2:] if leaf.op in OP_TEXT else (None, None)
     if leaf.op == "exists":
         return (f"{zh_name}须{'已' if leaf.value else '未'}提供", f"{en_name} must {'' if leaf.value else 'not '}be known")
     if op_zh is None:

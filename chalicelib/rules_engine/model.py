@@ -24,11 +24,23 @@ COMBINATORS = ("all", "any", "not")
 NEGATION = {"equals": "not_equals", "not_equals": "equals", "gte": "lt", "lt": "gte", "gt": "lte",
             "lte": "gt", "in": "not_in", "not_in": "in", "starts_with_any": "not_starts_with_any",
             "not_starts_with_any": "starts_with_any"}
-OP_TEXT = {"equals": ("等于", "is"), "not_equals": ("不等于", "is not"), "gte": ("≥", "≥"), "gt": (">", ">"),
-           "lte": ("≤", "≤"), "lt": ("<", "<"), "in": ("属于", "is one of"), "not_in": ("不属于", "is not one of"),
-           "between": ("介于", "is between"), "starts_with_any": ("以下列代码开头", "starts with one of"),
-           "not_starts_with_any": ("不以下列代码开头", "does not start with any of"),
-           "exists": ("已提供", "is provided")}
+# How each comparison reads: as a statement ("x ≥ 10") and as a requirement a person must meet
+# ("x 须不少于 10"); one line per operator.
+OP_TEXT = {
+    "equals": ("等于", "is", "须为", "must be"),
+    "not_equals": ("不等于", "is not", "不能为", "must not be"),
+    "gte": ("≥", "≥", "须不少于", "must be at least"),
+    "gt": (">", ">", "须大于", "must be more than"),
+    "lte": ("≤", "≤", "须不超过", "must be at most"),
+    "lt": ("<", "<", "须小于", "must be less than"),
+    "in": ("属于", "is one of", "须为以下之一：", "must be one of"),
+    "not_in": ("不属于", "is not one of", "不能为以下之一：", "must not be one of"),
+    "between": ("介于", "is between", "须介于", "must be between"),
+    "starts_with_any": ("以下列代码开头", "starts with one of", "须以下列代码开头：", "must start with one of"),
+    "not_starts_with_any": ("不以下列代码开头", "does not start with any of", "不能以下列代码开头：",
+                            "must not start with any of"),
+    "exists": ("已提供", "is provided", "须已提供", "must be known"),
+}
 NEGATIVE = ("not_equals", "not_in", "not_starts_with_any")   # true when the fact is missing
 
 
@@ -103,7 +115,7 @@ class Condition:
             zh_join, en_join = ("且", " and ") if self.op == "all" else ("或", " or ")
             parts = [p.describe() for p in self.parts]
             return zh_join.join(z for z, _ in parts), en_join.join(e for _, e in parts)
-        zh, en = OP_TEXT[self.op]
+        zh, en = OP_TEXT[self.op][:2]
         value = self.value
         if isinstance(value, (list, tuple)):
             value = ", ".join(map(str, value))
