@@ -40,7 +40,7 @@ def sweep(event):
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def measure(event):
-    """Operations gauges as EMF lines: each dead-letter queue's depth, the outbox's oldest age."""
+    """Operations gauges as EMF lines: dead-letter depth, reviews overdue, the outbox's oldest age."""
     from chalicelib.bootstrap import deps
     from chalicelib.catalog import Catalog
     from chalicelib.observability import measure as gauges

@@ -117,10 +117,31 @@ def dlq_depths(sqs, queues) -> dict:
     return depths
 
 
+def reviews_overdue(store, agency: str, today: str) -> int:
+    """Pending reviews of an agency past their due day (a Query of its pending reviews, no Scan)."""
+    overdue, cursor = 0, None
+    while True:
+        page = store.pending_reviews(agency, 100, cursor)
+        overdue += sum(1 for review in page.items if review.due < today)
+        cursor = page.cursor
+        if not cursor:
+            return overdue
+
+
+# Agencies whose reviews share one list; purchasing units each have their own (purchaser:<unit>),
+# which no query enumerates, so they are not counted here.
+OVERDUE_AGENCIES = ("hr", "ipo", "realestate")
+
+
 def measure(deps, bank_codes) -> list[dict]:
-    """The scheduled gauges: DLQ depth per queue and the outbox's oldest message age."""
+    """The scheduled gauges: DLQ depth per queue, reviews overdue per agency, and the outbox's
+    oldest message age."""
     lines = [emf({"DlqDepth": depth}, {"Queue": name})
              for name, depth in dlq_depths(deps.sqs, deps.resources.all_queues(bank_codes)).items()]
+    from .services.applications import today as beijing_today
+    today = beijing_today(deps).isoformat()
+    lines += [emf({"ReviewsOverdue": reviews_overdue(deps.store, agency, today)}, {"Agency": agency})
+              for agency in OVERDUE_AGENCIES]
     age = outbox_age_seconds(deps.dynamodb, deps.resources.table_name, datetime.now(timezone.utc))
     lines.append(emf({"OutboxAgeSeconds": age}, unit="Seconds"))
     return lines

@@ -156,8 +156,9 @@ def _function_statements(name: str, props: dict, queue_arns: list, dlq_arns: lis
                              [{"Fn::GetAtt": [f"{name}LogGroup", "Arn"]}]),
                   _statement(TABLE_ACTIONS, table)]
     events = (props.get("Events") or {}).values()
-    if props.get("Handler") == "app.measure":   # gauges only: the outbox index and DLQ depths
-        return [statements[0], _statement(["dynamodb:Query"], [{"Fn::Sub": "${MainTable.Arn}/index/GSI3"}]),
+    if props.get("Handler") == "app.measure":   # gauges only: outbox and review indexes, DLQ depths
+        return [statements[0], _statement(["dynamodb:Query"], [{"Fn::Sub": "${MainTable.Arn}/index/GSI3"},
+                                                               {"Fn::Sub": "${MainTable.Arn}/index/GSI1"}]),
                 _statement(["sqs:GetQueueUrl", "sqs:GetQueueAttributes"], dlq_arns)]
     if props.get("Handler") == "app.app":
         statements.append(_statement(MATERIAL_ACTIONS, [{"Fn::Sub": "${MaterialsBucket.Arn}/*"}]))

@@ -2,6 +2,7 @@
 decisions, dead-letter depth and outbox age leave as CloudWatch embedded-metric lines."""
 import json
 import logging
+from datetime import timedelta
 
 from chalicelib.catalog import Catalog
 from chalicelib.observability import JsonFormatter, measure
@@ -50,3 +51,15 @@ def test_the_scheduled_gauges_report_dead_letter_depth_and_outbox_age(world, cap
     (age,) = [l for l in lines if "OutboxAgeSeconds" in l]
     assert age["OutboxAgeSeconds"] >= 0 and age["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Unit"] == "Seconds"
     assert len(_lines(caplog, "getting_credit.metrics")) == len(lines)
+
+
+def test_the_scheduled_gauges_count_reviews_past_their_due_day(world, caplog, monkeypatch):
+    world.submit("ip_pledge")                                   # due in 5 working days: not overdue
+    container = world.container
+    with caplog.at_level(logging.INFO):
+        before = {l["Agency"]: l["ReviewsOverdue"] for l in measure(container, []) if "ReviewsOverdue" in l}
+    assert before == {"hr": 0, "ipo": 0, "realestate": 0}
+    later = container.clock.now() + timedelta(days=30)
+    monkeypatch.setattr(container.clock, "now", lambda: later)  # a month on, the review is late
+    overdue = {l["Agency"]: l["ReviewsOverdue"] for l in measure(container, []) if "ReviewsOverdue" in l}
+    assert overdue == {"hr": 0, "ipo": 1, "realestate": 0}

@@ -268,6 +268,10 @@ def test_each_function_may_do_only_what_it_does(packaged):
     assert "dynamodb:GetRecords" in granted["FanOutRole"] and "dynamodb:GetRecords" not in granted["SweepRole"]
     assert "sqs:SendMessage" in granted["SweepRole"] and not any(a.startswith("s3:") for a in granted["SweepRole"])
     assert not any(a in ("dynamodb:Scan", "dynamodb:DeleteTable") for acts in granted.values() for a in acts)
+    measured = [s for owner, s in _policy_statements(template) if owner == "MeasureRole" and
+                any(a.startswith("dynamodb:") for a in _listed(s["Action"]))]
+    assert [(_listed(s["Action"]), _listed(s["Resource"])) for s in measured] == [(["dynamodb:Query"], [
+        {"Fn::Sub": "${MainTable.Arn}/index/GSI3"}, {"Fn::Sub": "${MainTable.Arn}/index/GSI1"}])]
 
 
 @pytest.mark.slow
