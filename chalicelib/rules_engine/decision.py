@@ -196,10 +196,10 @@ class DecisionEngine:
             found = self._shown[trace] = explained(trace)
         return found
 
-    def worded_miss(self, key: tuple, word) -> Mapping:
-        """A near miss's wording, `word()`, made once per `key` (its rule, condition and counts)."""
-        found = self._worded_misses.get(key)
-        if found is None:
+    def worded_miss(self, key: tuple, word) -> Mapping | None:
+        """A near miss's explanation, `word()`, made once per `key` (the values it depends on)."""
+        found = self._worded_misses.get(key, _UNSEEN)
+        if found is _UNSEEN:
             if len(self._worded_misses) > 4096:
                 self._worded_misses.clear()
             found = self._worded_misses[key] = frozen(word())
@@ -429,31 +429,36 @@ def word_value(label: dict, value, zh: bool) -> str:
     return f"{value}（{text}）" if zh else f"{value} ({text})"
 
 
+_UNSEEN = object()
 _NO_SUBSIDY_POLICY = frozen({"rule": None, "zh": "该日期没有有效的首贷贴息政策",
                              "en": "No first-loan subsidy policy was in force on that date"})
 
 
 def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dict) -> Mapping | None:
-    """The granting rule closest to firing, and the first condition it failed on."""
+    """The granting rule closest to firing, and the first condition it failed on. It depends only
+    on the facts the granting rules read, so it is worked out and worded once per their values."""
     if subsidy is None:
         return _NO_SUBSIDY_POLICY
     native = engine.native(subsidy)
     facts = native.derived(known)
+    try:
+        key = (subsidy.key, *[facts.get(name) for name in native.read_by(GRANTS_SUBSIDY)])
+        hash(key)
+    except TypeError:          # a fact of an unexpected type (a list): worked out, not remembered
+        return frozen(_nearest_miss_worded(engine, native, facts))
+    return engine.worded_miss(key, lambda: _nearest_miss_worded(engine, native, facts))
+
+
+def _nearest_miss_worded(engine: DecisionEngine, native, facts: dict) -> dict | None:
     granting = native.nearest_miss(facts, GRANTS_SUBSIDY)
     if granting is None:
         return None
     rule, held = granting
-    failed_at = held.index(False)
-    part = top_conditions(rule)[failed_at]
+    part = top_conditions(rule)[held.index(False)]
     leaf = part.first_failure(facts) if part.op in ("all", "any") else part
-    unknown, missed = facts.get(leaf.fact) is None, held.count(False)
-
-    def word() -> dict:
-        zh, en = describe_for_people(leaf, engine.book.facts, facts)
-        return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
-                                               "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
-                "failed_conditions": missed,
-                "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
-                "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"}
-    return engine.worded_miss((subsidy.key, rule.id, failed_at, leaf.fact, leaf.op, repr(leaf.value), unknown, missed),
-                              word)
+    zh, en = describe_for_people(leaf, engine.book.facts, facts)
+    return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
+                                           "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
+            "failed_conditions": held.count(False),
+            "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
+            "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"}

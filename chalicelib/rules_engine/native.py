@@ -108,7 +108,8 @@ class NativeRuleset:
         self._fired = fired_function(self._rules)
         self._derived = ruleset.derived if ruleset.derive else None
         self._combine = resolver(ruleset)
-        self._granting: dict[str, list] = {}   # outcome -> the rules setting it, with their tests
+        self._granting: dict[str, list] = {}
+        self._read_by: dict[str, tuple[str, ...]] = {}   # outcome -> the rules setting it, with their tests
 
     def nearest_miss(self, facts: dict, outcome: str):
         """Of the rules that set `outcome` true, the one failing the fewest top-level conditions
@@ -124,6 +125,14 @@ class NativeRuleset:
             if missed and (fewest is None or missed < fewest):
                 best, fewest = (rule, held), missed
         return best
+
+    def read_by(self, outcome: str) -> tuple[str, ...]:
+        """The facts the rules setting `outcome` true read (what their near misses depend on)."""
+        found = self._read_by.get(outcome)
+        if found is None:
+            found = self._read_by[outcome] = tuple(sorted(set().union(
+                *(rule.when.facts() for rule in self._rules if rule.then.get(outcome)))))
+        return found
 
     def derived(self, facts: dict) -> dict:
         """The facts as this ruleset's rules see them (its `derive` tables applied)."""
