@@ -47,7 +47,7 @@ class Settings:
         """Whether the dev-token route exists at all: the same test as `dev_tokens_enabled`, so a
         route and the tokens it mints exist together."""
         env = os.environ if env is None else env
-        return stage_of(env) in DEV_STAGES and not env.get("AWS_LAMBDA_FUNCTION_NAME")
+        return stage_of(env) in DEV_STAGES and not Settings.running_in_lambda(env)
 
     @staticmethod
     def running_in_lambda(env: Mapping[str, str] | None = None) -> bool:
@@ -66,7 +66,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
         stage = stage_of(env)
-        in_lambda = bool(env.get("AWS_LAMBDA_FUNCTION_NAME"))
+        in_lambda = cls.running_in_lambda(env)
         secret = env.get("GC_JWT_SECRET")
         if stage in DEV_STAGES and not secret:
             secret = f"dev-only-{stage}-secret-never-valid-in-a-deployed-stage"
