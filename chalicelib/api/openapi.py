@@ -62,6 +62,8 @@ DECISION = _object({
     "first_loan_subsidy": _object({"eligible": BOOLEAN, "interest_subsidy_rate": {"type": ["number", "null"]},
                                    "guarantee_fee_subsidy_rate_cap": {"type": ["number", "null"]}}),
     "required_reviews": STRINGS,
+    "required_materials": STRINGS,
+    "missing_materials": _list(_object({"kind": STRING, "zh": STRING, "en": STRING})),
     "reasons": _list(_object({"rule": STRING, "zh": STRING, "en": STRING})),
     "rules": _list(RULE_VERSION)})
 REVIEW = _object({"id": STRING, "application_id": STRING, "agency": STRING, "status": STRING, "due": STRING})

@@ -54,6 +54,8 @@ class Decision(NamedTuple):
     rules: tuple = ()                          # the ruleset versions that decided
     ip_pledge_subsidy: tuple | None = None     # the IP-pledge interest subsidies offered, when any
     loan_terms: Mapping | None = None          # limits on the loan itself, when a rule set any
+    required_materials: tuple = ()             # kinds of material the rules ask for
+    missing_materials: tuple = ()              # of those, the ones not provided: ({kind, zh, en}, …)
     facts: Mapping | None = None               # what it was decided on (added by the service)
     fact_sources: Mapping | None = None
 
@@ -62,6 +64,11 @@ class Decision(NamedTuple):
 
     def with_facts(self, facts: dict, sources: dict) -> "Decision":
         return self._replace(facts=frozen(facts), fact_sources=frozen(sources))
+
+    def with_provided(self, kinds) -> "Decision":
+        """Only the required kinds not among `kinds` (the applicant's own uploaded materials) stay missing."""
+        provided = frozenset(kinds)
+        return self._replace(missing_materials=tuple(m for m in self.missing_materials if m["kind"] not in provided))
 
     def to_json(self) -> dict:
         """Every field in order; the optional ones (`OPTIONAL`) only when set."""

@@ -85,6 +85,9 @@ def _add_details(facts: dict, details: dict, employees) -> None:
     category = details.get("person_category") or _mapping(details.get("applicant")).get("person_category")
     if category is not None:
         facts["person_category"] = category
+    trademarks = details.get("trademarks")
+    if isinstance(trademarks, list):
+        facts["trademarks_pledged"] = len(trademarks)
     unit = _mapping(details.get("purchasing_unit")).get("id")
     if unit is not None:
         facts["purchasing_unit_id"] = unit

@@ -14,9 +14,10 @@ from .loader import FACT_TYPES, RuleFileError, read_yaml
 OUTCOME_TYPES = (*FACT_TYPES, "object")
 FACT_SOURCES = ("form", "derived", "provider", "outcome", "ruleset")
 FACT_KEYS = {"type", "zh", "en", "unit", "values", "labels", "source"}
-OUTCOME_KEYS = {"type", "zh", "en", "unit", "values", "fields", "min", "max"}
+OUTCOME_KEYS = {"type", "zh", "en", "unit", "values", "fields", "min", "max", "labels"}
 FIELD_KEYS = OUTCOME_KEYS - {"fields"}
 AGENCY_FIELD = "agency"   # a review's agency: one that has a queue, or its message is never delivered
+MATERIAL_OUTCOME = "required_material"   # its values are the kinds of material (GET /materials/kinds)
 RULEBOOK_KEYS = {"evaluation_order", "may_lapse"}
 
 
@@ -89,6 +90,12 @@ def load_outcomes(directory: Path) -> dict:
             _check_bounds(path, f"outcome {name}.{field}", field_spec)
             if field == AGENCY_FIELD:
                 _check_agencies(path, f"outcome {name}.{field}", field_spec)
+    kinds = outcomes.get(MATERIAL_OUTCOME)
+    if not isinstance(kinds, dict) or kinds.get("type") != "string" or not kinds.get("values") \
+            or not kinds.get("labels"):
+        raise RuleFileError(path, _line(kinds) if kinds else _line(outcomes),
+                            f"outcome {MATERIAL_OUTCOME}: a string whose values (the kinds of material an "
+                            f"enterprise uploads) each have labels {{zh, en}}")
     return outcomes
 
 

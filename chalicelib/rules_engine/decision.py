@@ -11,6 +11,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -27,6 +28,7 @@ from .loader import CATALOG_FILES, RuleFileError, RulesetParser, read_yaml
 from .model import OP_TEXT, RulesetFile
 
 ELIGIBILITY, SUBSIDY, REVIEWS = "eligibility", "first_loan_subsidy", "required_reviews"
+MATERIAL = "required_material"     # the outcome naming a kind of material to upload (one per rule)
 IP_SUBSIDY = "ip_pledge_subsidy"   # the outcome listing the IP-pledge interest subsidies (assumed parameters)
 GRANTS_SUBSIDY = "first_loan_subsidy_eligible"   # the outcome whose near misses a decision explains
 CROSSCHECK_EVERY = 1000   # one live decision in this many is also decided by durable-rules
@@ -63,6 +65,13 @@ class RuleBook:
 
     def versions(self, name: str) -> list[RulesetFile]:
         return sorted((f for f in self.rulesets if f.name == name), key=lambda f: f.effective_from)
+
+    @cached_property
+    def material_kinds(self) -> Mapping:
+        """kind → {kind, zh, en}: the kinds an enterprise may upload, named as outcomes.yaml names them."""
+        labels = self.outcomes[MATERIAL]["labels"]
+        return MappingProxyType({kind: frozen({"kind": kind, "zh": labels[kind]["zh"], "en": labels[kind]["en"]})
+                                 for kind in self.outcomes[MATERIAL]["values"]})
 
 
 def close_open_ends(files: list[RulesetFile]) -> list[RulesetFile]:
@@ -357,6 +366,7 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
         agencies.append(review["agency"])
         deadlines[review["agency"]] = review["working_days"]
     schemes = known.get(IP_SUBSIDY)
+    required = tuple(dict.fromkeys(known.get(MATERIAL) or ()))
     return Decision(
         eligible=known.get("eligible", True) is not False,
         enterprise_size=known.get("enterprise_size"),
@@ -370,7 +380,10 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
         # each IP-pledge scheme with the source and "assumed" note of the rule that offered it
         ip_pledge_subsidy=frozen([{**scheme, **cited} for scheme, cited in zip(schemes, shown.ip_sources)])
         if schemes else None,
-        loan_terms=frozen(loan_terms(known)))
+        loan_terms=frozen(loan_terms(known)),
+        required_materials=required,
+        # nothing provided yet: the service takes away the applicant's own uploaded kinds
+        missing_materials=tuple(engine.book.material_kinds[kind] for kind in required))
 
 
 LOAN_TERMS = ("loan_amount_cap", "loan_term_cap_months", "lpr_1y", "borrower_rate_margin_below_lpr")

@@ -271,6 +271,7 @@ def _outcome(decision: Decision) -> dict:
     subsidy = decision.first_loan_subsidy
     return {"eligible": decision.eligible, "enterprise_size": decision.enterprise_size,
             "required_reviews": list(decision.required_reviews),
+            "required_materials": list(decision.required_materials),
             "first_loan_subsidy": {k: subsidy.get(k) for k in COMPARED_SUBSIDY}}
 
 

@@ -31,7 +31,7 @@ def test_each_scenarios_examples_make_a_valid_body(scenario):
 def test_the_example_body_is_the_contracts_body_with_the_agreed_placeholders(scenario):
     body = valid_body(scenario)
     assert set(body) == {"scenario", "enterprise", "amount", "term_months", "purpose", "purpose_category",
-                         "banks", "products", "first_loan", "renewal", "subsidy_claim", "details"}
+                         "banks", "products", "materials", "first_loan", "renewal", "subsidy_claim", "details"}
     assert body["scenario"] == scenario
     assert body["enterprise"] | {"uscc": None, "name": None} == {
         "uscc": None, "name": None, "industry_code": "6510", "employees": 45, "annual_revenue": 8000000,

@@ -73,7 +73,7 @@ def test_the_example_enterprise_is_small_eligible_and_subsidised_today(engine):
     assert decision["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20
     assert {r["ruleset"] for r in decision["rules"]} == {"enterprise_size", "eligibility", "first_loan_subsidy",
                                                           "required_reviews", "loan_prime_rate",
-                                                          "ip_pledge_subsidy"}
+                                                          "ip_pledge_subsidy", "required_materials"}
     assert all(len(r["sha256"]) == 64 for r in decision["rules"])
 
 
