@@ -5,9 +5,9 @@ No business decision lives here; see chalicelib/services for the use cases.
 from chalice import Chalice, Rate
 
 from chalicelib.settings import Settings
-from chalicelib.api import agency, applications, bank, policy, public, staff
+from chalicelib.api import agency, applications, bank, notifications, policy, public, staff
 from chalicelib.api.http import log_requests, normalize_errors
-from chalicelib.handlers import deliver_stream_batch, sweep_outbox
+from chalicelib.handlers import deliver_stream_batch, flag_overdue_reviews, sweep_outbox
 from chalicelib.observability import configure_logging, correlated
 
 if Settings.running_in_lambda():
@@ -15,7 +15,7 @@ if Settings.running_in_lambda():
 app = Chalice(app_name="getting-credit")
 app.register_middleware(normalize_errors, "http")
 app.register_middleware(log_requests, "http")
-for blueprint in (public.bp, applications.bp, agency.bp, bank.bp, staff.bp, policy.bp):
+for blueprint in (public.bp, applications.bp, agency.bp, bank.bp, staff.bp, policy.bp, notifications.bp):
     app.register_blueprint(blueprint)
 if Settings.dev_routes_wanted():
     from chalicelib.api import dev
@@ -36,6 +36,13 @@ def sweep(event):
     """Outbox messages the stream could not deliver (a queue down past the stream's retries)."""
     with correlated(request_id=getattr(event.context, "aws_request_id", None)):
         return {"delivered": sweep_outbox()}
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def deadlines(event):
+    """Reviews still pending after their due day: flagged late once, the enterprise notified."""
+    with correlated(request_id=getattr(event.context, "aws_request_id", None)):
+        return {"flagged": flag_overdue_reviews()}
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))

@@ -18,7 +18,7 @@ RULES_CHECK_SECONDS = 30  # how stale a warm container's view of published rules
 
 # The pieces a test may hand in ready-made instead of having them built (`engine` included).
 PIECES = frozenset({"resources", "dynamodb", "sqs", "store", "sender", "cursors", "clock", "ids",
-                    "calendar", "forms", "facts_provider", "catalog", "engine"})
+                    "calendar", "forms", "facts_provider", "catalog", "engine", "notice_texts"})
 
 
 class Container:
@@ -139,6 +139,12 @@ class Container:
     def facts_provider(self):
         from .adapters.facts_provider import FileFactsProvider
         return FileFactsProvider.load()
+
+    @cached_property
+    def notice_texts(self):
+        from .services.notifications import NoticeTexts
+        with self._lock:
+            return NoticeTexts.load()
 
     @cached_property
     def catalog(self):

@@ -100,6 +100,12 @@ def deliver_outbox_records(event) -> int:
     return fanout.deliver(deps(), outbox_items_from_stream(stream_event(event)["Records"]))
 
 
+def flag_overdue_reviews() -> int:
+    """The deadline schedule's work: reviews past their due day flagged, each once."""
+    from .services.deadlines import flag_overdue_reviews as flag
+    return flag(deps())
+
+
 SWEEP_PAGES = 50   # 5,000 messages per run at most: a run ends well inside Lambda's time limit
 
 

@@ -45,6 +45,10 @@ CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessage
                    "sqs:GetQueueAttributes"]
 CONSUMER_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]
 MATERIAL_ACTIONS = ["s3:GetObject", "s3:PutObject"]
+# The deadline schedule reads late reviews (GSI2), reads and writes applications with their history,
+# review index, notification and outbox items (Puts in one transaction); its message leaves through
+# the outbox and the stream, so it sends to no queue.
+DEADLINE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
 
 
 def _gateway_responses() -> dict:
@@ -150,7 +154,8 @@ def _role(name: str, statements: list) -> dict:
 def _function_statements(name: str, props: dict, queue_arns: list, dlq_arns: list) -> list:
     """What one function may do, from what it is: the API handler reads and writes the table and
     the materials; a stream consumer also reads the stream; every other function (sweep,
-    schedules, queue consumers) reads and writes the table and sends to the queues."""
+    schedules, queue consumers) reads and writes the table and sends to the queues; `measure` and
+    `deadlines` do less (see each)."""
     table = [{"Fn::GetAtt": ["MainTable", "Arn"]}] + [{"Fn::Sub": f"${{MainTable.Arn}}/index/{i}"} for i in INDEXES]
     statements = [_statement(["logs:CreateLogStream", "logs:PutLogEvents"],
                              [{"Fn::GetAtt": [f"{name}LogGroup", "Arn"]}]),
@@ -160,6 +165,9 @@ def _function_statements(name: str, props: dict, queue_arns: list, dlq_arns: lis
         return [statements[0], _statement(["dynamodb:Query"], [{"Fn::Sub": "${MainTable.Arn}/index/GSI3"},
                                                                {"Fn::Sub": "${MainTable.Arn}/index/GSI1"}]),
                 _statement(["sqs:GetQueueUrl", "sqs:GetQueueAttributes"], dlq_arns)]
+    if props.get("Handler") == "app.deadlines":
+        return [statements[0], _statement(DEADLINE_ACTIONS, [{"Fn::GetAtt": ["MainTable", "Arn"]},
+                                                             {"Fn::Sub": "${MainTable.Arn}/index/GSI2"}])]
     if props.get("Handler") == "app.app":
         statements.append(_statement(MATERIAL_ACTIONS, [{"Fn::Sub": "${MaterialsBucket.Arn}/*"}]))
         return statements

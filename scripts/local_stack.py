@@ -16,6 +16,7 @@ import time
 HOST = "127.0.0.1"
 POLL_SECONDS = 0.2
 SWEEP_SECONDS = 5.0
+DEADLINE_SECONDS = 5.0   # the deadline schedule (app.deadlines: every 5 minutes in AWS)
 
 log = logging.getLogger("local_stack")
 
@@ -43,7 +44,8 @@ def configure_environment(moto_port: int) -> None:
 
 
 class FanOutLoop(threading.Thread):
-    """Follows the table stream into the fan-out handler; sweeps the outbox as a safety net.
+    """Follows the table stream into the fan-out handler; sweeps the outbox as a safety net; runs
+    the deadline schedule (late reviews flagged, enterprises notified) as AWS's scheduler would.
 
     As Lambda's event source mapping does with ReportBatchItemFailures, a batch with failed
     records is fed again from each shard's first failed record (the whole batch if the handler
@@ -59,7 +61,8 @@ class FanOutLoop(threading.Thread):
 
     def run(self) -> None:
         from chalicelib.services import fanout
-        last_sweep = time.monotonic()
+        from chalicelib.services.deadlines import flag_overdue_reviews
+        last_sweep = last_deadlines = time.monotonic()
         wait = POLL_SECONDS
         while not self.stopping.wait(wait):
             try:
@@ -74,6 +77,12 @@ class FanOutLoop(threading.Thread):
                     fanout.sweep(self.container)
                 except Exception:
                     log.exception("outbox sweep left messages behind; will retry")
+            if time.monotonic() - last_deadlines > DEADLINE_SECONDS:
+                last_deadlines = time.monotonic()
+                try:
+                    flag_overdue_reviews(self.container)
+                except Exception:
+                    log.exception("deadline run failed; the next one tries again")
 
     def feed(self) -> bool:
         """One batch through the handler; False if some of it must be fed again."""

@@ -6,7 +6,8 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 |-----------------|--------------------|-----------|---------------------------------|---------------------------|---------------------------|
 | application     | APP#<id>           | A         | OWNER#<uscc> / <created>#<id>   | STATUS#<s> / <created>#<id> | APPS / <created>#<id>     |
 | history entry   | APP#<id>           | H#<seq>   |                                 |                           |                           |
-| review (index)  | REVIEW#<rid>       | R         | AGENCY#<agency> / <status>#<created>#<rid> |                |                           |
+| review (index)  | REVIEW#<rid>       | R         | AGENCY#<agency> / <status>#<created>#<rid> | REVIEWS#AWAITING / <due>#<rid> ¹ | REVIEWS#OVERDUE / <due>#<rid> ² |
+| notification    | NOTICES#<uscc>     | N#<id>    | UNREAD#<uscc> / <id> ³          |                           |                           |
 | outbox message  | OUTBOX#<msg id>    | O         |                                 |                           | OUTBOX / <created>#<msg>  |
 | parked message  | OUTBOX#<msg id>    | O         |                                 |                           | OUTBOX#PARKED / <created>#<msg> |
 | idempotency     | IDEM#<scope>#<key> | I         |                                 |                           |                           |
@@ -19,6 +20,12 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 
 The application, its history, review index, outbox and counters change in one transaction, with
 a condition on the application's version: the optimistic lock that turns a race into a 409.
+¹ only while the review is pending and not yet found late: the deadline sweep's Query
+(`GSI2SK < today`) reads late ones and nothing else, however many applications there are.
+² only while it is pending and found late: window staff's list.
+³ only until the enterprise reads it. Notification ids are time-ordered (ULIDs), so SK order
+is newest last; both lists are read backwards.
+
 History entries (an application's and a ruleset's) are put only if absent: nothing rewrites one,
 and no code path deletes one.
 Documents are stored as JSON strings: one attribute to read, no Decimal conversions.
@@ -31,6 +38,7 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
+from ..domain.notifications import NOTIFICATIONS_QUEUE, Notification
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page, ParkedMessage,
                               PublishedRuleset, parked_message, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
@@ -38,6 +46,8 @@ from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem
 STATS_KEY = {"PK": {"S": "STATS"}, "SK": {"S": "TOTAL"}}
 RULES_HEAD_KEY = {"PK": {"S": "RULES"}, "SK": {"S": "HEAD"}}
 PARKED = "OUTBOX#PARKED"   # GSI3 partition of messages whose queue does not exist
+AWAITING = "REVIEWS#AWAITING"   # GSI2 partition: pending reviews not yet found late, by due day
+OVERDUE = "REVIEWS#OVERDUE"     # GSI3 partition: pending reviews found late, by due day
 COUNTERS = ("approved_count", "approved_amount", "approved_enterprises", "approved_sme_count",
             "approved_first_loan_count")
 
@@ -108,6 +118,30 @@ class DynamoApplicationStore:
                                  Key={"PK": _s(f"REVIEW#{review_id}"), "SK": _s("R")}).get("Item")
         return self._review(item) if item else None
 
+    def reviews_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
+        return self._page("GSI2", AWAITING, limit, cursor, newest_first=False, parse=self._review, sk_below=day)
+
+    def overdue_reviews(self, limit: int, cursor: str | None) -> Page:
+        return self._page("GSI3", OVERDUE, limit, cursor, newest_first=False, parse=self._review)
+
+    def notifications(self, recipient: str, unread_only: bool, limit: int, cursor: str | None) -> Page:
+        if unread_only:
+            return self._page("GSI1", f"UNREAD#{recipient}", limit, cursor, newest_first=True,
+                              parse=self._notification)
+        return self._page(None, f"NOTICES#{recipient}", limit, cursor, newest_first=True,
+                          parse=self._notification, sk_prefix="N#")
+
+    def mark_notification_read(self, recipient: str, notification_id: str, at: str) -> Notification | None:
+        try:
+            item = self._db.update_item(
+                TableName=self._table, Key={"PK": _s(f"NOTICES#{recipient}"), "SK": _s(f"N#{notification_id}")},
+                ConditionExpression="attribute_exists(PK)",
+                UpdateExpression="SET read_at = if_not_exists(read_at, :at) REMOVE GSI1PK, GSI1SK",
+                ExpressionAttributeValues={":at": _s(at)}, ReturnValues="ALL_NEW")["Attributes"]
+        except self._db.exceptions.ConditionalCheckFailedException:
+            return None
+        return self._notification(item)
+
     def idempotent_response(self, scope: str, key: str) -> IdempotencyRecord | None:
         item = self._db.get_item(TableName=self._table, ConsistentRead=True,
                                  Key={"PK": _s(f"IDEM#{scope}#{key}"), "SK": _s("I")}).get("Item")
@@ -131,12 +165,15 @@ class DynamoApplicationStore:
         return [outbox_item_from_image(i) for i in resp.get("Items", [])]
 
     # ---- writes ---------------------------------------------------------------------------
-    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None) -> None:
+    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None,
+             notifications: list[Notification] = ()) -> None:
         history, outbox, stats = app.new_history, app.outbox, app.stats_change()
         ops = [self._put_application(app)]
         ops += [self._put_history(app.id, h) for h in history]
         ops += [self._put_review(app, r) for r in app.reviews]
         ops += [self._put_outbox(m, app.updated_at) for m in outbox]
+        for n in notifications:
+            ops += [self._put_notification(n), self._put_outbox(gateway_message(n), n.at)]
         if stats is not None:
             ops += self._count_approval(stats)
         idem_index = None
@@ -214,10 +251,19 @@ class DynamoApplicationStore:
 
     def _put_review(self, app: Application, review) -> dict:
         entry = ReviewEntry.of(app.id, review)
-        return {"Put": {"TableName": self._table, "Item": {
-            "PK": _s(f"REVIEW#{review.id}"), "SK": _s("R"), "doc": _s(_dumps(entry.to_dict())),
-            "GSI1PK": _s(f"AGENCY#{review.agency}"),
-            "GSI1SK": _s(f"{review.status.value}#{review.created_at}#{review.id}")}}}
+        item = {"PK": _s(f"REVIEW#{review.id}"), "SK": _s("R"), "doc": _s(_dumps(entry.to_dict())),
+                "GSI1PK": _s(f"AGENCY#{review.agency}"),
+                "GSI1SK": _s(f"{review.status.value}#{review.created_at}#{review.id}")}
+        if entry.awaiting_deadline:
+            item |= {"GSI2PK": _s(AWAITING), "GSI2SK": _s(f"{entry.due}#{entry.id}")}
+        elif entry.overdue:
+            item |= {"GSI3PK": _s(OVERDUE), "GSI3SK": _s(f"{entry.due}#{entry.id}")}
+        return {"Put": {"TableName": self._table, "Item": item}}
+
+    def _put_notification(self, n: Notification) -> dict:
+        return {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)", "Item": {
+            "PK": _s(f"NOTICES#{n.recipient}"), "SK": _s(f"N#{n.id}"), "doc": _s(_dumps(n.to_record())),
+            "GSI1PK": _s(f"UNREAD#{n.recipient}"), "GSI1SK": _s(n.id)}}}
 
     def _put_outbox(self, message, now: str) -> dict:
         return {"Put": {"TableName": self._table, "Item": {
@@ -348,16 +394,27 @@ class DynamoApplicationStore:
     def _review(item: dict) -> ReviewEntry:
         return ReviewEntry(**json.loads(item["doc"]["S"]))
 
-    def _page(self, index: str, pk: str, limit: int, cursor: str | None, *, newest_first: bool,
-              parse, sk_prefix: str | None = None) -> Page:
-        condition = f"{index}PK = :pk"
+    @staticmethod
+    def _notification(item: dict) -> Notification:
+        return Notification.from_record(json.loads(item["doc"]["S"]) | {"read": "read_at" in item})
+
+    def _page(self, index: str | None, pk: str, limit: int, cursor: str | None, *, newest_first: bool,
+              parse, sk_prefix: str | None = None, sk_below: str | None = None) -> Page:
+        """One page of a Query on `index` (None: the table's own keys)."""
+        pk_name, sk_name = (f"{index}PK", f"{index}SK") if index else ("PK", "SK")
+        condition = f"{pk_name} = :pk"
         values = {":pk": _s(pk)}
         if sk_prefix:
-            condition += f" AND begins_with({index}SK, :pre)"
+            condition += f" AND begins_with({sk_name}, :pre)"
             values[":pre"] = _s(sk_prefix)
-        kwargs = dict(TableName=self._table, IndexName=index, Limit=limit,
+        if sk_below:
+            condition += f" AND {sk_name} < :below"
+            values[":below"] = _s(sk_below)
+        kwargs = dict(TableName=self._table, Limit=limit,
                       KeyConditionExpression=condition, ExpressionAttributeValues=values,
                       ScanIndexForward=not newest_first)
+        if index:
+            kwargs["IndexName"] = index
         start = decode_cursor(cursor)
         if start:
             kwargs["ExclusiveStartKey"] = start
@@ -374,6 +431,11 @@ class DynamoApplicationStore:
             start = resp.get("LastEvaluatedKey")
             if not start:
                 return items
+
+
+def gateway_message(n: Notification) -> OutboxItem:
+    """A notification's message to the SMS/e-mail gateway, identified by the notification's id."""
+    return OutboxItem(message_id=n.id, queue=NOTIFICATIONS_QUEUE, body=n.gateway_message())
 
 
 def outbox_item_from_image(image: dict) -> OutboxItem:

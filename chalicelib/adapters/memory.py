@@ -13,10 +13,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
+from ..domain.notifications import Notification
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page, ParkedMessage,
                               PublishedRuleset, parked_message, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
-from .dynamodb import COUNTERS
+from .dynamodb import COUNTERS, gateway_message
 
 
 def _page(rows: list, limit: int, cursor: str | None) -> Page:
@@ -28,6 +29,17 @@ def _page(rows: list, limit: int, cursor: str | None) -> Page:
     return Page(chunk, str(start + limit) if more else None)
 
 
+def _page_after(rows: list, key, limit: int, cursor: str | None) -> Page:
+    """Like DynamoDB's LastEvaluatedKey: the next page starts after the last item's key, so an
+    item leaving the list meanwhile (a late review flagged) does not shift the pages."""
+    rows = sorted(rows, key=key)
+    if cursor:
+        rows = [r for r in rows if key(r) > tuple(cursor.split("\x1f"))]
+    chunk = rows[:limit]
+    more = len(rows) > limit
+    return Page(chunk, "\x1f".join(key(chunk[-1])) if more else None)
+
+
 class InMemoryApplicationStore:
     def __init__(self):
         self._lock = threading.Lock()
@@ -36,6 +48,7 @@ class InMemoryApplicationStore:
         self._reviews: dict[str, ReviewEntry] = {}
         self._idem: dict[tuple[str, str], IdempotencyRecord] = {}
         self._outbox: dict[str, OutboxItem] = {}
+        self._notifications: dict[tuple[str, str], Notification] = {}
         self._parked: dict[str, ParkedMessage] = {}
         self._stats = {name: Decimal(0) for name in COUNTERS}
         self._approved_owners: set[str] = set()
@@ -56,13 +69,16 @@ class InMemoryApplicationStore:
         with self._lock:
             return Snapshot(app, list(self._history[app_id]))
 
-    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None) -> None:
+    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None,
+             notifications: list[Notification] = ()) -> None:
         with self._lock:
             stored = self._apps.get(app.id)
             if (stored["version"] if stored else 0) != app.version:
                 raise StaleVersion(app.id)
             if idempotency and (idempotency.scope, idempotency.key) in self._idem:
                 raise IdempotencyKeyTaken()
+            if any((n.recipient, n.id) in self._notifications for n in notifications):
+                raise StaleVersion(f"notification of {app.id} exists")
             history, outbox, stats = app.new_history, app.outbox, app.stats_change()
             self._apps[app.id] = copy.deepcopy(app.to_record()) | {"version": app.version + 1}
             self._history[app.id].extend(history)
@@ -70,6 +86,10 @@ class InMemoryApplicationStore:
                 self._reviews[r.id] = ReviewEntry.of(app.id, r)
             for m in outbox:
                 self._outbox[m.message_id] = OutboxItem(m.message_id, m.queue, copy.deepcopy(m.body))
+            for n in notifications:
+                self._notifications[(n.recipient, n.id)] = n
+                item = gateway_message(n)
+                self._outbox[item.message_id] = item
             if stats:
                 self._count(stats)
             if idempotency:
@@ -102,6 +122,32 @@ class InMemoryApplicationStore:
             rows = [r for r in self._reviews.values() if r.agency == agency and r.status == "pending"]
         rows.sort(key=lambda r: (r.created_at, r.id))
         return _page(rows, limit, cursor)
+
+    def reviews_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
+        with self._lock:
+            rows = [r for r in self._reviews.values() if r.awaiting_deadline and r.due < day]
+        return _page_after(rows, lambda r: (r.due, r.id), limit, cursor)
+
+    def overdue_reviews(self, limit: int, cursor: str | None) -> Page:
+        with self._lock:
+            rows = [r for r in self._reviews.values() if r.overdue]
+        rows.sort(key=lambda r: (r.due, r.id))
+        return _page(rows, limit, cursor)
+
+    def notifications(self, recipient: str, unread_only: bool, limit: int, cursor: str | None) -> Page:
+        with self._lock:
+            rows = [n for (who, _), n in self._notifications.items()
+                    if who == recipient and not (unread_only and n.read)]
+        rows.sort(key=lambda n: n.id, reverse=True)
+        return _page(rows, limit, cursor)
+
+    def mark_notification_read(self, recipient: str, notification_id: str, at: str) -> Notification | None:
+        with self._lock:
+            found = self._notifications.get((recipient, notification_id))
+            if found is None:
+                return None
+            self._notifications[(recipient, notification_id)] = dataclasses.replace(found, read=True)
+            return self._notifications[(recipient, notification_id)]
 
     def review_entry(self, review_id: str) -> ReviewEntry | None:
         with self._lock:

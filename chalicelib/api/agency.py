@@ -1,4 +1,5 @@
-"""Routes for agency reviewers: their pending reviews, oldest first, and their decisions."""
+"""Routes for agency reviewers (their pending reviews, oldest first, and their decisions) and the
+window's list of reviews past their deadline."""
 from chalice import Blueprint
 
 from ..bootstrap import deps
@@ -8,10 +9,11 @@ from .http import endpoint, idempotency_key, query_limit
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "/reviews", roles=("agency",))
+@endpoint(bp, "/reviews", roles=("agency", "window"))
 def list_reviews(request, actor):
+    """An agency's pending reviews, oldest first; for window staff, every review past its deadline."""
     params = request.query_params or {}
-    return applications.list_reviews(deps(), actor, params.get("status", "pending"), params.get("cursor"),
+    return applications.list_reviews(deps(), actor, params.get("status"), params.get("cursor"),
                                      query_limit(request))
 
 

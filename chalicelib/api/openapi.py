@@ -66,7 +66,10 @@ DECISION = _object({
     "missing_materials": _list(_object({"kind": STRING, "zh": STRING, "en": STRING})),
     "reasons": _list(_object({"rule": STRING, "zh": STRING, "en": STRING})),
     "rules": _list(RULE_VERSION)})
-REVIEW = _object({"id": STRING, "application_id": STRING, "agency": STRING, "status": STRING, "due": STRING})
+REVIEW = _object({"id": STRING, "application_id": STRING, "agency": STRING, "status": STRING, "due": STRING},
+                 overdue_at=NULLABLE_STRING)
+NOTIFICATION = _object({"id": STRING, "kind": STRING, "at": STRING, "text_zh": STRING, "text_en": STRING,
+                        "read": BOOLEAN}, application_id=STRING)
 APPLICATION = _object(  # every party's view; a bank or an agency sees less of `decision` and `banks`
     {"id": STRING, "scenario": STRING, "status": STATUS, "created_at": STRING, "decision": {"type": "object"},
      "reviews": _list(_object({"agency": STRING, "status": STRING})),
@@ -88,6 +91,8 @@ RESPONSES = {
     ("GET", "/banks/{code}/queue"): _object({"queue_url": STRING}),
     ("POST", "/applications/{app_id}/bank-decision"): _object(
         {"application_id": STRING, "bank": STRING, "status": STRING, "application_status": STATUS}),
+    ("GET", "/notifications"): _page(NOTIFICATION),
+    ("POST", "/notifications/{notification_id}/read"): NOTIFICATION,
     ("GET", "/stats"): _object({"approved_count": INTEGER, "approved_amount": NUMBER,
                                 "average_amount_per_enterprise": NUMBER, "sme_share": NUMBER,
                                 "first_loan_share": NUMBER}),
@@ -111,6 +116,7 @@ QUERY = {
     ("GET", "/products"): ["scenario", "bank"],
     ("GET", "/applications"): ["status", "cursor", "limit"],
     ("GET", "/reviews"): ["status", "cursor", "limit"],
+    ("GET", "/notifications"): ["unread", "cursor", "limit"],
 }
 FAILURES = {"400": "bad input", "401": "no or bad token", "403": "a role that may never do this",
             "404": "unknown, or not yours", "409": "conflict", "413": "body over the size limit",

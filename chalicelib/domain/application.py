@@ -12,6 +12,7 @@ from enum import Enum
 
 from .errors import Conflict
 from .decision import Decision
+from .notifications import Notice
 
 
 class Status(str, Enum):
@@ -57,6 +58,10 @@ class Actor:
         return f"{self.role}:{self.subject}"
 
 
+# The platform itself, as the actor of what no person does (a deadline passing).
+DEADLINES = Actor("system", "deadlines")
+
+
 @dataclass(frozen=True)
 class Message:
     queue: str     # "agency:<agency id>" or "bank:<bank code>"
@@ -73,6 +78,11 @@ class Review:
     created_at: str
     decided_at: str | None = None
     reason: str | None = None
+    overdue_at: str | None = None   # when the deadline sweep found it still pending past `due`
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status is ReviewStatus.PENDING and self.overdue_at is not None
 
 
 @dataclass
@@ -135,6 +145,7 @@ class Application:
     # Effects of the current command, written with the state and then cleared.
     new_history: list[HistoryEntry] = field(default_factory=list, repr=False)
     outbox: list[Message] = field(default_factory=list, repr=False)
+    notices: list[Notice] = field(default_factory=list, repr=False)
     approved_now: bool = field(default=False, repr=False)
 
     # ---- creation -------------------------------------------------------------------------
@@ -178,6 +189,7 @@ class Application:
         if not approved:
             self._cancel_open_work(now)
             self._record(actor, action, self.status, Status.REJECTED, now, detail)
+            self._notify("rejected", agency=review.agency, reason=reason)
             return
         self._record(actor, action, self.status, self.status, now, detail)
         if all(r.status is ReviewStatus.APPROVED for r in self.reviews):
@@ -211,11 +223,30 @@ class Application:
             if before is Status.AT_BANKS:
                 self.approved_now = True
             self._record(actor, "bank_approved", before, Status.APPROVED, now, detail)
+            self._notify("offer", bank=outcome.code, amount=offer.amount, annual_rate=offer.annual_rate,
+                         term_months=offer.term_months)
             return
         outcome.status = BankStatus.DECLINED
         everyone_declined = all(b.status is BankStatus.DECLINED for b in self.banks)
         after = Status.DECLINED if everyone_declined and self.status is Status.AT_BANKS else self.status
         self._record(actor, "bank_declined", self.status, after, now, detail)
+        self._notify("declined" if after is Status.DECLINED else "bank_declined", bank=outcome.code,
+                     reason=offer.reason)
+
+    # ---- deadlines ------------------------------------------------------------------------
+    def mark_overdue(self, review_id: str, today: str, now: str) -> bool:
+        """Flag a review still pending after its `due` day (`today` is past it) and tell the
+        enterprise, once: False, changing nothing, if it is decided, flagged already, or not late.
+        The review stays pending: its agency still decides it."""
+        review = self.review(review_id)
+        if (review is None or review.status is not ReviewStatus.PENDING or self.status is not Status.IN_REVIEW
+                or review.overdue_at is not None or not review.due < today):
+            return False
+        review.overdue_at = now
+        self._record(DEADLINES, "review_overdue", self.status, self.status, now,
+                     {"review_id": review.id, "agency": review.agency, "due": review.due})
+        self._notify("overdue", agency=review.agency, due=review.due)
+        return True
 
     def first_approval(self) -> BankOutcome | None:
         approved = [b for b in self.banks if b.status is BankStatus.APPROVED]
@@ -253,7 +284,7 @@ class Application:
     def committed(self) -> None:
         """The store wrote this version with its effects: the next command starts from none."""
         self.version += 1
-        self.new_history, self.outbox, self.approved_now = [], [], False
+        self.new_history, self.outbox, self.notices, self.approved_now = [], [], [], False
 
     # ---- internals ----------------------------------------------------------------------------
     def _forward_to_banks(self, actor: Actor, now: str) -> None:
@@ -278,6 +309,9 @@ class Application:
         self.new_history.append(HistoryEntry(
             seq=self.history_count, at=now, actor=actor.label, action=action,
             from_status=before.value if before else None, to_status=after.value, detail=detail))
+
+    def _notify(self, kind: str, **facts) -> None:
+        self.notices.append(Notice(kind, self.owner, self.id, {"scenario": self.scenario, **facts}))
 
     def _send(self, queue: str, body: dict, message_id: str) -> None:
         self.outbox.append(Message(queue=queue, body=body, message_id=message_id))

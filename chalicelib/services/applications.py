@@ -190,9 +190,13 @@ def commit(deps: Deps, app: Application, response: dict, request: Idempotent | N
     """Save the changed application, its effects and (with a key) the response, all at once.
 
     Returns the response to send: this one, or the first one if a retry with the same key won;
-    None if the race was lost and the caller should read the application again."""
+    None if the race was lost and the caller should read the application again. The notices the
+    change raised are put into words here and written with it."""
+    from .notifications import put_into_words
+    notifications = put_into_words(deps, app.notices, app.updated_at) if app.notices else []
     try:
-        deps.store.save(app, idempotency=request.record(deps, status, response) if request else None)
+        deps.store.save(app, idempotency=request.record(deps, status, response) if request else None,
+                        notifications=notifications)
     except StaleVersion:
         return None
     except IdempotencyKeyTaken:
@@ -284,14 +288,24 @@ def withdraw(deps: Deps, actor: Actor, app_id: str, body: dict, idempotency_key:
             return sent
 
 
-def list_reviews(deps: Deps, actor: Actor, status: str, cursor: str | None, limit: int) -> dict:
-    if status != "pending":
-        raise ValidationFailed.single("/status", "enum", "目前仅支持 status=pending",
-                                      "Only status=pending is supported")
+# What each role may list: an agency its own pending reviews (late ones included: it still
+# decides them), window staff every review found late.
+REVIEW_LISTS = {"agency": "pending", "window": "overdue"}
+
+
+def list_reviews(deps: Deps, actor: Actor, status: str | None, cursor: str | None, limit: int) -> dict:
+    allowed = REVIEW_LISTS[actor.role]
+    status = status or allowed
+    if status != allowed:
+        raise ValidationFailed.single("/status", "enum", f"此角色只能查看 status={allowed} 的审核",
+                                      f"This role lists only status={allowed}")
     listing = f"{actor.label}:reviews:{status}"
     position = deps.cursors.open(listing, cursor)
     try:
-        page = deps.store.pending_reviews(actor.subject, limit, position)
+        if actor.role == "window":
+            page = deps.store.overdue_reviews(limit, position)
+        else:
+            page = deps.store.pending_reviews(actor.subject, limit, position)
     except ValueError:
         raise bad_cursor() from None
     return {"items": [r.to_dict() for r in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from ..domain.application import Application, HistoryEntry, StatsChange  # noqa: F401 (re-exported)
+from ..domain.notifications import Notification
 
 if TYPE_CHECKING:  # names for the Deps annotations only: nothing here is imported at run time
     from ..catalog import Catalog
@@ -79,15 +80,27 @@ class ReviewEntry:
     status: str
     due: str
     created_at: str
+    overdue_at: str | None = None
 
     @classmethod
     def of(cls, application_id: str, review) -> "ReviewEntry":
         """The index entry both stores keep for a review of the application aggregate."""
-        return cls(review.id, application_id, review.agency, review.status.value, review.due, review.created_at)
+        return cls(review.id, application_id, review.agency, review.status.value, review.due, review.created_at,
+                   review.overdue_at)
+
+    @property
+    def awaiting_deadline(self) -> bool:
+        """Pending and not yet found late: what the deadline sweep looks through."""
+        return self.status == "pending" and self.overdue_at is None
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "pending" and self.overdue_at is not None
 
     def to_dict(self) -> dict:
         return {"id": self.id, "application_id": self.application_id, "agency": self.agency,
-                "status": self.status, "due": self.due, "created_at": self.created_at}
+                "status": self.status, "due": self.due, "created_at": self.created_at,
+                "overdue_at": self.overdue_at}
 
 
 @dataclass
@@ -99,9 +112,10 @@ class Snapshot:
 class ApplicationStore(Protocol):
     def get(self, app_id: str) -> Application | None: ...
     def get_with_history(self, app_id: str) -> Snapshot | None: ...
-    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None) -> None:
-        """Write state, new history, review index, outbox and counters (`app.stats_change()`)
-        atomically, as version `app.version + 1`.
+    def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None,
+             notifications: list[Notification] = ()) -> None:
+        """Write state, new history, review index, outbox, counters (`app.stats_change()`) and
+        `notifications` with their gateway messages atomically, as version `app.version + 1`.
 
         Raises StaleVersion if the stored version is not `app.version`, IdempotencyKeyTaken if
         the idempotency key was used meanwhile. Leaves `app` as it is: the caller marks it
@@ -118,6 +132,14 @@ class ApplicationStore(Protocol):
     def park_outbox(self, message_ids: list[str], reason: str, at: str) -> None:
         """Take these messages out of delivery (the sweep and `outbox_pending` no longer see them)."""
     def parked_outbox(self, limit: int) -> list[ParkedMessage]: ...
+    def reviews_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
+        """Pending reviews not yet found late whose `due` is before `day`, earliest due first."""
+    def overdue_reviews(self, limit: int, cursor: str | None) -> Page:
+        """Pending reviews found late, earliest due first (for window staff)."""
+    def notifications(self, recipient: str, unread_only: bool, limit: int, cursor: str | None) -> Page:
+        """One enterprise's notifications, newest first."""
+    def mark_notification_read(self, recipient: str, notification_id: str, at: str) -> Notification | None:
+        """The recipient's notification, now read (None if it has none by that id)."""
 
 
 @dataclass(frozen=True)

@@ -226,3 +226,67 @@ def test_a_proposal_decides_nothing_until_approved_once(store):
     [stored] = store.rule_proposals("eligibility")
     assert (stored.status, stored.approved_by) == ("approved", "policy:p2")
     assert [e.action for e in store.ruleset_history("eligibility")] == ["proposed", "approved"]
+
+
+# ---- notifications and deadlines ---------------------------------------------------------------
+def notification(n: int, recipient: str = "U1", app_id: str = "A1"):
+    from chalicelib.domain.notifications import Notification
+    return Notification(id=f"N{n:04d}", recipient=recipient, kind="offer", at=f"2026-11-25T10:00:0{n % 10}.000+08:00",
+                        text_zh=f"通知 {n}", text_en=f"notice {n}", application_id=app_id)
+
+
+def test_notifications_are_written_with_the_change_and_their_gateway_message(store):
+    app = new_app("A1", reviews=())
+    save(store, app, notifications=[notification(1)])
+    [listed] = store.notifications("U1", False, 10, None).items
+    assert listed == notification(1) and listed.read is False
+    gateway = [m for m in store.pending_outbox(10) if m.queue == "notifications"]
+    assert [(m.message_id, m.body) for m in gateway] == [("N0001", {
+        "notification_id": "N0001", "uscc": "U1", "kind": "offer", "text_zh": "通知 1", "text_en": "notice 1"})]
+    assert store.notifications("U2", False, 10, None).items == []
+
+
+def test_a_change_that_loses_its_race_writes_no_notification(store):
+    save(store, new_app("A1"))
+    first, second = store.get("A1"), store.get("A1")
+    save(store, first, notifications=[notification(1)])
+    with pytest.raises(StaleVersion):
+        save(store, second, notifications=[notification(2)])
+    assert [n.id for n in store.notifications("U1", False, 10, None).items] == ["N0001"]
+    assert {m.message_id for m in store.pending_outbox(10) if m.queue == "notifications"} == {"N0001"}
+
+
+def test_notifications_list_newest_first_in_pages_and_unread_ones_until_read(store):
+    app = new_app("A1", reviews=())
+    save(store, app, notifications=[notification(n) for n in range(1, 6)])
+    first = store.notifications("U1", False, 3, None)
+    assert [n.id for n in first.items] == ["N0005", "N0004", "N0003"]
+    assert [n.id for n in store.notifications("U1", False, 3, first.cursor).items] == ["N0002", "N0001"]
+    read = store.mark_notification_read("U1", "N0004", "2026-11-25T11:00:00.000+08:00")
+    assert read.id == "N0004" and read.read is True
+    assert store.mark_notification_read("U1", "N0004", "2026-11-25T12:00:00.000+08:00").read is True
+    assert [n.id for n in store.notifications("U1", True, 10, None).items] == ["N0005", "N0003", "N0002", "N0001"]
+    assert [n.read for n in store.notifications("U1", False, 10, None).items] == [False, True, False, False, False]
+    assert store.mark_notification_read("U2", "N0005", "2026-11-25T11:00:00.000+08:00") is None   # not U2's
+    assert store.mark_notification_read("U1", "N9999", "2026-11-25T11:00:00.000+08:00") is None
+
+
+def test_reviews_past_their_due_day_are_found_until_flagged_and_then_listed_as_overdue(store):
+    for n, due in enumerate(("2026-12-01", "2026-11-30", "2026-12-02", "2026-12-03")):
+        save(store, new_app(f"A{n}", reviews=(("hr", due),)))
+    assert [r.due for r in store.reviews_due_before("2026-12-03", 10, None).items] == [
+        "2026-11-30", "2026-12-01", "2026-12-02"]          # earliest first; due on the day is not late
+    page = store.reviews_due_before("2026-12-03", 2, None)
+    app = store.get(page.items[0].application_id)
+    assert app.mark_overdue(page.items[0].id, "2026-12-03", "2026-12-03T00:00:05.000+08:00")
+    save(store, app)
+    # the next page starts after the last one read, though an item of the first page left the list
+    assert [r.due for r in store.reviews_due_before("2026-12-03", 2, page.cursor).items] == ["2026-12-02"]
+    assert [r.due for r in store.reviews_due_before("2026-12-03", 10, None).items] == ["2026-12-01", "2026-12-02"]
+    [late] = store.overdue_reviews(10, None).items
+    assert (late.application_id, late.status, late.overdue_at) == ("A1", "pending", "2026-12-03T00:00:05.000+08:00")
+    app = store.get("A1")
+    app.decide_review("A1-R0", Actor("agency", "hr"), True, "ok", "2026-12-03T09:00:00.000+08:00")
+    save(store, app)
+    assert store.overdue_reviews(10, None).items == []
+    assert store.review_entry("A1-R0").status == "approved"

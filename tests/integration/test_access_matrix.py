@@ -19,7 +19,9 @@ MATRIX = {
     ("GET", "/applications"): {"enterprise", "window"},
     ("GET", "/applications/{app_id}"): {"enterprise", "agency", "bank", "window"},
     ("POST", "/applications/{app_id}/withdraw"): {"enterprise"},
-    ("GET", "/reviews"): {"agency"},
+    ("GET", "/reviews"): {"agency", "window"},
+    ("GET", "/notifications"): {"enterprise"},
+    ("POST", "/notifications/{notification_id}/read"): {"enterprise"},
     ("POST", "/reviews/{review_id}/decision"): {"agency"},
     ("GET", "/banks/{code}/queue"): {"bank"},
     ("POST", "/applications/{app_id}/bank-decision"): {"bank"},
@@ -34,6 +36,7 @@ MATRIX = {
     ("GET", "/applications/{app_id}/replay"): {"policy", "window"},
 }
 FILLED = {"{scenario}": "credit", "{app_id}": "01NOSUCHAPPLICATION0000000", "{review_id}": "01NOSUCHREVIEW",
+          "{notification_id}": "01NOSUCHNOTIFICATION",
           "{code}": "ICBC-BJ", "{ruleset}": "eligibility",
           "{version}": "2099.1"}
 

@@ -127,8 +127,9 @@ def test_the_template_names_no_region_account_or_placeholder_and_is_compact(pack
 def test_every_function_of_the_app_is_in_the_template(packaged):
     functions = _of_type(_template(packaged), "AWS::Serverless::Function")
     handlers = {f["Properties"]["Handler"] for f in functions.values()}
-    assert {"app.app", "app.fan_out", "app.sweep"} <= handlers
-    assert any(e["Type"] == "Schedule" for e in functions["Sweep"]["Properties"]["Events"].values())
+    assert {"app.app", "app.fan_out", "app.sweep", "app.deadlines"} <= handlers
+    for scheduled in ("Sweep", "Deadlines"):
+        assert any(e["Type"] == "Schedule" for e in functions[scheduled]["Properties"]["Events"].values())
 
 
 @pytest.mark.slow
@@ -272,6 +273,14 @@ def test_each_function_may_do_only_what_it_does(packaged):
                 any(a.startswith("dynamodb:") for a in _listed(s["Action"]))]
     assert [(_listed(s["Action"]), _listed(s["Resource"])) for s in measured] == [(["dynamodb:Query"], [
         {"Fn::Sub": "${MainTable.Arn}/index/GSI3"}, {"Fn::Sub": "${MainTable.Arn}/index/GSI1"}])]
+    # the deadline schedule: late reviews from their index, applications written with their
+    # notifications (the gateway message leaves through the outbox); no queue, no bucket, no delete
+    assert granted["DeadlinesRole"] == {"logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem",
+                                        "dynamodb:PutItem", "dynamodb:Query"}
+    [table_grant] = [s for owner, s in _policy_statements(template) if owner == "DeadlinesRole" and
+                     "dynamodb:Query" in _listed(s["Action"])]
+    assert _listed(table_grant["Resource"]) == [{"Fn::GetAtt": ["MainTable", "Arn"]},
+                                                {"Fn::Sub": "${MainTable.Arn}/index/GSI2"}]
 
 
 @pytest.mark.slow
