@@ -23,5 +23,6 @@ def test_the_application_body_schema_accepts_the_examples_and_refuses_garbage(wo
 
 def test_protected_routes_name_their_roles(world):
     doc = world.call("GET", "/openapi.json").json
-    assert doc["paths"]["/reviews"]["get"]["x-roles"] == ["agency"]
+    assert doc["paths"]["/reviews"]["get"]["x-roles"] == ["agency", "window"]
+    assert doc["paths"]["/notifications"]["get"]["x-roles"] == ["enterprise"]
     assert "security" not in doc["paths"]["/banks"]["get"]
