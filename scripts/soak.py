@@ -6,7 +6,11 @@ client whose request still failed retries it with the same Idempotency-Key, as a
 would. Agencies approve or reject at random, banks approve or decline at random, stream batches
 are sometimes delivered twice, sometimes out of order, sometimes lost with the handler (a crash
 between commit and delivery) and recovered by the sweep. At the end every application, every
-state change and every message is counted against what the driver did.
+state change and every message is counted against what the driver did. Some reviews are left
+undecided; a month later the deadline schedule runs twice at once, and again, under the same
+faults: each late review must be flagged, and its enterprise notified, exactly once. Every
+notification (a rejection, each bank decision, each late review) must be stored once and reach
+the gateway's queue.
 
     make soak                      # 5,000 applications, 5% of AWS calls failing
     SOAK_APPS=500 make soak        # a quicker run
@@ -25,7 +29,9 @@ APPS = int(os.environ.get("SOAK_APPS", "5000"))
 FAULT_RATE = float(os.environ.get("SOAK_FAULT_RATE", "0.06"))  # measured share comes out just above it
 SEED = int(os.environ.get("SOAK_SEED", "2026"))
 BANKS = ("ICBC-BJ", "BOB-BJ")
-QUEUES = [f"bank:{b}" for b in BANKS] + ["agency:hr", "agency:ipo", "agency:realestate", "agency:purchaser"]
+QUEUES = [f"bank:{b}" for b in BANKS] + ["agency:hr", "agency:ipo", "agency:realestate", "agency:purchaser",
+                                         "notifications"]
+LEFT_PENDING = 0.05   # the share of reviews no agency decides: the deadline schedule finds them late
 
 
 def no_backoff_sleep() -> None:
@@ -33,8 +39,12 @@ def no_backoff_sleep() -> None:
     timing, so retries happen at once and thousands of injected faults fit in minutes."""
     import logging
 
-    from botocore.retries import standard
+    from botocore.retries import quota, standard
     standard.ExponentialBackoff.delay_amount = lambda self, context: 0
+    # botocore's retry quota (500 tokens per client, 5 per retry) is a circuit breaker for an
+    # outage; under a sustained 6% fault storm without backoff it runs dry within a few hundred
+    # applications and every later call fails on its first error, which is not what is tested here.
+    quota.RetryQuota.acquire = lambda self, capacity_amount: True
     logging.getLogger("getting-credit").setLevel(logging.CRITICAL)   # the app's 500s are expected here
     logging.getLogger("getting_credit.api").setLevel(logging.CRITICAL)
 
@@ -122,16 +132,25 @@ class Driver:
         if status != 201:
             raise RuntimeError(f"submission {n} refused: {status} {reply}")
         self.expected[reply["id"]] = {"who": who, "scenario": scenario, "reviews": reply["decision"]["required_reviews"],
-                                      "outcome": None, "bank_decisions": {}}
+                                      "outcome": None, "bank_decisions": {}, "late_reviews": 0}
         return reply["id"]
 
     def review_everything(self) -> None:
+        left: set[str] = set()
         for agency in {a for e in self.expected.values() for a in e["reviews"]}:
+            cursor = ""
             while True:
-                status, page = self.request("GET", "/reviews?status=pending&limit=100", ("agency", agency), None)
-                if not page["items"]:
+                status, page = self.request("GET", f"/reviews?status=pending&limit=100{cursor}", ("agency", agency), None)
+                todo = [r for r in page["items"] if r["id"] not in left]
+                if not todo:
                     break
-                for review in page["items"]:
+                cursor = f"&cursor={page['cursor']}" if page["cursor"] else ""
+                for review in todo:
+                    exp = self.expected[review["application_id"]]
+                    if exp["outcome"] is None and self.rng.random() < LEFT_PENDING:
+                        left.add(review["id"])      # nobody decides it: late a month from now
+                        exp["outcome"], exp["late_reviews"] = "in_review", 1
+                        continue
                     approve = self.rng.random() < 0.85
                     status, _ = self.request("POST", f"/reviews/{review['id']}/decision", ("agency", agency),
                                              {"approved": approve, "reason": "soak"}, key=f"review-{review['id']}")
@@ -142,7 +161,7 @@ class Driver:
 
     def banks_decide(self) -> None:
         for app_id, exp in self.expected.items():
-            if exp["outcome"] == "rejected":
+            if exp["outcome"] in ("rejected", "in_review"):
                 continue
             for bank in BANKS:
                 approve = self.rng.random() < 0.5
@@ -155,6 +174,39 @@ class Driver:
                 assert status == 200, (status, app_id)
                 exp["bank_decisions"][bank] = approve
             exp["outcome"] = "approved" if any(exp["bank_decisions"].values()) else "declined"
+
+
+def deadlines_pass(container) -> Counter:
+    """A month on, the deadline schedule runs twice at once (a retry racing the next run) and then
+    until a whole run flags nothing; a run that an injected fault stopped is simply run again (what
+    it flagged before the fault is counted by the reconciliation, from the store)."""
+    import threading
+    from datetime import timedelta
+    from chalicelib.services.deadlines import flag_overdue_reviews
+
+    class MonthLater:
+        def now(self, real=container.clock):
+            return real.now() + timedelta(days=31)
+
+    container.clock = MonthLater()
+    runs = Counter()
+
+    def run() -> int:
+        for _ in range(20):
+            runs["deadline_runs"] += 1
+            try:
+                return flag_overdue_reviews(container)
+            except Exception:  # noqa: BLE001 - an AWS fault: the schedule runs again
+                runs["deadline_runs_stopped_by_a_fault"] += 1
+        return -1
+    racing = [threading.Thread(target=run) for _ in range(2)]
+    for t in racing:
+        t.start()
+    for t in racing:
+        t.join()
+    while run() != 0:
+        pass
+    return runs
 
 
 def deliver(driver, reader, rng, lost: Counter) -> None:
@@ -228,6 +280,14 @@ def reconcile(driver) -> dict:
     sent_to_banks = {i for i, a in stored.items() if any(b.sent_at for b in a.banks)}
     expected_messages = {f"{i}:bank:{b}" for i in sent_to_banks for b in BANKS}
     expected_messages |= {r.id for a in stored.values() for r in a.reviews}
+    # Notifications: what each application's enterprise must have been told, from what the driver
+    # did (a rejection, each bank decision, each late review), against what the store holds.
+    told = stored_notifications(container, {e["who"][1] for e in driver.expected.values()})
+    notifications_expected = {i: int(e["outcome"] == "rejected") + len(e["bank_decisions"]) + e["late_reviews"]
+                              for i, e in driver.expected.items()}
+    by_application = Counter(n.application_id for n in told)
+    notifications_wrong = [i for i, n in notifications_expected.items() if by_application[i] != n]
+    expected_messages |= {n.id for n in told}
     delivered = driver.delivered
     for queue in QUEUES:
         delivered.update(drain(container, queue))
@@ -240,12 +300,31 @@ def reconcile(driver) -> dict:
         "unexpected_applications": len(unexpected),
         "wrong_final_status": len(wrong_status),
         "transitions_applied_twice": len(doubled),
+        "notifications_expected": sum(notifications_expected.values()),
+        "notifications_stored": len(told),
+        "applications_told_wrongly_(notifications_lost_or_twice)": len(notifications_wrong),
+        "late_reviews_expected": sum(e["late_reviews"] for e in driver.expected.values()),
+        "late_reviews_flagged": sum(1 for a in stored.values() for r in a.reviews if r.is_overdue),
         "messages_expected": len(expected_messages),
         "lost_messages": len(expected_messages - set(delivered)),
         "unexpected_messages": len(set(delivered) - expected_messages),
         "redelivered_duplicates_(consumers_dedupe_by_message_id)": sum(c - 1 for c in delivered.values()),
         "approved_counter_mismatch": abs(int(stats["approved_count"]) - approved),
     }
+
+
+def stored_notifications(container, owners) -> list:
+    """Every notification of these enterprises, read a page at a time (a Query per owner)."""
+    out = []
+    for owner in owners:
+        cursor = None
+        while True:
+            page = container.store.notifications(owner, False, 100, cursor)
+            out += page.items
+            cursor = page.cursor
+            if not cursor:
+                break
+    return out
 
 
 def main() -> int:
@@ -280,13 +359,15 @@ def main() -> int:
             deliver(driver, reader, rng, lost)
             driver.banks_decide()
             deliver(driver, reader, rng, lost)
+            deadline_runs = deadlines_pass(container)
+            deliver(driver, reader, rng, lost)
             faults.rate = 0.0  # reconcile on a healthy system
             report = reconcile(driver)
         elapsed = time.perf_counter() - started
     report.update({"aws_calls_failed_by_injection": sum(faults.injected.values()),
                    "aws_calls_made": sum(faults.calls.values()),
                    "injected_failure_rate": round(sum(faults.injected.values()) / max(1, sum(faults.calls.values())), 4),
-                   "client_retries_after_5xx": driver.retried, "stream_batches_lost_with_the_handler": lost["batches"],
+                   "client_retries_after_5xx": driver.retried, **deadline_runs, "stream_batches_lost_with_the_handler": lost["batches"],
                    "seconds": round(elapsed, 1)})
     width = max(map(len, report))
     print("\nSoak reconciliation")
@@ -294,7 +375,10 @@ def main() -> int:
         print(f"  {key.ljust(width)}  {value}")
     bad = [k for k in ("lost_applications", "unexpected_applications", "wrong_final_status",
                        "transitions_applied_twice", "lost_messages", "unexpected_messages",
-                       "approved_counter_mismatch") if report[k]]
+                       "approved_counter_mismatch", "applications_told_wrongly_(notifications_lost_or_twice)")
+           if report[k]]
+    if report["late_reviews_flagged"] != report["late_reviews_expected"]:
+        bad.append("late_reviews_flagged")
     print("\nRESULT: " + ("PASS — nothing lost, nothing applied twice" if not bad else f"FAIL — {', '.join(bad)}"))
     return 1 if bad else 0
 
