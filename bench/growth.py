@@ -1,4 +1,5 @@
-"""4. Flat as data grows: a submission and a status read with 1,000 and with 100,000 applications.
+"""4. Flat as data grows: a submission, a status read and the enterprise's unread notifications
+with 1,000 and with 100,000 applications.
 
 Two tables live side by side in one moto account, one seeded with `small` applications and one
 with `large`; requests alternate between them (first one, then the other, the order swapped each
@@ -87,10 +88,20 @@ def status_read(world, reply):
     return read
 
 
+def unread_notifications(world, reply):
+    who = ("enterprise", reply.body["enterprise"]["uscc"])
+    listed = world.call("GET", "/notifications?unread=true", as_=who)
+    assert listed.status == 200, listed.body
+    return listed
+
+
+KINDS = ("submission", "status read", "unread notifications")
+
+
 def measure(worlds: dict, rounds: int) -> dict[str, dict[str, list]]:
-    """Alternate a submission and a status read between the tables, swapping who goes first."""
+    """Alternate a submission and the reads between the tables, swapping who goes first."""
     from .world import activate
-    out = {label: {"submission": [], "status read": []} for label in worlds}
+    out = {label: {kind: [] for kind in KINDS} for label in worlds}
     labels = list(worlds)
     for n in range(rounds):
         for label in (labels if n % 2 == 0 else labels[::-1]):
@@ -98,6 +109,7 @@ def measure(worlds: dict, rounds: int) -> dict[str, dict[str, list]]:
             reply = submit(worlds[label], 50_000 + n)
             out[label]["submission"].append(reply)
             out[label]["status read"].append(status_read(worlds[label], reply))
+            out[label]["unread notifications"].append(unread_notifications(worlds[label], reply))
     return out
 
 
@@ -128,7 +140,7 @@ def run(results, small: int = 1_000, large: int = 100_000, rounds: int = 150) ->
 
 def report(results, measured, operations: Counter, sizes: dict, items: dict, seeding: float) -> None:
     figures = {}
-    for kind in ("submission", "status read"):
+    for kind in KINDS:
         per = {label: {"calls": median([r.aws.call_count for r in measured[label][kind]]),
                        "items": median([r.aws.items_written for r in measured[label][kind]]),
                        "handler_ms": median([r.handler_seconds * 1000 for r in measured[label][kind]]),

@@ -7,7 +7,8 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | application     | APP#<id>           | A         | OWNER#<uscc> / <created>#<id>   | STATUS#<s> / <created>#<id> | APPS / <created>#<id>     |
 | history entry   | APP#<id>           | H#<seq>   |                                 |                           |                           |
 | review (index)  | REVIEW#<rid>       | R         | AGENCY#<agency> / <status>#<created>#<rid> | REVIEWS#AWAITING / <due>#<rid> ¹ | REVIEWS#OVERDUE / <due>#<rid> ² |
-| notification    | NOTICES#<uscc>     | N#<id>    | UNREAD#<uscc> / <id> ³          |                           |                           |
+| notification    | NOTICES#<uscc>     | N#<id>    |                                 |                           |                           |
+| unread copy ³   | NOTICES#<uscc>     | U#<id>    |                                 |                           |                           |
 | outbox message  | OUTBOX#<msg id>    | O         |                                 |                           | OUTBOX / <created>#<msg>  |
 | parked message  | OUTBOX#<msg id>    | O         |                                 |                           | OUTBOX#PARKED / <created>#<msg> |
 | idempotency     | IDEM#<scope>#<key> | I         |                                 |                           |                           |
@@ -23,8 +24,11 @@ a condition on the application's version: the optimistic lock that turns a race 
 ¹ only while the review is pending and not yet found late: the deadline sweep's Query
 (`GSI2SK < today`) reads late ones and nothing else, however many applications there are.
 ² only while it is pending and found late: window staff's list.
-³ only until the enterprise reads it. Notification ids are time-ordered (ULIDs), so SK order
-is newest last; both lists are read backwards.
+³ a copy of the notification while it is unread, deleted with the read mark in one
+transaction: "unread" is a Query of the enterprise's own partition (`U#`), strongly consistent
+(a notification just read is never listed again, which a GSI's eventual reads could do), and it
+costs the items listed, not the ones read long ago. Notification ids are time-ordered (ULIDs),
+so both lists are read backwards for newest first.
 
 History entries (an application's and a ruleset's) are put only if absent: nothing rewrites one,
 and no code path deletes one.
@@ -125,21 +129,25 @@ class DynamoApplicationStore:
         return self._page("GSI3", OVERDUE, limit, cursor, newest_first=False, parse=self._review)
 
     def notifications(self, recipient: str, unread_only: bool, limit: int, cursor: str | None) -> Page:
-        if unread_only:
-            return self._page("GSI1", f"UNREAD#{recipient}", limit, cursor, newest_first=True,
-                              parse=self._notification)
         return self._page(None, f"NOTICES#{recipient}", limit, cursor, newest_first=True,
-                          parse=self._notification, sk_prefix="N#")
+                          parse=self._notification, sk_prefix="U#" if unread_only else "N#")
 
     def mark_notification_read(self, recipient: str, notification_id: str, at: str) -> Notification | None:
+        """The read mark and the unread copy's removal in one transaction."""
+        pk = _s(f"NOTICES#{recipient}")
+        key = {"PK": pk, "SK": _s(f"N#{notification_id}")}
         try:
-            item = self._db.update_item(
-                TableName=self._table, Key={"PK": _s(f"NOTICES#{recipient}"), "SK": _s(f"N#{notification_id}")},
-                ConditionExpression="attribute_exists(PK)",
-                UpdateExpression="SET read_at = if_not_exists(read_at, :at) REMOVE GSI1PK, GSI1SK",
-                ExpressionAttributeValues={":at": _s(at)}, ReturnValues="ALL_NEW")["Attributes"]
-        except self._db.exceptions.ConditionalCheckFailedException:
-            return None
+            self._db.transact_write_items(TransactItems=[
+                {"Update": {"TableName": self._table, "Key": key, "ConditionExpression": "attribute_exists(PK)",
+                            "UpdateExpression": "SET read_at = if_not_exists(read_at, :at)",
+                            "ExpressionAttributeValues": {":at": _s(at)}}},
+                {"Delete": {"TableName": self._table, "Key": {"PK": pk, "SK": _s(f"U#{notification_id}")}}}])
+        except self._db.exceptions.TransactionCanceledException as exc:
+            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                return None
+            raise
+        item = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True)["Item"]
         return self._notification(item)
 
     def idempotent_response(self, scope: str, key: str) -> IdempotencyRecord | None:
@@ -173,7 +181,7 @@ class DynamoApplicationStore:
         ops += [self._put_review(app, r) for r in app.reviews]
         ops += [self._put_outbox(m, app.updated_at) for m in outbox]
         for n in notifications:
-            ops += [self._put_notification(n), self._put_outbox(gateway_message(n), n.at)]
+            ops += [*self._put_notification(n), self._put_outbox(gateway_message(n), n.at)]
         if stats is not None:
             ops += self._count_approval(stats)
         idem_index = None
@@ -260,10 +268,12 @@ class DynamoApplicationStore:
             item |= {"GSI3PK": _s(OVERDUE), "GSI3SK": _s(f"{entry.due}#{entry.id}")}
         return {"Put": {"TableName": self._table, "Item": item}}
 
-    def _put_notification(self, n: Notification) -> dict:
-        return {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)", "Item": {
-            "PK": _s(f"NOTICES#{n.recipient}"), "SK": _s(f"N#{n.id}"), "doc": _s(_dumps(n.to_record())),
-            "GSI1PK": _s(f"UNREAD#{n.recipient}"), "GSI1SK": _s(n.id)}}}
+    def _put_notification(self, n: Notification) -> list[dict]:
+        """The notification and its unread copy (see the layout)."""
+        doc = _s(_dumps(n.to_record()))
+        return [{"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
+                         "Item": {"PK": _s(f"NOTICES#{n.recipient}"), "SK": _s(f"{kind}#{n.id}"), "doc": doc}}}
+                for kind in ("N", "U")]
 
     def _put_outbox(self, message, now: str) -> dict:
         return {"Put": {"TableName": self._table, "Item": {
@@ -415,6 +425,8 @@ class DynamoApplicationStore:
                       ScanIndexForward=not newest_first)
         if index:
             kwargs["IndexName"] = index
+        else:
+            kwargs["ConsistentRead"] = True   # the table's own keys: a change just made is seen
         start = decode_cursor(cursor)
         if start:
             kwargs["ExclusiveStartKey"] = start
