@@ -17,7 +17,7 @@ RULES_CHECK_SECONDS = 30  # how stale a warm container's view of published rules
 
 
 # The pieces a test may hand in ready-made instead of having them built (`engine` included).
-PIECES = frozenset({"resources", "dynamodb", "sqs", "store", "sender", "cursors", "clock", "ids",
+PIECES = frozenset({"resources", "dynamodb", "sqs", "store", "sender", "files", "cursors", "clock", "ids",
                     "calendar", "forms", "facts_provider", "catalog", "engine", "notice_texts"})
 
 
@@ -77,6 +77,17 @@ class Container:
     def sender(self):
         from .adapters.sqs import SqsSender
         return SqsSender(self.sqs, self.resources)
+
+    @cached_property
+    def files(self):
+        """The materials bucket. Path-style addressing against a local endpoint (moto on
+        127.0.0.1), so a signed URL works there with `curl`; SigV4 everywhere (the China regions
+        accept nothing else)."""
+        from .adapters.s3 import S3Files
+        style = "path" if self.settings.aws_endpoint_url else "auto"
+        with self._lock:
+            client = self.client("s3", signature_version="s3v4", s3={"addressing_style": style})
+        return S3Files(client, self.resources.bucket_name)
 
     @cached_property
     def cursors(self):

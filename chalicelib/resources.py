@@ -14,6 +14,8 @@ DLQ_RETENTION_SECONDS = 14 * 24 * 3600   # SQS's longest: time for an operator t
 INDEXES = ("GSI1", "GSI2", "GSI3")
 NOTIFICATIONS_KEY = "notifications"     # the SMS/e-mail gateway's queue (DESIGN: Notifications)
 UPLOAD_ABORT_DAYS = 1          # an unfinished multipart upload is removed after a day
+UNREFERENCED_UPLOAD_DAYS = 7   # a material no application names (still tagged state=pending) expires
+MATERIAL_STATE_TAG, MATERIAL_PENDING = "state", "pending"   # an upload's tag until an application names it
 
 
 def agency_kind(agency_id: str) -> str:
@@ -120,7 +122,11 @@ class Resources:
                 "LifecycleConfiguration": {"Rules": [{
                     "Id": "tidy", "Status": "Enabled",
                     "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": UPLOAD_ABORT_DAYS},
-                    "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}, {
+                    # uploads never named by an application (submission retags them state=kept)
+                    "Id": "unreferenced-uploads", "Status": "Enabled",
+                    "TagFilters": [{"Key": MATERIAL_STATE_TAG, "Value": MATERIAL_PENDING}],
+                    "ExpirationInDays": UNREFERENCED_UPLOAD_DAYS}]},
             }},
             "MaterialsBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
                 "Bucket": {"Ref": "MaterialsBucket"},

@@ -32,8 +32,9 @@ SECRET_LENGTH = 48      # GC_CURSOR_SECRET must be at least 32 characters
 # granted by `Fn::GetAtt`, on the function's own group only.)
 ROLE_EXCEPTIONS = {
     "*": ({"dynamodb:ListStreams"}, "ListStreams has no resource type: IAM grants it only on *"),
-    "${MaterialsBucket.Arn}/*": ({"s3:GetObject", "s3:PutObject"},
-                                 "material object keys are minted per upload; the bucket holds nothing else"),
+    "${MaterialsBucket.Arn}/*": ({"s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"},
+                                 "material object keys are minted per upload; the bucket holds nothing else "
+                                 "(PutObject and PutObjectTagging sign the uploads, which tag themselves pending)"),
 }
 
 TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
@@ -44,7 +45,7 @@ SEND_ACTIONS = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
 CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                    "sqs:GetQueueAttributes"]
 CONSUMER_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]
-MATERIAL_ACTIONS = ["s3:GetObject", "s3:PutObject"]
+MATERIAL_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"]
 # The deadline schedule reads late reviews (GSI2), reads and writes applications with their history,
 # review index, notification and outbox items (Puts in one transaction); its message leaves through
 # the outbox and the stream, so it sends to no queue.

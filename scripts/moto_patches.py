@@ -13,6 +13,11 @@ moto 5.2 also answers every Query by sorting the whole table (all_items), compar
 objects: a read of one application cost O(table). A Query on the table's own key now looks only
 at that partition, and whole-table sorts use plain values as keys.
 
+moto 5.2 stores whatever a browser POSTs to a presigned POST, ignoring the policy; S3 refuses a
+file whose size or fields the policy does not allow, and applies the `tagging` field. The patch
+does both (the signature is not checked: moto accepts any credentials), so a material upload
+behaves locally as on AWS: the wrong size or content type is refused by "S3" itself.
+
 Used only by the tests, `make run`, `make soak` and `make bench`, never in AWS.
 """
 from __future__ import annotations
@@ -150,6 +155,77 @@ def _partition_query(real_query):
     return query
 
 
+# Form fields S3 does not hold to a policy condition.
+_POST_EXEMPT = {"policy", "x-amz-signature", "file", "awsaccesskeyid", "signature"}
+
+
+def _s3_error(status: int, code: str, message: str):
+    body = f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>{message}</Message></Error>'
+    return status, {"Content-Type": "application/xml"}, body
+
+
+def _policy_refusal(fields: dict, size: int, bucket: str):
+    """S3's verdict on a POST's policy: None if it holds, else the error response."""
+    import base64
+    import json
+    from datetime import datetime, timezone
+    try:
+        policy = json.loads(base64.b64decode(fields["policy"]))
+        expires = datetime.strptime(policy["expiration"].replace("Z", "+0000")[:19] + "+0000",
+                                    "%Y-%m-%dT%H:%M:%S%z")
+    except (ValueError, KeyError, TypeError):
+        return _s3_error(400, "InvalidPolicyDocument", "Invalid Policy: Invalid JSON.")
+    if expires < datetime.now(timezone.utc):
+        return _s3_error(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
+    values = {k.lower(): v for k, v in fields.items()} | {"bucket": bucket}
+    covered = set()
+    for condition in policy.get("conditions", []):
+        if isinstance(condition, dict):
+            (name, expected), = condition.items()
+            op = "eq"
+        elif condition[0] == "content-length-range":
+            low, high = int(condition[1]), int(condition[2])
+            if size > high:
+                return _s3_error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+            if size < low:
+                return _s3_error(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size")
+            continue
+        else:
+            op, name, expected = condition[0], condition[1].lstrip("$"), condition[2]
+        name = name.lower()
+        covered.add(name)
+        actual = values.get(name)
+        if actual is None or (actual != expected if op == "eq" else not actual.startswith(expected)):
+            return _s3_error(403, "AccessDenied", f'Invalid according to Policy: Policy Condition failed: '
+                                                  f'["{op}", "${name}", "{expected}"]')
+    extra = sorted(n for n in values if n not in covered and n not in _POST_EXEMPT and n != "bucket"
+                   and not n.startswith("x-ignore-"))
+    if extra:
+        return _s3_error(403, "AccessDenied", f"Invalid according to Policy: Extra input fields: {extra[0]}")
+    return None
+
+
+def _post_policy_enforced(real_post):
+    def post(self, request, bucket_name):
+        fields = {k: v[0] for k, v in (self.querystring or {}).items() if isinstance(v, list) and v}
+        if "policy" not in fields or "key" not in fields:
+            return real_post(self, request, bucket_name)
+        content = self.body if isinstance(self.body, (bytes, str)) else b""
+        refused = _policy_refusal(fields, len(content.encode() if isinstance(content, str) else content),
+                                  bucket_name)
+        if refused is not None:
+            return refused
+        response = real_post(self, request, bucket_name)
+        if "tagging" in fields and response[0] < 300:
+            import xmltodict
+            tags = xmltodict.parse(fields["tagging"])["Tagging"]["TagSet"]["Tag"]
+            tags = tags if isinstance(tags, list) else [tags]
+            stored = self.backend.get_object(bucket_name, fields["key"])
+            self.backend.put_object_tagging(stored, {t["Key"]: t["Value"] for t in tags})
+        return response
+    return post
+
+
 _originals: dict = {}
 
 
@@ -159,8 +235,11 @@ def apply() -> None:
         return
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
+    from moto.s3.responses import S3Response
     _originals.update({(DynamoDBBackend, "transact_write_items"): DynamoDBBackend.transact_write_items,
-                       (Table, "all_items"): Table.all_items, (Table, "query"): Table.query})
+                       (Table, "all_items"): Table.all_items, (Table, "query"): Table.query,
+                       (S3Response, "_bucket_response_post"): S3Response._bucket_response_post})
+    S3Response._bucket_response_post = _post_policy_enforced(S3Response._bucket_response_post)
     DynamoDBBackend.transact_write_items = _check_then_apply
     Table.all_items = _all_items_cheaply
     Table.query = _partition_query(Table.query)

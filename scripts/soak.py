@@ -92,6 +92,7 @@ class Driver:
         self.tokens: dict = {}
         self.retried = 0
         self.expected: dict[str, dict] = {}
+        self.materials: dict = {}             # (enterprise, scenario) -> its uploaded materials
         self.delivered: Counter = Counter()   # message_id -> times a consumer received it
         self.pump = lambda: None              # fan-out and queue reading, run every few changes
         self.changes = 0
@@ -123,10 +124,14 @@ class Driver:
         raise RuntimeError(f"{method} {path} kept failing: {resp.body[:200]}")
 
     def submit(self, n: int) -> str | None:
-        from tests.builders import valid_body, valid_uscc
+        from tests.builders import valid_body, valid_uscc, with_materials
         scenario = SCENARIOS[n % len(SCENARIOS)]
         who = ("enterprise", valid_uscc(10_000 + n % 400))
         body = valid_body(scenario, **{"enterprise.uscc": who[1]})
+        if (who, scenario) not in self.materials:   # each enterprise uploads a scenario's materials once
+            self.materials[(who, scenario)] = with_materials(
+                lambda method, path, sent: self.request(method, path, who, sent), body)["materials"]
+        body["materials"] = self.materials[(who, scenario)]
         status, reply = self.request("POST", "/applications", who, body, key=f"submit-{n}")
         self.changed()
         if status != 201:

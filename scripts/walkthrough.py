@@ -3,9 +3,10 @@
     make run                                  # in one terminal
     .venv/bin/python -m scripts.walkthrough   # in another (API_URL to point elsewhere)
 
-Only HTTP and a standard SQS client (boto3) are used: the enterprise submits, the IP office
-reviews, the bank polls its queue, fetches the application and decides, the enterprise reads
-the consolidated result. Exits non-zero, saying where, if any step does not behave.
+Only HTTP and a standard SQS client (boto3) are used: the enterprise uploads the materials the
+rules ask for (a signed POST straight to S3, here the stack's moto), submits, the IP office
+reviews, the bank polls its queue, fetches the application, downloads a material and decides,
+the enterprise reads the consolidated result. Exits non-zero, saying where, if any step does not behave.
 """
 from __future__ import annotations
 
@@ -56,6 +57,46 @@ def example_body(scenario: str) -> dict:
             if prop.get("examples") and name != "as_of"}
 
 
+def post_file(upload: dict, filename: str, content: bytes) -> int:
+    """A browser's multipart POST of one file to a presigned S3 POST; S3's HTTP status."""
+    boundary = "----walkthrough" + os.urandom(8).hex()
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in upload["fields"].items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+                 f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+    data = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    req = urllib.request.Request(upload["url"], data=data, method="POST",
+                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def upload_missing(body: dict, enterprise: str) -> list[str]:
+    """Upload one file for each kind of material the decision says is missing (一次性告知)."""
+    import hashlib
+    decision = expect(200, call("POST", "/eligibility", body, enterprise), "the enterprise checks what is missing")
+    ids = []
+    for missing in decision["missing_materials"]:
+        content = f"%PDF-1.7 {missing['en']}\n".encode()
+        declared = {"kind": missing["kind"], "filename": f"{missing['kind']}.pdf", "content_type": "application/pdf",
+                    "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+        material = expect(201, call("POST", "/materials", declared, enterprise), f"sign an upload: {missing['zh']}")
+        status = post_file(material["upload"], declared["filename"], content)
+        if status >= 300:
+            raise WalkFailed(f"S3 refused the upload of {missing['kind']}: HTTP {status}")
+        print(f"  ✓ uploaded to S3 with the signed POST: {missing['kind']}")
+        ids.append(material["id"])
+    return ids
+
+
+def download(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        return resp.read()
+
+
 def bank_queue_client(queue: dict):
     """A plain boto3 SQS client for the queue the API named (the local stack takes any key)."""
     import boto3
@@ -82,6 +123,7 @@ def walk(scenario: str, reviewer: str | None) -> None:
     body = example_body(scenario)
     enterprise = token("enterprise", body["enterprise"]["uscc"])
     bank = token("bank", BANK)
+    body["materials"] = upload_missing(body, enterprise)
     app = expect(201, call("POST", "/applications", body, enterprise), "the enterprise submits once")
     app_id = app["id"]
     if reviewer:
@@ -97,6 +139,13 @@ def walk(scenario: str, reviewer: str | None) -> None:
     full = expect(200, call("GET", f"/applications/{app_id}", token=bank), "the bank fetches the application")
     if full["amount"] != message["amount"]:
         raise WalkFailed("the queue message and the application disagree on the amount")
+    for material_id in full.get("materials") or []:
+        import hashlib
+        material = expect(200, call("GET", f"/materials/{material_id}", token=bank), "the bank reads a material")
+        if material["status"] != "uploaded" or \
+                hashlib.sha256(download(material["download_url"])).hexdigest() != material["sha256"]:
+            raise WalkFailed(f"the bank could not download {material_id} as declared")
+        print(f"  ✓ the bank downloaded {material['kind']} through its signed link")
     # A bank lends at a rate its published products allow (the platform refuses any other).
     chosen = [p for p in full.get("products") or []]
     published = expect(200, call("GET", f"/products?scenario={scenario}&bank={BANK}"), "the bank's products")

@@ -70,3 +70,32 @@ def edit(path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+SAMPLE_PDF = b"%PDF-1.7 test material\n"
+
+
+def upload_material(call, kind: str, content: bytes = SAMPLE_PDF, content_type: str = "application/pdf",
+                    sent: bytes | None = None) -> tuple[str, int]:
+    """Declare a material with `call(method, path, body) -> (status, json)` (as its owner), then
+    POST `sent` (default: the declared content) to the signed S3 URL as a browser would.
+    Returns the material's id and S3's status."""
+    import hashlib
+    import requests
+    declared = {"kind": kind, "filename": f"{kind}.pdf", "content_type": content_type, "size": len(content),
+                "sha256": hashlib.sha256(content).hexdigest()}
+    status, reply = call("POST", "/materials", declared)
+    assert status == 201, reply
+    upload = reply["upload"]
+    stored = requests.post(upload["url"], data=upload["fields"],
+                           files={"file": (declared["filename"], content if sent is None else sent)}, timeout=30)
+    return reply["id"], stored.status_code
+
+
+def with_materials(call, body: dict) -> dict:
+    """`body` with one uploaded file of every kind its decision still lacks (as the portal does)."""
+    status, decision = call("POST", "/eligibility", body)
+    if status != 200:
+        return body
+    uploaded = [upload_material(call, missing["kind"])[0] for missing in decision["missing_materials"]]
+    return {**body, "materials": list(body.get("materials") or []) + uploaded}

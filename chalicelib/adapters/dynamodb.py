@@ -18,6 +18,8 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | rule history    | RULESET#<name>     | H#<seq>   |                                 |                           |                           |
 | rules revision  | RULES              | HEAD      |                                 |                           |                           |
 | approved owner  | STATS#OWNER#<uscc> | S         |                                 |                           |                           |
+| material        | MAT#<id>           | M         |                                 |                           |                           |
+| material's use  | MAT#<id>           | APP#<app id> |                              |                           |                           |
 
 The application, its history, review index, outbox and counters change in one transaction, with
 a condition on the application's version: the optimistic lock that turns a race into a 409.
@@ -43,7 +45,9 @@ from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
 from ..domain.notifications import NOTIFICATIONS_QUEUE, Notification
-from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page, ParkedMessage,
+from ..domain.material import AWAITING_UPLOAD, Material
+from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
+                              Page, ParkedMessage,
                               PublishedRuleset, parked_message, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
 
@@ -182,6 +186,8 @@ class DynamoApplicationStore:
         ops += [self._put_outbox(m, app.updated_at) for m in outbox]
         for n in notifications:
             ops += [*self._put_notification(n), self._put_outbox(gateway_message(n), n.at)]
+        if app.version == 0:
+            ops += [self._put_material_use(material_id, app.id) for material_id in app.form.get("materials") or ()]
         if stats is not None:
             ops += self._count_approval(stats)
         idem_index = None
@@ -307,6 +313,40 @@ class DynamoApplicationStore:
         return {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
                         "Item": {"PK": _s(f"IDEM#{rec.scope}#{rec.key}"), "SK": _s("I"),
                                  "doc": _s(_dumps(doc)), "expires_at": {"N": str(rec.expires_at)}}}}
+
+    def _put_material_use(self, material_id: str, app_id: str) -> dict:
+        return {"Put": {"TableName": self._table, "Item": {"PK": _s(f"MAT#{material_id}"), "SK": _s(f"APP#{app_id}")}}}
+
+    # ---- materials ----------------------------------------------------------------------------
+    def add_material(self, material: Material) -> None:
+        try:
+            self._db.put_item(TableName=self._table, ConditionExpression="attribute_not_exists(PK)",
+                              Item=self._material_item(material))
+        except self._db.exceptions.ConditionalCheckFailedException as exc:
+            raise MaterialTaken(material.id) from exc
+
+    def material(self, material_id: str) -> MaterialRecord | None:
+        items = self._query_all(KeyConditionExpression="PK = :pk",
+                                ExpressionAttributeValues={":pk": _s(f"MAT#{material_id}")}, ConsistentRead=True)
+        found = [i for i in items if i["SK"]["S"] == "M"]
+        if not found:
+            return None
+        uses = tuple(i["SK"]["S"][len("APP#"):] for i in items if i["SK"]["S"].startswith("APP#"))
+        return MaterialRecord(Material.from_record(json.loads(found[0]["doc"]["S"])), uses)
+
+    def settle_material(self, material: Material) -> Material:
+        try:
+            self._db.put_item(TableName=self._table, Item=self._material_item(material),
+                              ConditionExpression="#st = :awaiting", ExpressionAttributeNames={"#st": "status"},
+                              ExpressionAttributeValues={":awaiting": _s(AWAITING_UPLOAD)})
+        except self._db.exceptions.ConditionalCheckFailedException:
+            return self.material(material.id).material
+        return material
+
+    @staticmethod
+    def _material_item(material: Material) -> dict:
+        return {"PK": _s(f"MAT#{material.id}"), "SK": _s("M"), "status": _s(material.status),
+                "doc": _s(_dumps(material.to_record()))}
 
     # ---- published rules (policy staff) ------------------------------------------------------
     def publish_ruleset(self, published: PublishedRuleset, entry: RulesetPublication) -> None:

@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
 from ..domain.notifications import Notification
-from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, OutboxItem, Page, ParkedMessage,
+from ..domain.material import AWAITING_UPLOAD, Material
+from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
+                              Page, ParkedMessage,
                               PublishedRuleset, parked_message, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
 from .dynamodb import COUNTERS, gateway_message
@@ -56,6 +58,8 @@ class InMemoryApplicationStore:
         self._rules_revision = 0
         self._ruleset_history: dict[str, dict[int, RulesetPublication]] = defaultdict(dict)
         self._proposals: dict[tuple[str, str], RuleProposal] = {}
+        self._materials: dict[str, Material] = {}
+        self._material_uses: dict[str, list[str]] = defaultdict(list)
 
     def get(self, app_id: str) -> Application | None:
         with self._lock:
@@ -92,6 +96,10 @@ class InMemoryApplicationStore:
                 self._outbox[item.message_id] = item
             if stats:
                 self._count(stats)
+            if app.version == 0:
+                for material_id in app.form.get("materials") or ():
+                    if app.id not in self._material_uses[material_id]:
+                        self._material_uses[material_id].append(app.id)
             if idempotency:
                 self._idem[(idempotency.scope, idempotency.key)] = idempotency
 
@@ -186,6 +194,23 @@ class InMemoryApplicationStore:
         with self._lock:
             return sorted(self._parked.values(), key=lambda p: (p.parked_at, p.message_id))[:limit]
 
+    def add_material(self, material: Material) -> None:
+        with self._lock:
+            if material.id in self._materials:
+                raise MaterialTaken(material.id)
+            self._materials[material.id] = material
+
+    def material(self, material_id: str) -> MaterialRecord | None:
+        with self._lock:
+            found = self._materials.get(material_id)
+            return MaterialRecord(found, tuple(sorted(self._material_uses.get(material_id, ())))) if found else None
+
+    def settle_material(self, material: Material) -> Material:
+        with self._lock:
+            if self._materials[material.id].status == AWAITING_UPLOAD:
+                self._materials[material.id] = material
+            return self._materials[material.id]
+
     def publish_ruleset(self, published: PublishedRuleset, entry: RulesetPublication) -> None:
         with self._lock:
             key = (published.ruleset, published.version)
@@ -253,3 +278,44 @@ class InMemorySender:
 
     def queue_url(self, queue: str) -> str:
         return f"memory://{queue}"
+
+
+class InMemoryFiles:
+    """The materials bucket in memory. `receive_post` plays S3 receiving a signed POST: it keeps
+    the object only if the policy's size and content type hold, as S3 does."""
+
+    def __init__(self):
+        self.objects: dict[str, bytes] = {}
+        self.tags: dict[str, str] = {}
+        self._policies: dict[str, tuple[str, int]] = {}
+
+    def presign_upload(self, key: str, content_type: str, size: int, expires_in: int) -> dict:
+        self._policies[key] = (content_type, size)
+        return {"url": "memory://materials/", "fields": {"key": key, "Content-Type": content_type}}
+
+    def receive_post(self, fields: dict, content: bytes) -> int:
+        """The HTTP status S3 answers a POST with."""
+        key = fields.get("key")
+        if key not in self._policies:
+            return 403
+        content_type, size = self._policies[key]
+        if fields.get("Content-Type") != content_type:
+            return 403
+        if len(content) != size:
+            return 400
+        self.objects[key], self.tags[key] = content, "pending"
+        return 204
+
+    def presign_download(self, key: str, filename: str, content_type: str, expires_in: int) -> str:
+        return f"memory://materials/{key}?expires_in={expires_in}"
+
+    def digest(self, key: str) -> tuple[int, str] | None:
+        import hashlib
+        content = self.objects.get(key)
+        return None if content is None else (len(content), hashlib.sha256(content).hexdigest())
+
+    def keep(self, key: str) -> bool:
+        if key not in self.objects:
+            return False
+        self.tags[key] = "kept"
+        return True

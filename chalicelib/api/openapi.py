@@ -7,7 +7,7 @@ keeps this document and the app's routes in step.
 from __future__ import annotations
 
 from ..domain.application import ROLES, Status
-from ..forms.requests import BANK_DECISION, REVIEW_DECISION, WITHDRAWAL
+from ..forms.requests import BANK_DECISION, MATERIAL, REVIEW_DECISION, WITHDRAWAL
 from .http import ROUTE_DOCS
 
 ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
@@ -19,6 +19,7 @@ BODIES = {
     ("POST", "/reviews/{review_id}/decision"): REVIEW_DECISION,
     ("POST", "/applications/{app_id}/bank-decision"): BANK_DECISION,
     ("POST", "/applications/{app_id}/withdraw"): WITHDRAWAL,
+    ("POST", "/materials"): MATERIAL,
     ("POST", "/auth/dev-token"): {
         "type": "object", "required": ["role", "subject"], "additionalProperties": False,
         "properties": {"role": {"enum": list(ROLES)},
@@ -110,6 +111,12 @@ RESPONSES = {
          "reason": STRING}))}),
     ("GET", "/applications/{app_id}/replay"): _object({"application_id": STRING, "same": BOOLEAN,
                                                        "rules": _list(RULE_VERSION)}),
+    ("GET", "/materials/kinds"): _list(_object({"kind": STRING, "zh": STRING, "en": STRING})),
+    ("POST", "/materials"): _object({"id": STRING, "kind": STRING, "status": STRING, "upload": _object(
+        {"url": STRING, "fields": {"type": "object"}, "expires_at": STRING})}),
+    ("GET", "/materials/{material_id}"): _object(
+        {"id": STRING, "kind": STRING, "filename": STRING, "content_type": STRING, "size": INTEGER,
+         "sha256": STRING, "status": {"enum": ["awaiting_upload", "uploaded", "rejected"]}}, download_url=STRING),
     ("GET", "/openapi.json"): _object({"openapi": STRING, "paths": {"type": "object"}}),
 }
 QUERY = {

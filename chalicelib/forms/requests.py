@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..domain.errors import BODY_NOT_AN_OBJECT, FieldError
+from ..domain.material import CONTENT_TYPES, MAX_BYTES
 from .messages import label_of, translate
 
 _REASON = {"type": "string", "minLength": 1, "maxLength": 1000, "format": "plain_text",
@@ -50,7 +51,26 @@ WITHDRAWAL_REASON_MAX = 500
 WITHDRAWAL = {"type": "object", "additionalProperties": False,
               "properties": {"reason": {"type": "string", "maxLength": WITHDRAWAL_REASON_MAX}}}
 
-SCHEMAS = {"review_decision": REVIEW_DECISION, "bank_decision": BANK_DECISION}
+MATERIAL = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "A material to upload", "x-title-zh": "待上传的材料",
+    "type": "object", "additionalProperties": False,
+    "required": ["kind", "filename", "content_type", "size", "sha256"],
+    "properties": {
+        # the kinds are policy data (rules/outcomes.yaml, GET /materials/kinds), checked by the service
+        "kind": {"type": "string", "pattern": "^[a-z_]{1,40}$", "title": "Kind of material", "x-title-zh": "材料种类"},
+        "filename": {"type": "string", "minLength": 1, "maxLength": 200, "format": "plain_text",
+                     "pattern": r"^[^/\\]*[^/\\\s][^/\\]*$", "title": "File name", "x-title-zh": "文件名"},
+        "content_type": {"enum": list(CONTENT_TYPES), "title": "Content type (PDF, JPEG or PNG)",
+                         "x-title-zh": "文件类型（PDF、JPEG 或 PNG）"},
+        "size": {"type": "integer", "minimum": 1, "maximum": MAX_BYTES, "title": "Size in bytes (at most 10 MiB)",
+                 "x-title-zh": "文件大小（字节，不超过 10 MiB）"},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$", "title": "SHA-256 of the file (64 lower-case hex digits)",
+                   "x-title-zh": "文件的 SHA-256（64 位小写十六进制）"},
+    },
+}
+
+SCHEMAS = {"review_decision": REVIEW_DECISION, "bank_decision": BANK_DECISION, "material": MATERIAL}
 
 
 @lru_cache(maxsize=None)

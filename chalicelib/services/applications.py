@@ -105,8 +105,14 @@ def eligibility(deps: Deps, actor: Actor | None, body) -> dict:
     is decided on what the body declares, so the answer reveals nothing held."""
     check_form(deps, body, allow_as_of=True)
     as_of = date.fromisoformat(body["as_of"]) if "as_of" in body else today(deps)
-    held = may_know_records(deps, actor, body["enterprise"]["uscc"])
-    return decide(deps, {k: v for k, v in body.items() if k != "as_of"}, as_of, held).to_json()
+    uscc = body["enterprise"]["uscc"]
+    held = may_know_records(deps, actor, uscc)
+    decision = decide(deps, {k: v for k, v in body.items() if k != "as_of"}, as_of, held)
+    if actor is not None and actor.role == "enterprise" and actor.subject == uscc and body.get("materials"):
+        from . import materials   # only the applicant's own uploaded materials count
+        found, _ = materials.usable(deps, uscc, body["materials"])
+        decision = decision.with_provided(m.kind for m in found)
+    return decision.to_json()
 
 
 def may_know_records(deps: Deps, actor: Actor | None, uscc: str) -> bool:
@@ -218,6 +224,7 @@ def submit(deps: Deps, actor: Actor, body, idempotency_key: str | None = None) -
     decision = decide(deps, body, as_of)
     if not decision.eligible:
         raise _ineligible(decision)
+    decision = _with_materials(deps, actor, body, decision)
     now = now_iso(deps)
     reviews = [(deps.ids.new_id(), agency,
                 deps.calendar.add_working_days(as_of, decision.review_deadlines[agency]).isoformat())
@@ -229,6 +236,20 @@ def submit(deps: Deps, actor: Actor, body, idempotency_key: str | None = None) -
     for _ in attempts(busy=SERVICE_BUSY):
         if (sent := commit(deps, app, response, request, status=201)) is not None:
             return 201, sent
+
+
+def _with_materials(deps: Deps, actor: Actor, body: dict, decision: Decision) -> Decision:
+    """The decision once the applicant's materials are counted; 422 with every missing kind and
+    every unusable material at once (一次性告知)."""
+    from . import materials
+    found, errors = materials.usable(deps, actor.subject, body.get("materials") or ())
+    decision = decision.with_provided(m.kind for m in found)
+    errors += materials.missing_errors(decision)
+    if not errors:
+        errors = materials.keep(deps, found)
+    if errors:
+        raise BusinessRuleViolated(*errors)
+    return decision
 
 
 # ---- reading ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..domain.application import Application, HistoryEntry, StatsChange  # noqa: F401 (re-exported)
 from ..domain.notifications import Notification
+from ..domain.material import Material
 
 if TYPE_CHECKING:  # names for the Deps annotations only: nothing here is imported at run time
     from ..catalog import Catalog
@@ -115,7 +116,9 @@ class ApplicationStore(Protocol):
     def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None,
              notifications: list[Notification] = ()) -> None:
         """Write state, new history, review index, outbox, counters (`app.stats_change()`) and
-        `notifications` with their gateway messages atomically, as version `app.version + 1`.
+        `notifications` with their gateway messages atomically, as version `app.version + 1`; a new
+        application also links each material its form names to itself (who may see the
+        application may see those materials).
 
         Raises StaleVersion if the stored version is not `app.version`, IdempotencyKeyTaken if
         the idempotency key was used meanwhile. Leaves `app` as it is: the caller marks it
@@ -226,6 +229,36 @@ class PolicyStore(Protocol):
 
 
 @dataclass(frozen=True)
+class MaterialRecord:
+    material: Material
+    application_ids: tuple[str, ...] = ()   # the applications naming it (written with each submission)
+
+
+class MaterialTaken(Exception):
+    """A material with that id exists already."""
+
+
+class MaterialStore(Protocol):
+    def add_material(self, material: Material) -> None:
+        """Store a new material; MaterialTaken if the id exists."""
+    def material(self, material_id: str) -> MaterialRecord | None: ...
+    def settle_material(self, material: Material) -> Material:
+        """Record a settled material (uploaded or rejected) if it is still awaiting its upload;
+        returns what is stored afterwards (a concurrent settlement wins, never both)."""
+
+
+class FileStore(Protocol):
+    """The materials bucket. Signing makes no call: an upload goes from the browser to S3."""
+    def presign_upload(self, key: str, content_type: str, size: int, expires_in: int) -> dict:
+        """`{url, fields}` of a POST that stores exactly `size` bytes of `content_type` at `key`."""
+    def presign_download(self, key: str, filename: str, content_type: str, expires_in: int) -> str: ...
+    def digest(self, key: str) -> tuple[int, str] | None:
+        """(size, SHA-256 hex) of the stored object, or None if nothing is stored there."""
+    def keep(self, key: str) -> bool:
+        """Take the object out of the lifecycle that expires uploads never referenced; False if gone."""
+
+
+@dataclass(frozen=True)
 class ProvidedFact:
     fact: str
     value: object
@@ -256,8 +289,8 @@ class WorkingCalendar(Protocol):
     def add_working_days(self, start: date, days: int) -> date: ...
 
 
-class Store(ApplicationStore, PolicyStore, Protocol):
-    """The one table behind both: applications and the rules' publications."""
+class Store(ApplicationStore, PolicyStore, MaterialStore, Protocol):
+    """The one table behind all three: applications, materials and the rules' publications."""
 
 
 class Deps(Protocol):
@@ -270,6 +303,7 @@ class Deps(Protocol):
     settings: "Settings"
     store: Store
     sender: MessageSender
+    files: FileStore
     clock: Clock
     ids: IdGenerator
     calendar: WorkingCalendar

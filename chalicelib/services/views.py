@@ -34,10 +34,11 @@ ID_NUMBER_KEY = "id_number"
 PERSON_CHECKING_AGENCIES = frozenset({"hr"})
 
 BANK_FORM_FIELDS = ("scenario", "enterprise", "amount", "term_months", "purpose", "purpose_category",
-                    "first_loan", "renewal", "details")
+                    "first_loan", "renewal", "details", "materials")
 AGENCY_FORM_FIELDS = ("scenario", "enterprise", "amount", "term_months", "purpose", "purpose_category",
-                      "renewal", "details")
-AGENCY_DECISION_FIELDS = ("eligible", "enterprise_size", "required_reviews", "review_deadlines", "rules")
+                      "renewal", "details", "materials")
+AGENCY_DECISION_FIELDS = ("eligible", "enterprise_size", "required_reviews", "review_deadlines", "rules",
+                          "required_materials")
 # What a bank or an agency keeps of the detail of each kind of history entry that is not its own.
 # An action missing here is not shown to them at all: a new kind of entry stays private until
 # someone decides who may see it.

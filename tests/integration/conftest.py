@@ -16,7 +16,7 @@ from moto import mock_aws
 from chalicelib import bootstrap
 from chalicelib.adapters.provision import provision
 from chalicelib.adapters.stream_reader import StreamReader
-from tests.builders import valid_body, valid_uscc
+from tests.builders import upload_material, valid_body, valid_uscc, with_materials
 
 
 @pytest.fixture(scope="session")
@@ -70,9 +70,25 @@ class World:
         return ("enterprise", valid_uscc(n))
 
     def submit(self, scenario: str, who: tuple[str, str] | None = None, **overrides) -> Reply:
+        """Submit the scenario's example body, with every material the rules ask for uploaded first
+        (unless the overrides name `materials`)."""
         who = who or self.enterprise()
         body = valid_body(scenario, **{"enterprise.uscc": who[1], **overrides})
+        if "materials" not in overrides:
+            body = with_materials(self.as_caller(who), body)
         return self.call("POST", "/applications", as_=who, body=body)
+
+    def upload(self, who: tuple[str, str], kind: str, **kwargs) -> str:
+        """A material of `who` uploaded through its signed POST (see tests.builders.upload_material)."""
+        material_id, self.last_upload_status = upload_material(self.as_caller(who), kind, **kwargs)
+        return material_id
+
+    def as_caller(self, who: tuple[str, str]):
+        """`call(method, path, body) -> (status, json)` as `who` (for tests.builders' helpers)."""
+        def call(method: str, path: str, body=None):
+            reply = self.call(method, path, as_=who, body=body)
+            return reply.status, reply.json
+        return call
 
     # -- the fan-out and the queues ---------------------------------------------------------------
     def pump(self) -> int:

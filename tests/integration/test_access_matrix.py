@@ -34,11 +34,14 @@ MATRIX = {
     ("GET", "/rules/{ruleset}/versions/{version}"): {"policy", "window"},
     ("POST", "/rules/{ruleset}/versions/{version}/approve"): {"policy"},
     ("GET", "/applications/{app_id}/replay"): {"policy", "window"},
+    ("GET", "/materials/kinds"): PUBLIC,
+    ("POST", "/materials"): {"enterprise"},
+    ("GET", "/materials/{material_id}"): {"enterprise", "agency", "bank", "window"},
 }
 FILLED = {"{scenario}": "credit", "{app_id}": "01NOSUCHAPPLICATION0000000", "{review_id}": "01NOSUCHREVIEW",
           "{notification_id}": "01NOSUCHNOTIFICATION",
           "{code}": "ICBC-BJ", "{ruleset}": "eligibility",
-          "{version}": "2099.1"}
+          "{version}": "2099.1", "{material_id}": "01NOSUCHMATERIAL"}
 
 
 def concrete(path: str) -> str:

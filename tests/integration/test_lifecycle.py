@@ -1,7 +1,7 @@
 """The whole lifecycle of each loan scenario, as the enterprise, the agencies and the banks live it."""
 import pytest
 
-from tests.builders import valid_body, valid_offer
+from tests.builders import valid_body, valid_offer, with_materials
 
 REVIEWER = {
     "entrepreneurship_guarantee": lambda body: "hr",
@@ -52,7 +52,7 @@ def test_a_credit_loan_reaches_the_banks_at_once_and_the_enterprise_sees_the_off
 @pytest.mark.parametrize("scenario", REVIEWED)
 def test_a_reviewed_scenario_reaches_the_banks_only_after_its_agency_approves(world, scenario):
     me = world.enterprise()
-    body = valid_body(scenario, **{"enterprise.uscc": me[1]})
+    body = with_materials(world.as_caller(me), valid_body(scenario, **{"enterprise.uscc": me[1]}))
     submitted = world.call("POST", "/applications", as_=me, body=body)
     assert submitted.status == 201, submitted.json
     app_id = submitted.json["id"]

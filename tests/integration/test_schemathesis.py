@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
 from app import app
 from chalicelib import bootstrap
 from chalicelib.adapters.provision import provision
-from tests.builders import forms, valid_body, valid_uscc
+from tests.builders import forms, valid_body, valid_uscc, with_materials
 
 HOST = "127.0.0.1"
 FUZZER = {"enterprise": valid_uscc(4242), "agency": "ipo", "bank": "ICBC-BJ", "policy": "policy-fuzz",
@@ -114,15 +114,21 @@ def seed_real_objects(live: Live) -> dict[str, list[str]]:
     404: a credit loan at ICBC-BJ (bank decisions, then withdrawal), an IP-pledge loan (withdrawal)
     and a second IP-pledge loan whose review only the review route sees (withdrawal runs first)."""
     ids = {}
+
+    def as_enterprise(method, path, body):
+        reply = live.call(method, path, "enterprise", body)
+        return reply.status_code, reply.json()
     for name, scenario in (("credit", "credit"), ("ip", "ip_pledge"), ("ip_reviewed", "ip_pledge")):
-        reply = live.call("POST", "/applications", "enterprise",
-                          valid_body(scenario, **{"enterprise.uscc": FUZZER["enterprise"]}))
+        body = with_materials(as_enterprise, valid_body(scenario, **{"enterprise.uscc": FUZZER["enterprise"]}))
+        reply = live.call("POST", "/applications", "enterprise", body)
         assert reply.status_code == 201, reply.text
         ids[name] = reply.json()["id"]
     reviews = live.call("GET", "/reviews?status=pending", "agency").json()["items"]
     review = [r["id"] for r in reviews if r["application_id"] == ids["ip_reviewed"]]
     assert review, "the IP-pledge application should wait for the IP office"
+    material = live.call("GET", f"/applications/{ids['ip']}", "enterprise").json()["materials"][0]
     return {"app_id": [ids["credit"], ids["ip"]], "review_id": review, "code": [FUZZER["bank"]],
+            "material_id": [material],
             "scenario": ["credit", "ip_pledge"], "ruleset": ["eligibility", "first_loan_subsidy"]}
 
 

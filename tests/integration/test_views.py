@@ -118,7 +118,8 @@ def test_an_agency_reviews_without_seeing_a_bank_and_a_bank_sees_the_id_number_m
     assert {"enterprise", "amount", "term_months", "purpose", "details", "decision", "reviews",
             "history"} <= set(hr)
     assert not {"banks", "result", "products", "first_loan"} & set(hr)
-    assert set(hr["decision"]) <= {"eligible", "enterprise_size", "required_reviews", "review_deadlines", "rules"}
+    assert set(hr["decision"]) <= {"eligible", "enterprise_size", "required_reviews", "review_deadlines", "rules",
+                                   "required_materials"}
     assert "first_loan_subsidy" not in hr["decision"] and "facts" not in hr["decision"]
     assert hr["reviews"][0]["status"] == "pending" and hr["reviews"][0]["due"]
 
