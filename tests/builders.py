@@ -99,3 +99,18 @@ def with_materials(call, body: dict) -> dict:
         return body
     uploaded = [upload_material(call, missing["kind"])[0] for missing in decision["missing_materials"]]
     return {**body, "materials": list(body.get("materials") or []) + uploaded}
+
+
+def uploaded_in_memory(deps, actor, body: dict) -> dict:
+    """`body` with every material its decision lacks uploaded, on the in-memory bucket
+    (`deps.files` an `InMemoryFiles`) through the same use cases the API calls."""
+    import hashlib
+    from chalicelib.services import applications, materials
+    ids = []
+    for missing in applications.eligibility(deps, actor, body)["missing_materials"]:
+        declared = {"kind": missing["kind"], "filename": f"{missing['kind']}.pdf", "content_type": "application/pdf",
+                    "size": len(SAMPLE_PDF), "sha256": hashlib.sha256(SAMPLE_PDF).hexdigest()}
+        created = materials.create(deps, actor, declared)
+        assert deps.files.receive_post(created["upload"]["fields"], SAMPLE_PDF) == 204
+        ids.append(created["id"])
+    return {**body, "materials": list(body.get("materials") or []) + ids}

@@ -7,14 +7,14 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from chalicelib.adapters.clock import ChinaWorkingCalendar
-from chalicelib.adapters.memory import InMemoryApplicationStore, InMemorySender
+from chalicelib.adapters.memory import InMemoryApplicationStore, InMemoryFiles, InMemorySender
 from chalicelib.bootstrap import Container
 from chalicelib.domain.application import Actor
 from chalicelib.services import applications as use_cases
 from chalicelib.services import notifications
 from chalicelib.services.deadlines import flag_overdue_reviews
 from chalicelib.settings import Settings
-from tests.builders import catalog, forms, valid_body, valid_uscc
+from tests.builders import catalog, forms, uploaded_in_memory, valid_body, valid_uscc
 from tests.unit.test_use_cases import CountingIds
 
 ME = Actor("enterprise", valid_uscc(1))
@@ -44,12 +44,14 @@ def engine():
 def deps(engine) -> Container:
     return Container(Settings.from_env({"GC_STAGE": "test"}), store=InMemoryApplicationStore(),
                      sender=InMemorySender(), clock=MovableClock(date(2025, 9, 30)), ids=CountingIds(),
-                     calendar=ChinaWorkingCalendar(), engine=engine, forms=forms(), catalog=catalog())
+                     calendar=ChinaWorkingCalendar(), engine=engine, forms=forms(), catalog=catalog(),
+                     files=InMemoryFiles())
 
 
 def submit_ip_pledge(deps, on: date) -> dict:
     deps.clock.set(on)
-    status, app = use_cases.submit(deps, ME, valid_body("ip_pledge", **{"enterprise.uscc": ME.subject}))
+    body = uploaded_in_memory(deps, ME, valid_body("ip_pledge", **{"enterprise.uscc": ME.subject}))
+    status, app = use_cases.submit(deps, ME, body)
     assert status == 201
     return app
 
