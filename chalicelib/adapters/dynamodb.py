@@ -258,7 +258,8 @@ class DynamoApplicationStore:
 
     def _put_history(self, app_id: str, entry: HistoryEntry) -> dict:
         doc = {"seq": entry.seq, "at": entry.at, "actor": entry.actor, "action": entry.action,
-               "from_status": entry.from_status, "to_status": entry.to_status, "detail": entry.detail}
+               "from_status": entry.from_status, "to_status": entry.to_status, "detail": entry.detail,
+               "round": entry.round}
         return {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
                         "Item": {"PK": _s(f"APP#{app_id}"), "SK": _s(f"H#{entry.seq:06d}"),
                                  "doc": _s(_dumps(doc))}}}

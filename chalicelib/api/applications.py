@@ -36,3 +36,9 @@ def withdraw(request, actor, app_id):
         from .http import parse_json
         body = require_object(parse_json(request, deps().settings.max_body_bytes))
     return applications.withdraw(deps(), actor, app_id, body, idempotency_key(request))
+
+
+@endpoint(bp, "/applications/{app_id}/amend", method="POST", roles=("enterprise",), body=True)
+def amend(request, actor, body, app_id):
+    """The owner answers a return (需补正) with new materials or corrected details."""
+    return applications.amend(deps(), actor, app_id, require_object(body), idempotency_key(request))

@@ -7,7 +7,7 @@ keeps this document and the app's routes in step.
 from __future__ import annotations
 
 from ..domain.application import ROLES, Status
-from ..forms.requests import BANK_DECISION, MATERIAL, REVIEW_DECISION, WITHDRAWAL
+from ..forms.requests import AMENDMENT, BANK_DECISION, MATERIAL, WITHDRAWAL, review_decision
 from .http import ROUTE_DOCS
 
 ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
@@ -16,8 +16,8 @@ ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
         "properties": {"path": {"type": "string"}, "code": {"type": "string"},
                        "message_zh": {"type": "string"}, "message_en": {"type": "string"}}}}}}
 BODIES = {
-    ("POST", "/reviews/{review_id}/decision"): REVIEW_DECISION,
     ("POST", "/applications/{app_id}/bank-decision"): BANK_DECISION,
+    ("POST", "/applications/{app_id}/amend"): AMENDMENT,
     ("POST", "/applications/{app_id}/withdraw"): WITHDRAWAL,
     ("POST", "/materials"): MATERIAL,
     ("POST", "/auth/dev-token"): {
@@ -68,14 +68,17 @@ DECISION = _object({
     "reasons": _list(_object({"rule": STRING, "zh": STRING, "en": STRING})),
     "rules": _list(RULE_VERSION)})
 REVIEW = _object({"id": STRING, "application_id": STRING, "agency": STRING, "status": STRING, "due": STRING},
-                 overdue_at=NULLABLE_STRING)
+                 overdue_at=NULLABLE_STRING, round=INTEGER)
+NOTICE = _object({"round": INTEGER, "since": STRING,
+                  "items": _list(_object({"agency": STRING, "note": STRING}, kind=STRING))})
 NOTIFICATION = _object({"id": STRING, "kind": STRING, "at": STRING, "text_zh": STRING, "text_en": STRING,
                         "read": BOOLEAN}, application_id=STRING)
 APPLICATION = _object(  # every party's view; a bank or an agency sees less of `decision` and `banks`
     {"id": STRING, "scenario": STRING, "status": STATUS, "created_at": STRING, "decision": {"type": "object"},
      "reviews": _list(_object({"agency": STRING, "status": STRING})),
-     "history": _list(_object({"at": STRING, "action": STRING}))},
-    banks=_list(_object({"code": STRING, "status": STRING})))
+     "history": _list(_object({"at": STRING, "action": STRING}, round=INTEGER))},
+    banks=_list(_object({"code": STRING, "status": STRING})),
+    notice={"oneOf": [NOTICE, {"type": "null"}]})
 SUMMARY = _object({"id": STRING, "scenario": STRING, "status": STATUS, "amount": NUMBER, "created_at": STRING})
 RESPONSES = {
     ("GET", "/banks"): _list(BANK),
@@ -87,6 +90,7 @@ RESPONSES = {
     ("GET", "/applications"): _page(SUMMARY),
     ("GET", "/applications/{app_id}"): APPLICATION,
     ("POST", "/applications/{app_id}/withdraw"): SUMMARY,
+    ("POST", "/applications/{app_id}/amend"): APPLICATION,
     ("GET", "/reviews"): _page(REVIEW),
     ("POST", "/reviews/{review_id}/decision"): REVIEW,
     ("GET", "/banks/{code}/queue"): _object({"queue_url": STRING}),
@@ -135,7 +139,12 @@ def _application_body(forms) -> dict:
     return {"oneOf": [inline(forms.schema(sid)) for sid in forms.scenario_ids()]}
 
 
-def _operation(doc, forms) -> dict:
+# The POSTs that take an Idempotency-Key (a retry with it changes nothing twice).
+IDEMPOTENT = {"/applications", "/applications/{app_id}/withdraw", "/applications/{app_id}/amend",
+              "/applications/{app_id}/bank-decision", "/reviews/{review_id}/decision"}
+
+
+def _operation(doc, forms, bodies: dict) -> dict:
     op = {"operationId": f"{doc.method.lower()}_{doc.path.strip('/').replace('/', '_').replace('{', '').replace('}', '') or 'index'}",
           "summary": doc.summary, "parameters": [], "responses": {
               str(doc.status): {"description": "success", "content": {"application/json": {
@@ -145,11 +154,11 @@ def _operation(doc, forms) -> dict:
                                  "schema": {"type": "string", "maxLength": 128}})
     for name in QUERY.get((doc.method, doc.path), []):
         op["parameters"].append({"name": name, "in": "query", "required": False, "schema": {"type": "string"}})
-    if doc.path in ("/applications",) and doc.method == "POST":
+    if doc.path in IDEMPOTENT and doc.method == "POST":
         op["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
                                  "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"}})
     body = _application_body(forms) if doc.path in ("/applications", "/eligibility") and doc.method == "POST" \
-        else BODIES.get((doc.method, doc.path))
+        else bodies.get((doc.method, doc.path))
     if body is not None:
         op["requestBody"] = {"required": doc.body, "content": {"application/json": {"schema": body}}}
     if doc.roles:
@@ -160,10 +169,12 @@ def _operation(doc, forms) -> dict:
     return op
 
 
-def build(forms) -> dict:
+def build(forms, material_kinds: tuple[str, ...] = ()) -> dict:
+    """`material_kinds`: the catalog's kinds (rules/outcomes.yaml), which a review's `missing` names."""
+    bodies = {**BODIES, ("POST", "/reviews/{review_id}/decision"): review_decision(tuple(material_kinds))}
     paths: dict = {}
     for (method, path), doc in sorted(ROUTE_DOCS.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        paths.setdefault(path, {})[method.lower()] = _operation(doc, forms)
+        paths.setdefault(path, {})[method.lower()] = _operation(doc, forms, bodies)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Getting Credit One-Stop (获得信贷“一件事”)", "version": "v1",

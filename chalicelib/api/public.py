@@ -51,4 +51,5 @@ def eligibility(request, actor, body):
 def openapi_document(request, actor):
     """The OpenAPI 3.1 description of this API."""
     from . import openapi
-    return openapi.build(deps().forms)
+    from ..services.applications import material_kinds
+    return openapi.build(deps().forms, material_kinds(deps()))

@@ -22,6 +22,7 @@ class Status(str, Enum):
     DECLINED = "declined"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    RETURNED = "returned"    # 需补正: an agency asked for more; the enterprise amends it
 
 
 # Who may act on the platform (a token carries exactly one) and the loan scenarios offered: the
@@ -29,7 +30,7 @@ class Status(str, Enum):
 ROLES = ("enterprise", "agency", "bank", "policy", "window")
 SCENARIOS = ("credit", "entrepreneurship_guarantee", "ip_pledge", "receivable_confirmation",
              "real_estate_mortgage")
-WITHDRAWABLE = frozenset({Status.IN_REVIEW, Status.AT_BANKS})
+WITHDRAWABLE = frozenset({Status.IN_REVIEW, Status.AT_BANKS, Status.RETURNED})
 SME_SIZES = frozenset({"medium", "small", "micro"})
 
 
@@ -37,6 +38,7 @@ class ReviewStatus(str, Enum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    RETURNED = "returned"    # more material asked for: the agency reviews again after the amendment
     CANCELLED = "cancelled"
 
 
@@ -79,6 +81,8 @@ class Review:
     decided_at: str | None = None
     reason: str | None = None
     overdue_at: str | None = None   # when the deadline sweep found it still pending past `due`
+    round: int = 1                  # the application's round it belongs to (an amendment starts another)
+    missing: list[dict] | None = None   # when returned: [{kind?, note}] the agency asked for
 
     @property
     def is_overdue(self) -> bool:
@@ -107,6 +111,7 @@ class HistoryEntry:
     from_status: str | None
     to_status: str
     detail: dict = field(default_factory=dict)
+    round: int = 1
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,8 @@ class Application:
     updated_at: str
     version: int = 0
     history_count: int = 0
+    round: int = 1                 # 1 at submission, one more for every amendment
+    notice: dict | None = None     # while returned: {round, items: [{agency, kind?, note}], since}
     # Effects of the current command, written with the state and then cleared.
     new_history: list[HistoryEntry] = field(default_factory=list, repr=False)
     outbox: list[Message] = field(default_factory=list, repr=False)
@@ -173,7 +180,43 @@ class Application:
     def review(self, review_id: str) -> Review | None:
         return next((r for r in self.reviews if r.id == review_id), None)
 
+    @property
+    def current_reviews(self) -> list[Review]:
+        """Each agency's review in the latest round it was asked for. A review returned in an
+        earlier round stays on record (history keeps every round) but decides nothing now."""
+        latest: dict[str, Review] = {}
+        for review in self.reviews:
+            if review.agency not in latest or review.round > latest[review.agency].round:
+                latest[review.agency] = review
+        return list(latest.values())
+
     def decide_review(self, review_id: str, actor: Actor, approved: bool, reason: str, now: str) -> None:
+        review = self._open_review(review_id, actor)
+        review.status = ReviewStatus.APPROVED if approved else ReviewStatus.REJECTED
+        review.decided_at, review.reason = now, reason
+        action = "review_approved" if approved else "review_rejected"
+        detail = {"review_id": review.id, "agency": review.agency, "reason": reason}
+        if not approved:
+            # A rejection ends the application at once, even while another agency's return waits:
+            # there is nothing left to amend, so the enterprise gets no notice, only the rejection.
+            self._cancel_open_work(now)
+            self._record(actor, action, self.status, Status.REJECTED, now, detail)
+            self._notify("rejected", agency=review.agency, reason=reason)
+            return
+        self._record(actor, action, self.status, self.status, now, detail)
+        self._after_review(actor, now)
+
+    def return_for_more(self, review_id: str, actor: Actor, missing: list[dict], reason: str, now: str) -> None:
+        """The agency asks for more (`missing`: [{kind?, note}]) instead of deciding. The request
+        waits while another review of the round is pending, so the enterprise is told once."""
+        review = self._open_review(review_id, actor)
+        review.status, review.decided_at, review.reason = ReviewStatus.RETURNED, now, reason
+        review.missing = [dict(item) for item in missing]
+        self._record(actor, "review_returned", self.status, self.status, now,
+                     {"review_id": review.id, "agency": review.agency, "reason": reason, "missing": review.missing})
+        self._after_review(actor, now)
+
+    def _open_review(self, review_id: str, actor: Actor) -> Review:
         review = self.review(review_id)
         if review is None or review.agency != actor.subject:
             raise ValueError("the service must check the review belongs to this agency")
@@ -182,18 +225,54 @@ class Application:
                 "", "review_closed",
                 f"该审核已结束（审核状态：{review.status.value}，申请状态：{self.status.value}）",
                 f"This review is closed (review: {review.status.value}, application: {self.status.value})")
-        review.status = ReviewStatus.APPROVED if approved else ReviewStatus.REJECTED
-        review.decided_at, review.reason = now, reason
-        action = "review_approved" if approved else "review_rejected"
-        detail = {"review_id": review.id, "agency": review.agency, "reason": reason}
-        if not approved:
-            self._cancel_open_work(now)
-            self._record(actor, action, self.status, Status.REJECTED, now, detail)
-            self._notify("rejected", agency=review.agency, reason=reason)
+        return review
+
+    def _after_review(self, actor: Actor, now: str) -> None:
+        """When no review of the round is pending: returned (one notice merging every agency's
+        items) if any agency asked for more, else on to the banks."""
+        current = self.current_reviews
+        if any(r.status is ReviewStatus.PENDING for r in current):
             return
-        self._record(actor, action, self.status, self.status, now, detail)
-        if all(r.status is ReviewStatus.APPROVED for r in self.reviews):
+        returned = [r for r in current if r.status is ReviewStatus.RETURNED]
+        if not returned:
             self._forward_to_banks(actor, now)
+            return
+        items = [{"agency": r.agency, **item} for r in returned for item in (r.missing or [])]
+        self.notice = {"round": self.round, "items": items, "since": now}
+        self._record(actor, "returned", self.status, Status.RETURNED, now,
+                     {"agencies": [r.agency for r in returned], "items": items})
+        self._notify("returned", items=items)
+
+    def agencies_to_review_again(self, required: list[str]) -> list[str]:
+        """Who reviews the amended application: the agencies that returned it, and any agency the
+        new decision requires that never reviewed it. Approvals of the others stand."""
+        current = self.current_reviews
+        again = [r.agency for r in current if r.status is ReviewStatus.RETURNED]
+        known = {r.agency for r in current}
+        return again + [agency for agency in required if agency not in known]
+
+    # ---- the enterprise answers a return ------------------------------------------------------
+    def check_amendable(self) -> None:
+        if self.status is not Status.RETURNED:
+            raise Conflict.single(
+                "", "not_returned",
+                f"申请当前状态为“{self.status.value}”，只有被退回补正（returned）的申请可以补正",
+                f"An application in status '{self.status.value}' cannot be amended: only a returned one can")
+
+    def amend(self, actor: Actor, form: dict, decision: Decision, reviews: list[tuple[str, str, str]],
+              now: str) -> None:
+        """The corrected form and its new decision start the next round: `reviews` is
+        [(review_id, agency_id, due_date)] for `agencies_to_review_again`, each sent its message."""
+        self.check_amendable()
+        changed = sorted(k for k in set(form) | set(self.form) if form.get(k) != self.form.get(k))
+        self.round += 1
+        self.form, self.decision, self.notice = form, decision, None
+        new = [Review(rid, agency, ReviewStatus.PENDING, due, now, round=self.round) for rid, agency, due in reviews]
+        self.reviews.extend(new)
+        self._record(actor, "amended", self.status, Status.IN_REVIEW, now,
+                     {"changed": changed, "reviews": [r.agency for r in new]})
+        for review in new:
+            self._send(f"agency:{review.agency}", self._review_message(review), review.id)
 
     # ---- banks ----------------------------------------------------------------------------
     def bank(self, code: str) -> BankOutcome | None:
@@ -308,7 +387,8 @@ class Application:
         self.status, self.updated_at = after, now
         self.new_history.append(HistoryEntry(
             seq=self.history_count, at=now, actor=actor.label, action=action,
-            from_status=before.value if before else None, to_status=after.value, detail=detail))
+            from_status=before.value if before else None, to_status=after.value, detail=detail,
+            round=self.round))
 
     def _notify(self, kind: str, **facts) -> None:
         self.notices.append(Notice(kind, self.owner, self.id, {"scenario": self.scenario, **facts}))
@@ -318,7 +398,7 @@ class Application:
 
     def _review_message(self, review: Review) -> dict:
         return {"type": "review_requested", "review_id": review.id, "application_id": self.id,
-                "agency": review.agency, "scenario": self.scenario, "due": review.due}
+                "agency": review.agency, "scenario": self.scenario, "due": review.due, "round": review.round}
 
     def bank_message(self) -> dict:
         """What a bank receives on its queue (fixed by the API contract)."""
@@ -330,7 +410,7 @@ class Application:
             "enterprise": self.form["enterprise"],
             "decision": self.decision.to_json(),
             "reviews": [{"agency": r.agency, "status": r.status.value, "decided_at": r.decided_at}
-                        for r in self.reviews],
+                        for r in self.current_reviews],
         }
 
     # ---- persistence shape ------------------------------------------------------------------
@@ -342,6 +422,7 @@ class Application:
             "banks": [asdict(b) | {"status": b.status.value} for b in self.banks],
             "created_at": self.created_at, "updated_at": self.updated_at,
             "version": self.version, "history_count": self.history_count,
+            "round": self.round, "notice": self.notice,
         }
 
     @classmethod
@@ -353,4 +434,5 @@ class Application:
             banks=[BankOutcome(**(b | {"status": BankStatus(b["status"])})) for b in rec["banks"]],
             created_at=rec["created_at"], updated_at=rec["updated_at"],
             version=rec["version"], history_count=rec["history_count"],
+            round=rec.get("round", 1), notice=rec.get("notice"),
         )

@@ -15,15 +15,54 @@ from .messages import label_of, translate
 _REASON = {"type": "string", "minLength": 1, "maxLength": 1000, "format": "plain_text",
            "pattern": r"\S", "title": "Reason", "x-title-zh": "理由"}
 
-REVIEW_DECISION = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "An agency's review decision", "x-title-zh": "部门审核决定",
-    "type": "object", "additionalProperties": False, "required": ["approved", "reason"],
-    "properties": {
-        "approved": {"type": "boolean", "title": "Approved", "x-title-zh": "是否通过"},
-        "reason": _REASON,
-    },
+REVIEW_OUTCOMES = ("approved", "rejected", "returned")
+MISSING_MAX, NOTE_MAX = 20, 500
+
+
+@lru_cache(maxsize=None)
+def review_decision(material_kinds: tuple[str, ...]) -> dict:
+    """An agency's decision: `approved: true|false` (v1) or `outcome`, which may also be `returned`
+    with the `missing` items. `kind` is one of the material kinds (rules/outcomes.yaml), so the
+    schema is made from that catalog, once per set of kinds."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "An agency's review decision", "x-title-zh": "部门审核决定",
+        "type": "object", "additionalProperties": False, "required": ["reason"],
+        "properties": {
+            "approved": {"type": "boolean", "title": "Approved", "x-title-zh": "是否通过"},
+            "outcome": {"enum": list(REVIEW_OUTCOMES), "title": "Outcome", "x-title-zh": "审核结果"},
+            "missing": {
+                "type": "array", "minItems": 1, "maxItems": MISSING_MAX,
+                "title": "What is missing", "x-title-zh": "需补正的事项",
+                "items": {"type": "object", "additionalProperties": False, "required": ["note"],
+                          "title": "A missing item", "x-title-zh": "补正事项",
+                          "properties": {
+                              "kind": {"enum": list(material_kinds), "title": "Kind of material",
+                                       "x-title-zh": "材料种类"},
+                              "note": {"type": "string", "minLength": 1, "maxLength": NOTE_MAX,
+                                       "format": "plain_text", "pattern": r"\S",
+                                       "title": "What to provide", "x-title-zh": "补正说明"}}}},
+            "reason": _REASON,
+        },
+        # exactly one of `approved` and `outcome`; `missing` with `returned` and only then
+        "anyOf": [{"required": ["approved"]}, {"required": ["outcome"]}],
+        "dependentSchemas": {"approved": {"not": {"required": ["outcome"]}}},
+        "if": {"properties": {"outcome": {"const": "returned"}}, "required": ["outcome"]},
+        "then": {"required": ["missing"]},
+        "else": {"not": {"required": ["missing"]}},
+    }
+
+
+# What the hand-written combinations above mean to a reviewer, by the keyword that failed.
+_COMBINATION_ERRORS = {
+    "anyOf": FieldError("/outcome", "required", "审核结果为必填项：outcome（approved、rejected 或 returned）",
+                        "Outcome is required: outcome (approved, rejected or returned)"),
+    ("not", "outcome"): FieldError("/outcome", "conflicting_fields", "approved 与 outcome 只能填写一个",
+                                   "Give either approved or outcome, not both"),
+    ("not", "missing"): FieldError("/missing", "not_allowed", "只有退回补正（outcome 为 returned）时才填写需补正的事项",
+                                   "List what is missing only when returning it (outcome returned)"),
 }
+
 
 BANK_DECISION = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -70,29 +109,66 @@ MATERIAL = {
     },
 }
 
-SCHEMAS = {"review_decision": REVIEW_DECISION, "bank_decision": BANK_DECISION, "material": MATERIAL}
+# An amendment names the form's fields it replaces; the amended whole is then checked against its
+# scenario's form (services/applications.amend), so only the outline is checked here.
+AMENDMENT = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "An amendment of a returned application", "x-title-zh": "补正",
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "materials": {"type": "array", "items": {"type": "string"}, "title": "Materials (replace the list)",
+                      "x-title-zh": "申请材料（替换原列表）"},
+        "details": {"type": "object", "title": "Scenario details (replace them)", "x-title-zh": "场景信息（替换原信息）"},
+    },
+}
+
+SCHEMAS = {"bank_decision": BANK_DECISION, "amendment": AMENDMENT, "material": MATERIAL}
+
+
+def schema(name: str, material_kinds: tuple[str, ...] = ()) -> dict:
+    return review_decision(material_kinds) if name == "review_decision" else SCHEMAS[name]
 
 
 @lru_cache(maxsize=None)
-def _validator(name: str):
+def _validator(name: str, material_kinds: tuple[str, ...]):
     from .registry import _format_checker, _validator_class
-    return _validator_class()(SCHEMAS[name], format_checker=_format_checker())
+    return _validator_class()(schema(name, material_kinds), format_checker=_format_checker())
 
 
 @lru_cache(maxsize=None)
-def _labels(name: str) -> dict:
-    schema = SCHEMAS[name]
-    return {"": label_of(schema), **{f"/{key}": label_of(sub) for key, sub in schema["properties"].items()}}
+def _labels(name: str, material_kinds: tuple[str, ...]) -> dict:
+    labels = {}
+
+    def walk(node: dict, path: str) -> None:
+        labels[path] = label_of(node)
+        for key, sub in (node.get("properties") or {}).items():
+            walk(sub, f"{path}/{key}")
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], f"{path}/*")
+    walk(schema(name, material_kinds), "")
+    return labels
 
 
-def problems(name: str, body) -> list[FieldError]:
+def _combination_error(error) -> FieldError | None:
+    if error.validator == "anyOf":
+        return _COMBINATION_ERRORS["anyOf"]
+    if error.validator == "not":
+        return _COMBINATION_ERRORS.get(("not", (error.validator_value.get("required") or [""])[0]))
+    return None
+
+
+def problems(name: str, body, material_kinds: tuple[str, ...] = ()) -> list[FieldError]:
     """Every way `body` breaks schema `name` ([] when it is valid)."""
     if not isinstance(body, dict):
         return [BODY_NOT_AN_OBJECT]
     found = {}
-    for error in _validator(name).iter_errors(body):
-        for out in translate(error, _labels(name)):
+    for error in _validator(name, material_kinds).iter_errors(body):
+        combined = _combination_error(error)
+        for out in [combined] if combined else translate(error, _labels(name, material_kinds)):
             if out.path == "/reason" and out.code == "pattern":   # only blanks
                 out = FieldError("/reason", "blank", "请填写理由（1–1000 字）", "Give a reason (1–1000 characters)")
+            elif out.path.endswith("/note") and out.code == "pattern":
+                out = FieldError(out.path, "blank", f"请填写补正说明（1–{NOTE_MAX} 字）",
+                                 f"Say what to provide (1–{NOTE_MAX} characters)")
             found.setdefault((out.path, out.code), out)
     return sorted(found.values(), key=lambda e: (e.path, e.code))

@@ -309,6 +309,34 @@ def withdraw(deps: Deps, actor: Actor, app_id: str, body: dict, idempotency_key:
             return sent
 
 
+def amend(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: str | None = None) -> dict:
+    """The owner's answer to a return: the named fields replaced, the whole checked and decided
+    again as a submission is, and the next round of reviews for the agencies that returned it."""
+    checked(body, "amendment")
+    request = Idempotent.of(actor, f"amend:{app_id}", idempotency_key, body)
+    if first := replayed(deps, request):
+        return first[1]
+    for _ in attempts():
+        snapshot = deps.store.get_with_history(app_id)
+        app = snapshot.application if snapshot else None
+        if app is None or not (actor.role == "enterprise" and app.owner == actor.subject):
+            raise not_found()
+        app.check_amendable()
+        form = {**app.form, **body}
+        check_form(deps, form, allow_as_of=False)
+        as_of = today(deps)
+        decision = decide(deps, form, as_of)
+        if not decision.eligible:
+            raise _ineligible(decision)
+        days = {**app.decision.review_deadlines, **decision.review_deadlines}
+        reviews = [(deps.ids.new_id(), agency, deps.calendar.add_working_days(as_of, days[agency]).isoformat())
+                   for agency in app.agencies_to_review_again(list(decision.required_reviews))]
+        app.amend(actor, form, decision, reviews, now_iso(deps))
+        response = views.application_view(app, [*snapshot.history, *app.new_history], actor, deps.catalog)
+        if (sent := commit(deps, app, response, request)) is not None:
+            return sent
+
+
 # What each role may list: an agency its own pending reviews (late ones included: it still
 # decides them), window staff every review found late.
 REVIEW_LISTS = {"agency": "pending", "window": "overdue"}
@@ -333,8 +361,11 @@ def list_reviews(deps: Deps, actor: Actor, status: str | None, cursor: str | Non
 
 
 def decide_review(deps: Deps, actor: Actor, review_id: str, body: dict, idempotency_key: str | None = None) -> dict:
-    checked(body, "review_decision")
-    approved, reason = body["approved"], body["reason"].strip()
+    checked(body, "review_decision", material_kinds(deps))
+    outcome = body.get("outcome") or ("approved" if body["approved"] else "rejected")
+    reason = body["reason"].strip()
+    missing = [{**({"kind": m["kind"]} if "kind" in m else {}), "note": m["note"].strip()}
+               for m in body.get("missing", ())]
     entry = deps.store.review_entry(review_id)
     if entry is None or entry.agency != actor.subject:
         raise not_found("review")
@@ -345,16 +376,24 @@ def decide_review(deps: Deps, actor: Actor, review_id: str, body: dict, idempote
         app = deps.store.get(entry.application_id)
         if app is None:
             raise not_found()
-        app.decide_review(review_id, actor, approved, reason, now_iso(deps))
+        if outcome == "returned":
+            app.return_for_more(review_id, actor, missing, reason, now_iso(deps))
+        else:
+            app.decide_review(review_id, actor, outcome == "approved", reason, now_iso(deps))
         response = views.review_view(app, app.review(review_id)) | {"application_status": app.status.value}
         if (sent := commit(deps, app, response, request)) is not None:
             return sent
 
 
-def checked(body, schema: str) -> dict:
+def material_kinds(deps: Deps) -> tuple[str, ...]:
+    """The kinds of material (rules/outcomes.yaml): what a returned review's `missing` may name."""
+    return tuple(deps.engine.book.material_kinds)
+
+
+def checked(body, schema: str, kinds: tuple[str, ...] = ()) -> dict:
     """The body of a decision route, checked against its published schema (400, every error at once)."""
     from ..forms.requests import problems
-    errors = problems(schema, body)
+    errors = problems(schema, body, kinds)
     if errors:
         raise ValidationFailed(*errors)
     return body

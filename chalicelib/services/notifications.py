@@ -19,7 +19,8 @@ from .cursors import bad_cursor
 TEXTS_FILE = "notifications.yaml"
 LANGUAGES = ("zh", "en")
 # The placeholders a text may use: each is filled from the notice's facts, in the text's language.
-FIELDS = frozenset({"scenario", "agency", "bank", "reason", "amount", "annual_rate", "term_months", "due"})
+FIELDS = frozenset({"scenario", "agency", "bank", "reason", "amount", "annual_rate", "term_months", "due",
+                    "items"})
 KIND_NAME = re.compile(r"[a-z][a-z_]{0,39}")
 MAX_TEXT = 300   # characters: an SMS gateway splits longer ones
 
@@ -113,9 +114,24 @@ def localized(deps, facts: dict) -> tuple[dict, dict]:
             zh[name] = en[name] = f"{value:,.2f}"
         elif name == "annual_rate":
             zh[name] = en[name] = f"{round(value * 100, 4):g}%"
+        elif name == "items":
+            zh[name], en[name] = items_in_words(deps, value)
         else:
             zh[name] = en[name] = str(value)
     return zh, en
+
+
+def items_in_words(deps, items: list[dict]) -> tuple[str, str]:
+    """A returned application's items, numbered: who asks, for which kind of material, and why."""
+    from .views import agency_name
+    kinds = deps.engine.book.material_kinds
+    zh, en = [], []
+    for n, item in enumerate(items, 1):
+        who = agency_name(item["agency"])
+        kind = kinds.get(item.get("kind")) if item.get("kind") else None
+        zh.append(f"{n}. {who[0]}：{kind['zh'] + '，' if kind else ''}{item['note']}")
+        en.append(f"{n}. {who[1]}: {kind['en'] + ', ' if kind else ''}{item['note']}")
+    return "；".join(zh), "; ".join(en)
 
 
 def put_into_words(deps, notices: list[Notice], at: str) -> list[Notification]:

@@ -82,12 +82,13 @@ class ReviewEntry:
     due: str
     created_at: str
     overdue_at: str | None = None
+    round: int = 1
 
     @classmethod
     def of(cls, application_id: str, review) -> "ReviewEntry":
         """The index entry both stores keep for a review of the application aggregate."""
         return cls(review.id, application_id, review.agency, review.status.value, review.due, review.created_at,
-                   review.overdue_at)
+                   review.overdue_at, review.round)
 
     @property
     def awaiting_deadline(self) -> bool:
@@ -101,7 +102,7 @@ class ReviewEntry:
     def to_dict(self) -> dict:
         return {"id": self.id, "application_id": self.application_id, "agency": self.agency,
                 "status": self.status, "due": self.due, "created_at": self.created_at,
-                "overdue_at": self.overdue_at}
+                "overdue_at": self.overdue_at, "round": self.round}
 
 
 @dataclass

@@ -46,6 +46,9 @@ SHARED_DETAIL = {
     "submitted": ("required_reviews",),
     "review_approved": ("agency",),
     "review_rejected": ("agency",),
+    "review_returned": ("agency",),
+    "returned": ("agencies",),
+    "amended": ("reviews",),
     "sent_to_banks": (),
     "withdrawn": (),
 }
@@ -87,19 +90,28 @@ def status_text(app: Application) -> dict:
         who = agency_name(rejected.agency) if rejected else ("审核部门", "the reviewing agency")
         reason = rejected.reason if rejected else ""
         return {"zh": f"{who[0]}审核未通过：{reason}", "en": f"Not approved by {who[1]}: {reason}"}
+    if app.status is Status.RETURNED:
+        count = len((app.notice or {}).get("items", ()))
+        return {"zh": f"需补正：审核部门要求补充 {count} 项，见补正通知。补齐后提交补正，只由提出要求的部门再次审核。",
+                "en": f"Returned for more: the agencies asked for {count} item(s), listed in the notice. "
+                      "Amend it and only those agencies review it again."}
     return {"zh": "申请已撤回。", "en": "The application was withdrawn."}
 
 
 # ---- pieces -------------------------------------------------------------------------------------
 def review_view(app: Application, review) -> dict:
-    return {"id": review.id, "application_id": app.id, "agency": review.agency,
+    view = {"id": review.id, "application_id": app.id, "agency": review.agency,
             "status": review.status.value, "due": review.due, "decided_at": review.decided_at,
-            "reason": review.reason}
+            "reason": review.reason, "round": review.round}
+    if review.missing is not None:
+        view["missing"] = [dict(item) for item in review.missing]
+    return view
 
 
 def review_outcome(review) -> dict:
     """A review as a party other than its agency sees it (as in a bank's queue message)."""
-    return {"agency": review.agency, "status": review.status.value, "decided_at": review.decided_at}
+    return {"agency": review.agency, "status": review.status.value, "decided_at": review.decided_at,
+            "round": review.round}
 
 
 def bank_view(outcome, catalog) -> dict:
@@ -115,7 +127,8 @@ def bank_view(outcome, catalog) -> dict:
 
 def history_view(entry: HistoryEntry) -> dict:
     return {"seq": entry.seq, "at": entry.at, "actor": entry.actor, "action": entry.action,
-            "from_status": entry.from_status, "to_status": entry.to_status, "detail": entry.detail}
+            "from_status": entry.from_status, "to_status": entry.to_status, "detail": entry.detail,
+            "round": entry.round}
 
 
 def mask_id_number(value: str) -> str:
@@ -146,7 +159,7 @@ def _perspective_history(kept: list[tuple[HistoryEntry, str, dict]]) -> list[dic
     out, before = [], None
     for seq, (entry, after, detail) in enumerate(kept, 1):
         out.append({"seq": seq, "at": entry.at, "actor": entry.actor, "action": entry.action,
-                    "from_status": before, "to_status": after, "detail": detail})
+                    "from_status": before, "to_status": after, "detail": detail, "round": entry.round})
         before = after
     return out
 
@@ -173,7 +186,8 @@ def full_application_view(app: Application, history: list[HistoryEntry], catalog
     bank_views = [bank_view(b, catalog) for b in app.banks]
     return {
         "id": app.id, **form, "status": app.status.value, "status_text": status_text(app),
-        "created_at": app.created_at, "updated_at": app.updated_at,
+        "created_at": app.created_at, "updated_at": app.updated_at, "round": app.round,
+        "notice": thawed(app.notice),
         "decision": app.decision.to_json(),
         "reviews": [review_view(app, r) for r in app.reviews],
         "banks": bank_views,
@@ -265,6 +279,9 @@ def agency_status_text(app: Application) -> dict:
         rejected = _rejection(app)
         who = agency_name(rejected.agency) if rejected else ("审核部门", "the reviewing agency")
         return {"zh": f"{who[0]}审核未通过，申请已终止。", "en": f"Not approved by {who[1]}; the application ended."}
+    if status is Status.RETURNED:
+        return {"zh": "已退回企业补正，补正后提出要求的部门将再次审核。",
+                "en": "Returned to the enterprise for more; the agencies that asked review it again once amended."}
     return {"zh": "申请已撤回。", "en": "The application was withdrawn."}
 
 

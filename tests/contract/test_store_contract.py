@@ -290,3 +290,30 @@ def test_reviews_past_their_due_day_are_found_until_flagged_and_then_listed_as_o
     save(store, app)
     assert store.overdue_reviews(10, None).items == []
     assert store.review_entry("A1-R0").status == "approved"
+
+
+def test_a_returned_and_amended_application_keeps_every_round_and_moves_between_status_lists(store):
+    save(store, new_app("A1", reviews=(("hr", "2026-12-02"), ("ipo", "2026-12-02"))))
+    app = store.get("A1")
+    app.decide_review("A1-R0", Actor("agency", "hr"), True, "ok", "2026-11-25T10:00:00.000+08:00")
+    app.return_for_more("A1-R1", Actor("agency", "ipo"), [{"kind": "patent_certificate", "note": "证书"}],
+                        "缺证书", "2026-11-25T11:00:00.000+08:00")
+    save(store, app)
+    assert [a.id for a in store.list_all("returned", 10, None).items] == ["A1"]
+    assert store.pending_reviews("ipo", 10, None).items == []
+    back = store.get("A1")
+    assert back.notice == app.notice and back.notice["items"][0]["agency"] == "ipo"
+    back.amend(Actor("enterprise", "U1"), back.form | {"materials": ["M1"]}, back.decision,
+               [("A1-R2", "ipo", "2026-12-09")], "2026-11-26T09:00:00.000+08:00")
+    save(store, back)
+    assert store.list_all("returned", 10, None).items == []
+    assert [a.id for a in store.list_all("in_review", 10, None).items] == ["A1"]
+    pending = store.pending_reviews("ipo", 10, None).items
+    assert [(r.id, r.round) for r in pending] == [("A1-R2", 2)]
+    assert (store.review_entry("A1-R1").status, store.review_entry("A1-R1").round) == ("returned", 1)
+    assert store.pending_reviews("hr", 10, None).items == []
+    snap = store.get_with_history("A1")
+    assert [(h.action, h.round) for h in snap.history] == [
+        ("submitted", 1), ("review_approved", 1), ("review_returned", 1), ("returned", 1), ("amended", 2)]
+    assert snap.application.round == 2 and snap.application.notice is None
+    assert {m.message_id for m in store.pending_outbox(100)} >= {"A1-R0", "A1-R1", "A1-R2"}

@@ -25,7 +25,7 @@ def kinds_raised_by_the_domain() -> set[str]:
 
 def test_every_kind_the_domain_raises_has_words_in_both_languages():
     raised = kinds_raised_by_the_domain()
-    assert {"rejected", "offer", "bank_declined", "declined", "overdue"} <= raised
+    assert {"rejected", "offer", "bank_declined", "declined", "overdue", "returned"} <= raised
     assert raised <= NoticeTexts.load().kinds()
 
 
