@@ -186,8 +186,7 @@ class DynamoApplicationStore:
         ops += [self._put_outbox(m, app.updated_at) for m in outbox]
         for n in notifications:
             ops += [*self._put_notification(n), self._put_outbox(gateway_message(n), n.at)]
-        if app.version == 0:
-            ops += [self._put_material_use(material_id, app.id) for material_id in app.form.get("materials") or ()]
+        ops += [self._put_material_use(material_id, app.id) for material_id in app.new_materials]
         if stats is not None:
             ops += self._count_approval(stats)
         idem_index = None

@@ -96,10 +96,9 @@ class InMemoryApplicationStore:
                 self._outbox[item.message_id] = item
             if stats:
                 self._count(stats)
-            if app.version == 0:
-                for material_id in app.form.get("materials") or ():
-                    if app.id not in self._material_uses[material_id]:
-                        self._material_uses[material_id].append(app.id)
+            for material_id in app.new_materials:
+                if app.id not in self._material_uses[material_id]:
+                    self._material_uses[material_id].append(app.id)
             if idempotency:
                 self._idem[(idempotency.scope, idempotency.key)] = idempotency
 

@@ -154,6 +154,7 @@ class Application:
     outbox: list[Message] = field(default_factory=list, repr=False)
     notices: list[Notice] = field(default_factory=list, repr=False)
     approved_now: bool = field(default=False, repr=False)
+    new_materials: list[str] = field(default_factory=list, repr=False)   # named for the first time now
 
     # ---- creation -------------------------------------------------------------------------
     @classmethod
@@ -166,6 +167,7 @@ class Application:
             reviews=[Review(rid, agency, ReviewStatus.PENDING, due, now) for rid, agency, due in reviews],
             banks=[BankOutcome(code, BankStatus.WAITING) for code in form["banks"]],
         )
+        app.new_materials = list(form.get("materials") or ())
         first = Status.IN_REVIEW if app.reviews else Status.AT_BANKS
         app._record(owner, "submitted", None, first, now,
                     {"required_reviews": [r.agency for r in app.reviews]})
@@ -265,6 +267,8 @@ class Application:
         [(review_id, agency_id, due_date)] for `agencies_to_review_again`, each sent its message."""
         self.check_amendable()
         changed = sorted(k for k in set(form) | set(self.form) if form.get(k) != self.form.get(k))
+        named = set(self.form.get("materials") or ())
+        self.new_materials = [m for m in form.get("materials") or () if m not in named]
         self.round += 1
         self.form, self.decision, self.notice = form, decision, None
         new = [Review(rid, agency, ReviewStatus.PENDING, due, now, round=self.round) for rid, agency, due in reviews]
@@ -364,6 +368,7 @@ class Application:
         """The store wrote this version with its effects: the next command starts from none."""
         self.version += 1
         self.new_history, self.outbox, self.notices, self.approved_now = [], [], [], False
+        self.new_materials = []
 
     # ---- internals ----------------------------------------------------------------------------
     def _forward_to_banks(self, actor: Actor, now: str) -> None:

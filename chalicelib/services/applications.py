@@ -328,6 +328,7 @@ def amend(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: str | No
         decision = decide(deps, form, as_of)
         if not decision.eligible:
             raise _ineligible(decision)
+        decision = _with_materials(deps, actor, form, decision)
         days = {**app.decision.review_deadlines, **decision.review_deadlines}
         reviews = [(deps.ids.new_id(), agency, deps.calendar.add_working_days(as_of, days[agency]).isoformat())
                    for agency in app.agencies_to_review_again(list(decision.required_reviews))]

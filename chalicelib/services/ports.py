@@ -117,9 +117,9 @@ class ApplicationStore(Protocol):
     def save(self, app: Application, *, idempotency: IdempotencyRecord | None = None,
              notifications: list[Notification] = ()) -> None:
         """Write state, new history, review index, outbox, counters (`app.stats_change()`) and
-        `notifications` with their gateway messages atomically, as version `app.version + 1`; a new
-        application also links each material its form names to itself (who may see the
-        application may see those materials).
+        `notifications` with their gateway messages atomically, as version `app.version + 1`; each
+        material the form names for the first time (`app.new_materials`: at submission, and new
+        ones in an amendment) is linked to the application (who may see it may see them).
 
         Raises StaleVersion if the stored version is not `app.version`, IdempotencyKeyTaken if
         the idempotency key was used meanwhile. Leaves `app` as it is: the caller marks it

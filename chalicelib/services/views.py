@@ -110,8 +110,7 @@ def review_view(app: Application, review) -> dict:
 
 def review_outcome(review) -> dict:
     """A review as a party other than its agency sees it (as in a bank's queue message)."""
-    return {"agency": review.agency, "status": review.status.value, "decided_at": review.decided_at,
-            "round": review.round}
+    return {"agency": review.agency, "status": review.status.value, "decided_at": review.decided_at}
 
 
 def bank_view(outcome, catalog) -> dict:

@@ -10,6 +10,7 @@ from chalicelib.adapters.dynamodb import DynamoApplicationStore
 from chalicelib.adapters.memory import InMemoryApplicationStore, InMemoryFiles
 from chalicelib.adapters.provision import create_bucket, create_table
 from chalicelib.adapters.s3 import S3Files
+from chalicelib.domain.application import Actor
 from chalicelib.domain.material import AWAITING_UPLOAD, Material
 from chalicelib.resources import Resources
 from chalicelib.services.ports import MaterialTaken
@@ -61,13 +62,20 @@ def test_settling_happens_once_and_the_first_verdict_stays(sides):
     assert store.settle_material(rejected) == uploaded and store.material("M1").material == uploaded
 
 
-def test_a_new_application_links_the_materials_it_names(sides):
+def test_a_new_application_links_the_materials_it_names_and_an_amendment_its_new_ones(sides):
     store, _, _ = sides
-    store.add_material(material())
-    app = new_app("A1", owner="U1")
-    app.form["materials"] = ["M1"]
+    for material_id in ("M1", "M2"):
+        store.add_material(material(material_id))
+    app = new_app("A1", owner="U1", materials=["M1"])
     save(store, app)
     assert store.material("M1").application_ids == ("A1",)
+    app.return_for_more("A1-R0", Actor("agency", "hr"), [{"note": "补充"}], "缺材料", "2026-11-25T10:00:00.000+08:00")
+    save(store, app)
+    assert store.material("M2").application_ids == ()
+    app.amend(Actor("enterprise", "U1"), app.form | {"materials": ["M1", "M2"]}, app.decision,
+              [("A1-R1", "hr", "2026-12-09")], "2026-11-26T09:00:00.000+08:00")
+    save(store, app)
+    assert store.material("M1").application_ids == ("A1",) and store.material("M2").application_ids == ("A1",)
 
 
 def test_the_bucket_stores_only_the_declared_size_and_type_and_digests_it(sides):

@@ -26,9 +26,10 @@ def store(request):
 
 
 def new_app(app_id: str, owner: str = "U1", created: str = "2026-11-25T09:00:00.000+08:00",
-            reviews=(("hr", "2026-12-02"),)) -> Application:
+            reviews=(("hr", "2026-12-02"),), materials=None) -> Application:
     form = {"scenario": "entrepreneurship_guarantee", "amount": 100, "term_months": 12,
-            "banks": ["ICBC-BJ"], "first_loan": True, "enterprise": {"uscc": owner, "name": "n"}}
+            "banks": ["ICBC-BJ"], "first_loan": True, "enterprise": {"uscc": owner, "name": "n"},
+            **({"materials": materials} if materials else {})}
     return Application.submit(app_id=app_id, owner=Actor("enterprise", owner), form=form,
                               decision=Decision(eligible=True, enterprise_size="small"), now=created,
                               reviews=[(f"{app_id}-R{n}", a, due) for n, (a, due) in enumerate(reviews)])

@@ -19,6 +19,7 @@ MATRIX = {
     ("GET", "/applications"): {"enterprise", "window"},
     ("GET", "/applications/{app_id}"): {"enterprise", "agency", "bank", "window"},
     ("POST", "/applications/{app_id}/withdraw"): {"enterprise"},
+    ("POST", "/applications/{app_id}/amend"): {"enterprise"},
     ("GET", "/reviews"): {"agency", "window"},
     ("GET", "/notifications"): {"enterprise"},
     ("POST", "/notifications/{notification_id}/read"): {"enterprise"},

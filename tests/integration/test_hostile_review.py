@@ -88,12 +88,14 @@ def test_a_blank_review_reason_is_400(world):
 
 
 def test_the_decision_bodies_the_openapi_document_publishes_are_the_ones_checked(world):
-    from chalicelib.forms.requests import BANK_DECISION, REVIEW_DECISION
+    from chalicelib.forms.requests import BANK_DECISION, review_decision
+    kinds = tuple(world.container.engine.book.material_kinds)
     doc = world.call("GET", "/openapi.json").json["paths"]
     assert doc["/applications/{app_id}/bank-decision"]["post"]["requestBody"]["content"]["application/json"][
         "schema"] == BANK_DECISION
     assert doc["/reviews/{review_id}/decision"]["post"]["requestBody"]["content"]["application/json"][
-        "schema"] == REVIEW_DECISION
+        "schema"] == review_decision(kinds)
+    assert "patent_certificate" in review_decision(kinds)["properties"]["missing"]["items"]["properties"]["kind"]["enum"]
 
 
 # ---- paging: limits and cursors (item 7) -----------------------------------------------------------
