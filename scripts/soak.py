@@ -8,9 +8,10 @@ are sometimes delivered twice, sometimes out of order, sometimes lost with the h
 between commit and delivery) and recovered by the sweep. At the end every application, every
 state change and every message is counted against what the driver did. Some reviews are left
 undecided; a month later the deadline schedule runs twice at once, and again, under the same
-faults: each late review must be flagged, and its enterprise notified, exactly once. Every
-notification (a rejection, each bank decision, each late review) must be stored once and reach
-the gateway's queue.
+faults: each late review must be flagged, and its enterprise notified, exactly once. Some
+reviews return the application for more material; the enterprise amends it and the agency
+reviews the next round. Every notification (a rejection, a return, each bank decision, each
+late review) must be stored once and reach the gateway's queue.
 
     make soak                      # 5,000 applications, 5% of AWS calls failing
     SOAK_APPS=500 make soak        # a quicker run
@@ -32,6 +33,7 @@ BANKS = ("ICBC-BJ", "BOB-BJ")
 QUEUES = [f"bank:{b}" for b in BANKS] + ["agency:hr", "agency:ipo", "agency:realestate", "agency:purchaser",
                                          "notifications"]
 LEFT_PENDING = 0.05   # the share of reviews no agency decides: the deadline schedule finds them late
+RETURNED = 0.10       # the share of first-round reviews that return the application for more
 
 
 def no_backoff_sleep() -> None:
@@ -93,6 +95,7 @@ class Driver:
         self.retried = 0
         self.expected: dict[str, dict] = {}
         self.materials: dict = {}             # (enterprise, scenario) -> its uploaded materials
+        self.left: set[str] = set()           # reviews nobody decides
         self.delivered: Counter = Counter()   # message_id -> times a consumer received it
         self.pump = lambda: None              # fan-out and queue reading, run every few changes
         self.changes = 0
@@ -137,11 +140,12 @@ class Driver:
         if status != 201:
             raise RuntimeError(f"submission {n} refused: {status} {reply}")
         self.expected[reply["id"]] = {"who": who, "scenario": scenario, "reviews": reply["decision"]["required_reviews"],
-                                      "outcome": None, "bank_decisions": {}, "late_reviews": 0}
+                                      "outcome": None, "bank_decisions": {}, "late_reviews": 0, "returned": 0,
+                                      "amended": False}
         return reply["id"]
 
     def review_everything(self) -> None:
-        left: set[str] = set()
+        left = self.left
         for agency in {a for e in self.expected.values() for a in e["reviews"]}:
             cursor = ""
             while True:
@@ -156,13 +160,27 @@ class Driver:
                         left.add(review["id"])      # nobody decides it: late a month from now
                         exp["outcome"], exp["late_reviews"] = "in_review", 1
                         continue
-                    approve = self.rng.random() < 0.85
+                    if not exp["returned"] and self.rng.random() < RETURNED:
+                        body = {"outcome": "returned", "missing": [{"kind": "other", "note": "soak"}], "reason": "soak"}
+                        exp["returned"], exp["outcome"] = 1, "returned"
+                    else:
+                        approve = self.rng.random() < 0.85
+                        body = {"approved": approve, "reason": "soak"}
+                        exp["outcome"] = None if approve else "rejected"
                     status, _ = self.request("POST", f"/reviews/{review['id']}/decision", ("agency", agency),
-                                             {"approved": approve, "reason": "soak"}, key=f"review-{review['id']}")
+                                             body, key=f"review-{review['id']}")
                     assert status == 200, status
                     self.changed()
-                    if not approve:
-                        self.expected[review["application_id"]]["outcome"] = "rejected"
+
+    def amend_returned(self) -> None:
+        """Each returned application amended once (as it was: the agency settles what it asked)."""
+        for app_id, exp in self.expected.items():
+            if exp["outcome"] == "returned":
+                status, reply = self.request("POST", f"/applications/{app_id}/amend", exp["who"], {},
+                                             key=f"amend-{app_id}")
+                assert status == 200 and reply["status"] == "in_review", (status, reply)
+                exp["outcome"], exp["amended"] = None, True
+                self.changed()
 
     def banks_decide(self) -> None:
         for app_id, exp in self.expected.items():
@@ -288,8 +306,8 @@ def reconcile(driver) -> dict:
     # Notifications: what each application's enterprise must have been told, from what the driver
     # did (a rejection, each bank decision, each late review), against what the store holds.
     told = stored_notifications(container, {e["who"][1] for e in driver.expected.values()})
-    notifications_expected = {i: int(e["outcome"] == "rejected") + len(e["bank_decisions"]) + e["late_reviews"]
-                              for i, e in driver.expected.items()}
+    notifications_expected = {i: int(e["outcome"] == "rejected") + e["returned"] + len(e["bank_decisions"])
+                              + e["late_reviews"] for i, e in driver.expected.items()}
     by_application = Counter(n.application_id for n in told)
     notifications_wrong = [i for i, n in notifications_expected.items() if by_application[i] != n]
     expected_messages |= {n.id for n in told}
@@ -308,6 +326,8 @@ def reconcile(driver) -> dict:
         "notifications_expected": sum(notifications_expected.values()),
         "notifications_stored": len(told),
         "applications_told_wrongly_(notifications_lost_or_twice)": len(notifications_wrong),
+        "applications_returned_and_amended": sum(e["amended"] for e in driver.expected.values()),
+        "second_rounds_stored": sum(1 for a in stored.values() if a.round == 2),
         "late_reviews_expected": sum(e["late_reviews"] for e in driver.expected.values()),
         "late_reviews_flagged": sum(1 for a in stored.values() for r in a.reviews if r.is_overdue),
         "messages_expected": len(expected_messages),
@@ -362,6 +382,10 @@ def main() -> int:
             deliver(driver, reader, rng, lost)
             driver.review_everything()
             deliver(driver, reader, rng, lost)
+            driver.amend_returned()
+            deliver(driver, reader, rng, lost)
+            driver.review_everything()    # the amended ones' next round
+            deliver(driver, reader, rng, lost)
             driver.banks_decide()
             deliver(driver, reader, rng, lost)
             deadline_runs = deadlines_pass(container)
@@ -384,6 +408,8 @@ def main() -> int:
            if report[k]]
     if report["late_reviews_flagged"] != report["late_reviews_expected"]:
         bad.append("late_reviews_flagged")
+    if report["second_rounds_stored"] != report["applications_returned_and_amended"]:
+        bad.append("second_rounds_stored")
     print("\nRESULT: " + ("PASS — nothing lost, nothing applied twice" if not bad else f"FAIL — {', '.join(bad)}"))
     return 1 if bad else 0
 
