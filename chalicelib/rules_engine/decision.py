@@ -407,13 +407,14 @@ def loan_terms(known: dict) -> dict | None:
             "borrower_rate_cap": round(lpr - margin, 6) if lpr is not None and margin is not None else None}
 
 
-def describe_for_people(leaf, catalog: dict, facts: dict | None = None) -> tuple[str, str]:
-    """`registered_in_beijing equals True` → 「在京注册：须为“是”」 / "Registered in Beijing must be yes"."""
+def describe_for_people(leaf, catalog: dict, unknown: bool = False) -> tuple[str, str]:
+    """`registered_in_beijing equals True` → 「在京注册：须为“是”」 / "Registered in Beijing must be yes";
+    with `unknown`, that the application's value of the fact is not known."""
     if leaf.fact is None:
         return leaf.describe()
     label = catalog.get(leaf.fact, {})
     zh_name, en_name = label.get("zh", leaf.fact), label.get("en", leaf.fact)
-    if facts is not None and leaf.op != "exists" and facts.get(leaf.fact) is None:
+    if unknown and leaf.op != "exists":
         return f"{zh_name}尚未提供或未查询到", f"{en_name} is not known (not provided or not looked up)"
 
     def show(value, zh: bool):
@@ -448,28 +449,27 @@ _NO_SUBSIDY_POLICY = frozen({"rule": None, "zh": "该日期没有有效的首贷
 
 
 def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dict) -> Mapping | None:
-    """The granting rule closest to firing, and the first condition it failed on. It depends only
-    on the facts the granting rules read, so it is worked out and worded once per their values."""
+    """The granting rule closest to firing, and the first condition it failed on.
+
+    Its wording depends on the facts only through which conditions held and whether the failed
+    fact is known at all, and a handful of such shapes recur: each is worded once per engine."""
     if subsidy is None:
         return _NO_SUBSIDY_POLICY
     native = engine.native(subsidy)
     facts = native.derived(known)
-    try:
-        key = (subsidy.key, *[facts.get(name) for name in native.read_by(GRANTS_SUBSIDY)])
-        hash(key)
-    except TypeError:          # a fact of an unexpected type (a list): worked out, not remembered
-        return frozen(_nearest_miss_worded(engine, native, facts))
-    return engine.worded_miss(key, lambda: _nearest_miss_worded(engine, native, facts))
-
-
-def _nearest_miss_worded(engine: DecisionEngine, native, facts: dict) -> dict | None:
     granting = native.nearest_miss(facts, GRANTS_SUBSIDY)
     if granting is None:
         return None
     rule, held = granting
     part = top_conditions(rule)[held.index(False)]
     leaf = part.first_failure(facts) if part.op in ("all", "any") else part
-    zh, en = describe_for_people(leaf, engine.book.facts, facts)
+    unknown = facts.get(leaf.fact) is None
+    return engine.worded_miss((subsidy.key, rule.id, held, leaf, unknown),
+                              lambda: _worded(engine, rule, held, leaf, unknown))
+
+
+def _worded(engine: DecisionEngine, rule, held: tuple, leaf, unknown: bool) -> dict:
+    zh, en = describe_for_people(leaf, engine.book.facts, unknown=unknown)
     return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
                                            "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
             "failed_conditions": held.count(False),

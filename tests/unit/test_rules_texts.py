@@ -97,3 +97,15 @@ def test_an_ip_pledge_decision_lists_the_assumed_subsidy_parameters_with_their_n
     assert decision["first_loan_subsidy"]["interest_subsidy_rate"] == 0.20, "the assumed schemes change nothing else"
     assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("credit")), ON).to_json()
     assert "ip_pledge_subsidy" not in engine.decide(facts_from_application(valid_body("ip_pledge")), date(2023, 6, 1)).to_json()
+
+
+def test_a_fact_not_known_reads_as_not_known_and_a_known_one_as_its_requirement(engine):
+    """The wording of a miss is remembered by its shape: a fact that is false and one that was
+    never given fail the same condition, yet must not share an explanation."""
+    facts = facts_from_application(valid_body("credit", **{"enterprise.district": "other"}))
+    said_false = engine.decide(facts, ON).to_json()["first_loan_subsidy"]["why_not"]
+    unknown = {k: v for k, v in facts.items() if k not in ("district", "registered_in_beijing")}
+    said_unknown = engine.decide(unknown, ON).to_json()["first_loan_subsidy"]["why_not"]
+    assert said_false["condition"] == said_unknown["condition"] == {"fact": "registered_in_beijing", "op": "equals", "value": True}
+    assert "尚未提供或未查询到" in said_unknown["zh"] and "is not known" in said_unknown["en"]
+    assert "在京注册须为是" in said_false["zh"] and "must be yes" in said_false["en"]
