@@ -124,6 +124,7 @@ class DecisionEngine:
         self._durable = {f.key: compiled[f.key] for f in book.rulesets if _same_version(compiled, f)}
         self._native = {f.key: native[f.key] if _same_version(native, f) else NativeRuleset(f)
                         for f in book.rulesets}
+        self._reasons = {f.key: reasons_of(f) for f in book.rulesets}
         self._plans: dict[date, tuple[NativeRuleset, ...]] = {}
         # The same few combinations of fired rules, and of near misses, recur in every decision:
         # each is put together once per engine (keyed by versions and rule ids) and shared.
@@ -202,7 +203,7 @@ class DecisionEngine:
         if found is None:
             if len(self._shown) > 4096:
                 self._shown.clear()
-            found = self._shown[trace] = explained(trace)
+            found = self._shown[trace] = explained(trace, self._reasons)
         return found
 
     def worded_miss(self, key: tuple, word) -> Mapping | None:
@@ -308,30 +309,38 @@ class Shown:
     ip_sources: tuple = ()       # ({source, note}) of each IP-pledge subsidy rule that fired, in order
 
 
-def explained(trace) -> Shown:
-    """What a trace shows (the reasons of the rules that fired, those refusing, the versions)."""
-    reasons, refusing, subsidy, review_sources, ip_sources = [], [], None, [], []
+def explained(trace, reasons: dict) -> Shown:
+    """What a trace shows (the reasons of the rules that fired, those refusing, the versions);
+    `reasons` holds each version's `reasons_of`."""
+    shown, refusing, subsidy, review_sources, ip_sources = [], [], None, [], []
     for ruleset, fired in trace:
-        rules = {rule.id: rule for rule in ruleset.rules}
+        said = reasons[ruleset.key]
         for rule_id in fired:
-            rule = rules[rule_id]
-            reason = {"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en,
-                      "source": cite(ruleset.source, rule.id)}
-            note = own_source(ruleset.source, rule.id).get("note")
-            if note:
-                reason["note"] = note
-            reason = frozen(reason)
-            reasons.append(reason)
-            if ruleset.name == ELIGIBILITY and rule.then.get("eligible") is False:
+            reason, then = said[rule_id], ruleset.rule(rule_id).then
+            shown.append(reason)
+            if ruleset.name == ELIGIBILITY and then.get("eligible") is False:
                 refusing.append(reason)
-            if ruleset.name == REVIEWS and "review" in rule.then:
+            if ruleset.name == REVIEWS and "review" in then:
                 review_sources.append(reason["source"])
-            if IP_SUBSIDY in rule.then:
-                ip_sources.append({"source": reason["source"], "note": note})
+            if IP_SUBSIDY in then:
+                ip_sources.append({"source": reason["source"], "note": reason.get("note")})
         if ruleset.name == SUBSIDY:
             subsidy = ruleset
     used = frozen([{"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace])
-    return Shown(tuple(reasons), tuple(refusing), used, subsidy, tuple(review_sources), tuple(ip_sources))
+    return Shown(tuple(shown), tuple(refusing), used, subsidy, tuple(review_sources), tuple(ip_sources))
+
+
+def reasons_of(ruleset: RulesetFile) -> dict[str, Mapping]:
+    """Each rule's reason as a decision shows it: its words, the line citing its source, and the
+    source's note if any."""
+    out = {}
+    for rule in ruleset.rules:
+        reason = {"rule": rule.id, "zh": rule.reason_zh, "en": rule.reason_en, "source": cite(ruleset.source, rule.id)}
+        note = own_source(ruleset.source, rule.id).get("note")
+        if note:
+            reason["note"] = note
+        out[rule.id] = frozen(reason)
+    return out
 
 
 def own_source(source: dict, rule_id: str) -> dict:

@@ -40,7 +40,6 @@ class CompiledRuleset:
         # so an edited file under the same version number is a new ruleset, never a clash.
         self.name = f"{ruleset.key}#{ruleset.sha256[:16]}"
         host.register(self.name, definition)
-        self._rules = {r.id: r for r in ruleset.rules}
         # Only the facts some rule tests go to durable-rules (less JSON, nothing unrelated).
         self._tested = set().union(*(r.when.facts() for r in ruleset.rules)) | set(self.compiler.prefix_tests.values())
 
@@ -55,7 +54,7 @@ class CompiledRuleset:
         fired_ids = self.fired(facts)
         order = {r.id: n for n, r in enumerate(self.ruleset.rules)}
         fired_ids.sort(key=order.__getitem__)
-        return resolve(self.ruleset, [self._rules[i] for i in fired_ids], facts), tuple(fired_ids)
+        return resolve(self.ruleset, [self.ruleset.rule(i) for i in fired_ids], facts), tuple(fired_ids)
 
 
 class _KeepUnknown:

@@ -248,6 +248,13 @@ class RulesetFile:
     def key(self) -> str:
         return f"{self.name}@{self.version}"
 
+    def rule(self, rule_id: str) -> Rule:
+        return self._rules_by_id[rule_id]
+
+    @cached_property
+    def _rules_by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 

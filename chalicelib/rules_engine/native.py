@@ -70,14 +70,13 @@ def resolver(ruleset: RulesetFile):
     Unless a fired rule's outcome is a template filled from the facts ("purchaser:{…}"), the
     outcomes depend on which rules fired alone, and the same few combinations recur: each is
     combined once and the result shared (callers read outcomes, never change them)."""
-    rules = {r.id: r for r in ruleset.rules}
     templated = frozenset(r.id for r in ruleset.rules if any(_templated(v) for v in r.then.values()))
     remembered: dict[tuple, dict] = {}
 
     def combine_once(fired: tuple, facts: dict) -> dict:
         out = remembered.get(fired)
         if out is None:
-            out = resolve(ruleset, [rules[rule_id] for rule_id in fired], facts)
+            out = resolve(ruleset, [ruleset.rule(rule_id) for rule_id in fired], facts)
             if templated.isdisjoint(fired) and len(remembered) < _REMEMBERED:
                 remembered[fired] = out
         return out
