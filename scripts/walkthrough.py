@@ -5,7 +5,8 @@
 
 Only HTTP and a standard SQS client (boto3) are used: the enterprise uploads the materials the
 rules ask for (a signed POST straight to S3, here the stack's moto), submits, the IP office
-reviews, the bank polls its queue, fetches the application, downloads a material and decides,
+returns it for one more item (需补正), the enterprise reads the one notice, uploads the item and
+amends, the IP office approves the second round, the bank polls its queue, fetches the application, downloads a material and decides,
 the enterprise reads the consolidated result. Exits non-zero, saying where, if any step does not behave.
 """
 from __future__ import annotations
@@ -74,22 +75,53 @@ def post_file(upload: dict, filename: str, content: bytes) -> int:
         return err.code
 
 
+def upload(kind: str, names: dict, enterprise: str) -> str:
+    import hashlib
+    content = f"%PDF-1.7 {names['en']}\n".encode()
+    declared = {"kind": kind, "filename": f"{kind}.pdf", "content_type": "application/pdf",
+                "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+    material = expect(201, call("POST", "/materials", declared, enterprise), f"sign an upload: {names['zh']}")
+    status = post_file(material["upload"], declared["filename"], content)
+    if status >= 300:
+        raise WalkFailed(f"S3 refused the upload of {kind}: HTTP {status}")
+    print(f"  ✓ uploaded to S3 with the signed POST: {kind}")
+    return material["id"]
+
+
 def upload_missing(body: dict, enterprise: str) -> list[str]:
     """Upload one file for each kind of material the decision says is missing (一次性告知)."""
-    import hashlib
     decision = expect(200, call("POST", "/eligibility", body, enterprise), "the enterprise checks what is missing")
-    ids = []
-    for missing in decision["missing_materials"]:
-        content = f"%PDF-1.7 {missing['en']}\n".encode()
-        declared = {"kind": missing["kind"], "filename": f"{missing['kind']}.pdf", "content_type": "application/pdf",
-                    "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-        material = expect(201, call("POST", "/materials", declared, enterprise), f"sign an upload: {missing['zh']}")
-        status = post_file(material["upload"], declared["filename"], content)
-        if status >= 300:
-            raise WalkFailed(f"S3 refused the upload of {missing['kind']}: HTTP {status}")
-        print(f"  ✓ uploaded to S3 with the signed POST: {missing['kind']}")
-        ids.append(material["id"])
-    return ids
+    return [upload(missing["kind"], missing, enterprise) for missing in decision["missing_materials"]]
+
+
+def pending_review(agency: str, reviewer: str, app_id: str) -> dict:
+    pending = expect(200, call("GET", "/reviews?status=pending", token=agency), f"{reviewer} lists its reviews")
+    review = next((r for r in pending["items"] if r["application_id"] == app_id), None)
+    if review is None:
+        raise WalkFailed(f"{reviewer} does not see a review for {app_id}")
+    return review
+
+
+def returned_and_amended(app_id: str, reviewer: str, agency: str, enterprise: str) -> None:
+    """The agency asks for one more item; the enterprise reads the one notice and amends."""
+    ask = {"kind": "other", "note": "质押登记申请表（加盖公章）"}
+    review = pending_review(agency, reviewer, app_id)
+    expect(200, call("POST", f"/reviews/{review['id']}/decision",
+                     {"outcome": "returned", "missing": [ask], "reason": "缺质押登记申请表"}, agency),
+           f"{reviewer} returns it for more")
+    seen = expect(200, call("GET", f"/applications/{app_id}", token=enterprise), "the enterprise reads its application")
+    if seen["status"] != "returned" or seen["notice"]["items"] != [{"agency": reviewer, **ask}]:
+        raise WalkFailed(f"expected one notice of the missing item, got {seen['status']} {seen.get('notice')}")
+    told = expect(200, call("GET", "/notifications?unread=true", token=enterprise), "the enterprise reads its notifications")
+    if not any(n["kind"] == "returned" and n["application_id"] == app_id for n in told["items"]):
+        raise WalkFailed("the enterprise was not notified of the return")
+    print(f"  ✓ one notice of everything missing: {seen['status_text']['zh']}")
+    added = upload("other", {"zh": "质押登记申请表", "en": "Pledge registration form"}, enterprise)
+    amended = expect(200, call("POST", f"/applications/{app_id}/amend", {"materials": [*seen["materials"], added]},
+                               enterprise), "the enterprise amends")
+    if amended["status"] != "in_review" or amended["round"] != 2:
+        raise WalkFailed(f"expected the amended application in review, round 2, got {amended['status']}")
+    print("  ✓ amended: back to the IP office only, round 2")
 
 
 def download(url: str) -> bytes:
@@ -128,10 +160,8 @@ def walk(scenario: str, reviewer: str | None) -> None:
     app_id = app["id"]
     if reviewer:
         agency = token("agency", reviewer)
-        pending = expect(200, call("GET", "/reviews?status=pending", token=agency), f"{reviewer} lists its reviews")
-        review = next((r for r in pending["items"] if r["application_id"] == app_id), None)
-        if review is None:
-            raise WalkFailed(f"{reviewer} does not see a review for {app_id}")
+        returned_and_amended(app_id, reviewer, agency, enterprise)
+        review = pending_review(agency, reviewer, app_id)
         expect(200, call("POST", f"/reviews/{review['id']}/decision",
                          {"approved": True, "reason": "材料齐全，审核通过"}, agency), f"{reviewer} approves")
     queue = expect(200, call("GET", f"/banks/{BANK}/queue", token=bank), "the bank asks for its queue")

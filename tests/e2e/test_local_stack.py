@@ -46,6 +46,7 @@ def test_the_scripted_walk_of_a_credit_and_an_ip_pledge_loan_succeeds(stack):
     walk = subprocess.run([sys.executable, "-m", "scripts.walkthrough"], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, env=os.environ | {"API_URL": url})
     assert walk.returncode == 0, walk.stdout + walk.stderr
+    assert "amended: back to the IP office only, round 2" in walk.stdout   # returned, amended, then approved
 
 
 def raw_request(url: str, method: str, path: str) -> tuple[int, dict, bytes]:
