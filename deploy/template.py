@@ -162,9 +162,9 @@ def _function_statements(name: str, props: dict, queue_arns: list, dlq_arns: lis
                              [{"Fn::GetAtt": [f"{name}LogGroup", "Arn"]}]),
                   _statement(TABLE_ACTIONS, table)]
     events = (props.get("Events") or {}).values()
-    if props.get("Handler") == "app.measure":   # gauges only: outbox and review indexes, DLQ depths
+    if props.get("Handler") == "app.measure":   # gauges only: outbox and late-review indexes, DLQ depths
         return [statements[0], _statement(["dynamodb:Query"], [{"Fn::Sub": "${MainTable.Arn}/index/GSI3"},
-                                                               {"Fn::Sub": "${MainTable.Arn}/index/GSI1"}]),
+                                                               {"Fn::Sub": "${MainTable.Arn}/index/GSI2"}]),
                 _statement(["sqs:GetQueueUrl", "sqs:GetQueueAttributes"], dlq_arns)]
     if props.get("Handler") == "app.deadlines":
         return [statements[0], _statement(DEADLINE_ACTIONS, [{"Fn::GetAtt": ["MainTable", "Arn"]},

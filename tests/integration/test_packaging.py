@@ -272,7 +272,7 @@ def test_each_function_may_do_only_what_it_does(packaged):
     measured = [s for owner, s in _policy_statements(template) if owner == "MeasureRole" and
                 any(a.startswith("dynamodb:") for a in _listed(s["Action"]))]
     assert [(_listed(s["Action"]), _listed(s["Resource"])) for s in measured] == [(["dynamodb:Query"], [
-        {"Fn::Sub": "${MainTable.Arn}/index/GSI3"}, {"Fn::Sub": "${MainTable.Arn}/index/GSI1"}])]
+        {"Fn::Sub": "${MainTable.Arn}/index/GSI3"}, {"Fn::Sub": "${MainTable.Arn}/index/GSI2"}])]
     # the deadline schedule: late reviews from their index, applications written with their
     # notifications (the gateway message leaves through the outbox); no queue, no bucket, no delete
     assert granted["DeadlinesRole"] == {"logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem",
