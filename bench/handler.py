@@ -6,7 +6,9 @@ see aws_meter.py), the difference (our code: routing, auth, validation, rules, v
 the AWS calls by operation and the DynamoDB items written. Three kinds of request, in the order
 an application lives them: the submission, the agency's review decision, the bank's decision;
 then what follows them: the enterprise's unread notifications and marking one read, and window
-staff's list of reviews past their deadline (after the deadline schedule flagged some).
+staff's list of reviews past their deadline (after the deadline schedule flagged some); a
+material declared (its signed upload: no S3 call) and read back (a signed download), and an
+application returned by its agency for one more item and amended.
 """
 from __future__ import annotations
 
@@ -18,7 +20,11 @@ from chalicelib.domain.application import SCENARIOS
 SECTION = "2 handler"
 BANK = "ICBC-BJ"
 ENTERPRISES = 25
-OWN_CODE_TARGET = {"submission", "unread notifications", "notification read", "overdue reviews (window)"}
+OWN_CODE_TARGET = {"submission", "unread notifications", "notification read", "overdue reviews (window)",
+                   "material declared (signed upload)", "material read (signed download)",
+                   "review returned", "amendment"}
+S3_OPERATIONS = ("GetObject", "HeadObject", "PutObject", "PutObjectTagging", "HeadBucket", "ListObjectsV2")
+SIGNING_ONLY = ("material declared (signed upload)", "material read (signed download)")
 
 
 _MATERIALS: dict[tuple, list[str]] = {}   # (world, enterprise, scenario) → its uploaded materials
@@ -93,6 +99,50 @@ def overdue_list(world, count: int, late: int = 40) -> list:
     return replies
 
 
+def materials(world, count: int) -> tuple[list, list]:
+    """Declared (a signed POST), uploaded outside the measure, read once (the stored object is
+    checked then), and read again: the measured read only signs a download."""
+    import hashlib
+    from tests.builders import SAMPLE_PDF, upload_material, valid_uscc
+    declared, reads = [], []
+    for n in range(count):
+        who = ("enterprise", valid_uscc(n % ENTERPRISES))
+        sent = {"kind": "patent_certificate", "filename": "patent.pdf", "content_type": "application/pdf",
+                "size": len(SAMPLE_PDF), "sha256": hashlib.sha256(SAMPLE_PDF).hexdigest()}
+        reply = world.call("POST", "/materials", as_=who, body=sent)
+        assert reply.status == 201, reply.body
+        declared.append(reply)
+    who = ("enterprise", valid_uscc(0))
+    material_id, stored = upload_material(lambda m, p, b: (lambda r: (r.status, r.body))(world.call(m, p, as_=who, body=b)),
+                                          "patent_certificate")
+    assert stored == 204 and world.call("GET", f"/materials/{material_id}", as_=who).body["status"] == "uploaded"
+    for _ in range(count):
+        reply = world.call("GET", f"/materials/{material_id}", as_=who)
+        assert reply.status == 200 and reply.body["download_url"], reply.body
+        reads.append(reply)
+    return declared, reads
+
+
+def returned_and_amended(world, count: int) -> tuple[list, list]:
+    """IP pledges the IP office returns for one more item, each then amended by its enterprise."""
+    from tests.builders import valid_uscc
+    returns, amendments = [], []
+    for n in range(count):
+        number = 30_000 + n * len(SCENARIOS) + SCENARIOS.index("ip_pledge")
+        submitted = submit(world, number).body
+        pending = submitted["reviews"][0]
+        returned = world.call("POST", f"/reviews/{pending['id']}/decision", as_=("agency", pending["agency"]),
+                              body={"outcome": "returned", "reason": "bench",
+                                    "missing": [{"kind": "other", "note": "质押登记申请表"}]})
+        assert returned.status == 200, returned.body
+        returns.append(returned)
+        who = ("enterprise", valid_uscc(number % ENTERPRISES))
+        amended = world.call("POST", f"/applications/{submitted['id']}/amend", as_=who, body={})
+        assert amended.status == 200 and amended.body["status"] == "in_review", amended.body
+        amendments.append(amended)
+    return returns, amendments
+
+
 def summarise(replies: list) -> dict:
     """Medians (and the 90th percentile of time) over the measured requests of one kind."""
     own = [r.own_seconds * 1000 for r in replies]
@@ -121,9 +171,13 @@ def lifecycle(world, count: int, warmup: int = 10) -> dict[str, list]:
     decisions = [bank_decision(world, s.body) for s in submissions]
     world.pump()
     lists, reads = read_notifications(world, min(count, 200))
+    declared, material_reads = materials(world, min(count, 200))
+    returns, amendments = returned_and_amended(world, min(count, 100))
     return {"submission": submissions, "review decision": reviews, "bank decision": decisions,
             "unread notifications": lists, "notification read": reads,
-            "overdue reviews (window)": overdue_list(world, min(count, 200))}
+            "overdue reviews (window)": overdue_list(world, min(count, 200)),
+            "material declared (signed upload)": declared, "material read (signed download)": material_reads,
+            "review returned": returns, "amendment": amendments}
 
 
 def run(results, submissions: int = 300) -> None:
@@ -138,5 +192,8 @@ def run(results, submissions: int = 300) -> None:
         results.add(SECTION, f"{kind}: AWS calls, median", s["aws_calls_median"])
         results.add(SECTION, f"{kind}: DynamoDB items written, median", s["items_written_median"])
         results.detail(SECTION, **{kind: s})
+    s3_calls = sum(count for kind in SIGNING_ONLY for r in measured[kind]
+                   for op, count in r.aws.calls.items() if op in S3_OPERATIONS)
+    results.add(SECTION, "S3 calls on the signing routes", s3_calls, "", "0", s3_calls == 0)
     scans = sum(r.aws.calls.get("Scan", 0) for replies in measured.values() for r in replies)
     results.add(SECTION, "Scan calls on these request paths", scans, "", "0", scans == 0)

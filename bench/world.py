@@ -138,6 +138,7 @@ def moto_world(engine=None):
         meter = AwsMeter()
         meter.attach(container.dynamodb)
         meter.attach(container.sqs)
+        meter.attach(container.files.client)
         from app import app
         with Client(app) as client:
             yield World(client, container, meter)

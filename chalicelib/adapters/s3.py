@@ -26,6 +26,11 @@ class S3Files:
         self._s3 = client
         self._bucket = bucket
 
+    @property
+    def client(self):
+        """The S3 client (the bench meters its calls)."""
+        return self._s3
+
     def presign_upload(self, key: str, content_type: str, size: int, expires_in: int) -> dict:
         tagging = tagging_xml(PENDING)
         post = self._s3.generate_presigned_post(
