@@ -2,7 +2,7 @@
 from chalice import Blueprint
 
 from ..bootstrap import deps
-from ..services import applications
+from ..services import applications, offers
 from .http import endpoint, idempotency_key, query_limit, require_object
 
 bp = Blueprint(__name__)
@@ -36,6 +36,12 @@ def withdraw(request, actor, app_id):
         from .http import parse_json
         body = require_object(parse_json(request, deps().settings.max_body_bytes))
     return applications.withdraw(deps(), actor, app_id, body, idempotency_key(request))
+
+
+@endpoint(bp, "/applications/{app_id}/offers", roles=("enterprise", "window"))
+def list_offers(request, actor, app_id):
+    """Every bank's offer with its cost over the term net of the subsidy, cheapest first."""
+    return offers.offers(deps(), actor, app_id)
 
 
 @endpoint(bp, "/applications/{app_id}/amend", method="POST", roles=("enterprise",), body=True)

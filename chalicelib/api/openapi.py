@@ -7,6 +7,7 @@ keeps this document and the app's routes in step.
 from __future__ import annotations
 
 from ..domain.application import ROLES, Status
+from ..domain.offers import REPAYMENTS
 from ..forms.requests import AMENDMENT, BANK_DECISION, MATERIAL, WITHDRAWAL, review_decision
 from .http import ROUTE_DOCS
 
@@ -79,6 +80,12 @@ APPLICATION = _object(  # every party's view; a bank or an agency sees less of `
      "history": _list(_object({"at": STRING, "action": STRING}, round=INTEGER))},
     banks=_list(_object({"code": STRING, "status": STRING})),
     notice={"oneOf": [NOTICE, {"type": "null"}]})
+YUAN = NUMBER
+OFFER = _object({"bank": STRING, "amount": YUAN, "annual_rate": NUMBER, "term_months": INTEGER,
+                 "guarantee_fee_rate": NUMBER, "repayment": {"enum": list(REPAYMENTS)}, "interest": YUAN,
+                 "interest_by_repayment": _object({name: YUAN for name in REPAYMENTS}),
+                 "interest_subsidy": YUAN, "guarantee_fee": YUAN, "guarantee_fee_subsidy": YUAN,
+                 "subsidy": {"enum": ["interest", "guarantee_fee", None]}, "net_cost": YUAN})
 SUMMARY = _object({"id": STRING, "scenario": STRING, "status": STATUS, "amount": NUMBER, "created_at": STRING})
 RESPONSES = {
     ("GET", "/banks"): _list(BANK),
@@ -91,6 +98,7 @@ RESPONSES = {
     ("GET", "/applications/{app_id}"): APPLICATION,
     ("POST", "/applications/{app_id}/withdraw"): SUMMARY,
     ("POST", "/applications/{app_id}/amend"): APPLICATION,
+    ("GET", "/applications/{app_id}/offers"): _list(OFFER),
     ("GET", "/reviews"): _page(REVIEW),
     ("POST", "/reviews/{review_id}/decision"): REVIEW,
     ("GET", "/banks/{code}/queue"): _object({"queue_url": STRING}),

@@ -100,6 +100,7 @@ class BankOutcome:
     term_months: int | None = None
     guarantee_fee_rate: float | None = None
     reason: str | None = None
+    repayment: str | None = None      # how the approved loan is repaid (domain.offers.REPAYMENTS)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class BankOffer:
     annual_rate: float | None = None
     term_months: int | None = None
     guarantee_fee_rate: float | None = None
+    repayment: str | None = None
 
 
 @dataclass
@@ -301,6 +303,7 @@ class Application:
             outcome.status = BankStatus.APPROVED
             outcome.amount, outcome.annual_rate = offer.amount, offer.annual_rate
             outcome.term_months, outcome.guarantee_fee_rate = offer.term_months, offer.guarantee_fee_rate
+            outcome.repayment = offer.repayment
             detail.update(amount=offer.amount, annual_rate=offer.annual_rate, term_months=offer.term_months)
             before = self.status
             if before is Status.AT_BANKS:

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ..domain.errors import BODY_NOT_AN_OBJECT, FieldError
 from ..domain.material import CONTENT_TYPES, MAX_BYTES
+from ..domain.offers import REPAYMENTS
 from .messages import label_of, translate
 
 _REASON = {"type": "string", "minLength": 1, "maxLength": 1000, "format": "plain_text",
@@ -79,6 +80,9 @@ BANK_DECISION = {
                         "title": "Term (months)", "x-title-zh": "期限（月）"},
         "guarantee_fee_rate": {"type": "number", "minimum": 0, "maximum": 0.1,
                                "title": "Guarantee fee rate (fraction a year)", "x-title-zh": "担保费率（年化小数）"},
+        "repayment": {"enum": list(REPAYMENTS),
+                      "title": "Repayment: equal_instalment (等额本息) or interest_only (按月付息、到期还本, the default)",
+                      "x-title-zh": "还款方式：equal_instalment（等额本息）或 interest_only（按月付息、到期还本，默认）"},
     },
     # An approval states its terms (a decline's are ignored).
     "if": {"properties": {"approved": {"const": True}}, "required": ["approved"]},

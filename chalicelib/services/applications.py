@@ -16,6 +16,7 @@ from ..domain.application import Actor, Application, BankOffer, Status
 from ..domain.errors import (BusinessRuleViolated, Conflict, FieldError, Forbidden, NotFound,
                              ValidationFailed)
 from ..domain.facts import facts_from_application
+from ..domain.offers import DEFAULT_REPAYMENT
 from .cursors import bad_cursor
 from .ports import Deps, IdempotencyKeyTaken, IdempotencyRecord, StaleVersion
 from . import views
@@ -414,7 +415,8 @@ def _offer(body) -> BankOffer:
         return BankOffer(approved=False, reason=body["reason"].strip())
     return BankOffer(approved=True, reason=body["reason"].strip(), amount=body["amount"],
                      annual_rate=body["annual_rate"], term_months=body["term_months"],
-                     guarantee_fee_rate=body.get("guarantee_fee_rate"))
+                     guarantee_fee_rate=body.get("guarantee_fee_rate"),
+                     repayment=body.get("repayment", DEFAULT_REPAYMENT))
 
 
 def offer_problems(app: Application, offer: BankOffer, catalog, bank: str) -> list[FieldError]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..domain.application import Actor, Application, BankStatus, HistoryEntry, ReviewStatus, Status
 from ..domain.decision import thawed
+from ..domain.offers import DEFAULT_REPAYMENT
 
 AGENCY_NAMES = {
     "hr": ("人力资源和社会保障局", "the HR & social-security bureau"),
@@ -120,7 +121,8 @@ def bank_view(outcome, catalog) -> dict:
             "decided_at": outcome.decided_at, "reason": outcome.reason}
     if outcome.status is BankStatus.APPROVED:
         view.update(amount=outcome.amount, annual_rate=outcome.annual_rate,
-                    term_months=outcome.term_months, guarantee_fee_rate=outcome.guarantee_fee_rate)
+                    term_months=outcome.term_months, guarantee_fee_rate=outcome.guarantee_fee_rate,
+                    repayment=outcome.repayment or DEFAULT_REPAYMENT)
     return view
 
 

@@ -20,6 +20,7 @@ MATRIX = {
     ("GET", "/applications/{app_id}"): {"enterprise", "agency", "bank", "window"},
     ("POST", "/applications/{app_id}/withdraw"): {"enterprise"},
     ("POST", "/applications/{app_id}/amend"): {"enterprise"},
+    ("GET", "/applications/{app_id}/offers"): {"enterprise", "window"},
     ("GET", "/reviews"): {"agency", "window"},
     ("GET", "/notifications"): {"enterprise"},
     ("POST", "/notifications/{notification_id}/read"): {"enterprise"},
