@@ -18,7 +18,8 @@ RULES_CHECK_SECONDS = 30  # how stale a warm container's view of published rules
 
 # The pieces a test may hand in ready-made instead of having them built (`engine` included).
 PIECES = frozenset({"resources", "dynamodb", "sqs", "store", "sender", "files", "cursors", "clock", "ids",
-                    "calendar", "forms", "facts_provider", "catalog", "engine", "notice_texts"})
+                    "calendar", "forms", "facts_provider", "catalog", "engine", "notice_texts",
+                    "datazone", "records_log"})
 
 
 class Container:
@@ -150,6 +151,25 @@ class Container:
     def facts_provider(self):
         from .adapters.facts_provider import FileFactsProvider
         return FileFactsProvider.load()
+
+    @cached_property
+    def datazone(self):
+        """Deployed: the DATAZONE# items of the table. Locally: the generated data set's file,
+        built on first use (a few seconds) and kept in build/datazone/."""
+        settings = self.settings
+        if settings.datazone == "table":
+            from .adapters.datazone import DynamoDataZone
+            return DynamoDataZone(self.dynamodb, self.resources.table_name)
+        from scripts.datazone import default_path, ensure
+        from .adapters.datazone import FileDataZone
+        with self._lock:
+            path = settings.datazone_file or default_path(settings.datazone_size, settings.datazone_seed)
+            return FileDataZone(ensure(path, settings.datazone_size, settings.datazone_seed))
+
+    @cached_property
+    def records_log(self):
+        from .adapters.records_log import DynamoRecordsLog
+        return DynamoRecordsLog(self.dynamodb, self.resources.table_name)
 
     @cached_property
     def notice_texts(self):

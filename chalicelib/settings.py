@@ -33,6 +33,12 @@ class Settings:
     max_body_bytes: int
     in_lambda: bool
     cursor_secret: str            # seals the paging cursors a client gets back (opaque, tamper-evident)
+    # The data zone: "file" (local/test: the generated data set, built on first use) or "table"
+    # (deployed: DATAZONE#<uscc> items of the application table)
+    datazone: str = "table"
+    datazone_file: str | None = None   # None: build/datazone/ named by size and seed
+    datazone_size: int = 50_000
+    datazone_seed: int = 2022
 
     @property
     def dev_tokens_enabled(self) -> bool:
@@ -82,6 +88,13 @@ class Settings:
             max_body = int(env.get("GC_MAX_BODY_BYTES", str(256 * 1024)))
         except ValueError as exc:
             raise SettingsError("GC_MAX_BODY_BYTES must be an integer") from exc
+        datazone = env.get("GC_DATAZONE") or ("file" if stage in DEV_STAGES else "table")
+        if datazone not in ("file", "table"):
+            raise SettingsError("GC_DATAZONE must be 'file' or 'table'")
+        try:
+            zone_size, zone_seed = int(env.get("GC_DATAZONE_SIZE", "50000")), int(env.get("GC_DATAZONE_SEED", "2022"))
+        except ValueError as exc:
+            raise SettingsError("GC_DATAZONE_SIZE and GC_DATAZONE_SEED must be integers") from exc
         return cls(
             stage=stage,
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "cn-north-1",
@@ -94,6 +107,10 @@ class Settings:
             max_body_bytes=max_body,
             in_lambda=in_lambda,
             cursor_secret=cursor_secret,
+            datazone=datazone,
+            datazone_file=env.get("GC_DATAZONE_FILE") or None,
+            datazone_size=zone_size,
+            datazone_seed=zone_seed,
         )
 
 

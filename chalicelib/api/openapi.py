@@ -67,7 +67,19 @@ DECISION = _object({
     "required_materials": STRINGS,
     "missing_materials": _list(_object({"kind": STRING, "zh": STRING, "en": STRING})),
     "reasons": _list(_object({"rule": STRING, "zh": STRING, "en": STRING})),
-    "rules": _list(RULE_VERSION)})
+    "rules": _list(RULE_VERSION)},
+    fact_sources={"type": "object"},
+    warnings=_list(_object({"path": STRING, "code": STRING, "zh": STRING, "en": STRING, "source": STRING})))
+SECTION = _object({"source": STRING, "as_of": NULLABLE_STRING, "source_name": _object({"zh": STRING, "en": STRING})})
+LIST_SECTION = _object({"items": _list({"type": "object"}), "source": STRING, "as_of": NULLABLE_STRING})
+RECORDS = _object({"uscc": STRING, "registration": SECTION, "tax": SECTION, "social_insurance": SECTION,
+                   **{s: LIST_SECTION for s in ("real_estate", "patents", "trademarks", "ip_pledges",
+                                                "procurement_contracts")}})
+RECORDS_READ = _object({"id": STRING, "uscc": STRING, "reader_role": STRING, "reader": STRING, "at": STRING,
+                        "what": {"enum": ["records", "ip_background"]}, "application_id": NULLABLE_STRING})
+WHITELIST_ENTRY = _object({"uscc": STRING, "name": STRING, "pledgeable_patents": _list(_object(
+    {"number": STRING, "title": STRING, "type": STRING, "valid_until": STRING})), "added_at": STRING,
+    "added_by": STRING})
 REVIEW = _object({"id": STRING, "application_id": STRING, "agency": STRING, "status": STRING, "due": STRING},
                  overdue_at=NULLABLE_STRING, round=INTEGER)
 NOTICE = _object({"round": INTEGER, "since": STRING,
@@ -130,12 +142,24 @@ RESPONSES = {
         {"id": STRING, "kind": STRING, "filename": STRING, "content_type": STRING, "size": INTEGER,
          "sha256": STRING, "status": {"enum": ["awaiting_upload", "uploaded", "rejected"]}}, download_url=STRING),
     ("GET", "/openapi.json"): _object({"openapi": STRING, "paths": {"type": "object"}}),
+    ("GET", "/enterprises/{uscc}/records"): RECORDS,
+    ("GET", "/enterprises/{uscc}/records/reads"): _page(RECORDS_READ),
+    ("GET", "/forms/{scenario}/prefill"): _object({"scenario": STRING, "enterprise": {"type": "object"},
+                                                   "renewal": BOOLEAN, "details": {"type": "object"}}),
+    ("GET", "/ip/whitelist"): _page(WHITELIST_ENTRY),
+    ("PUT", "/ip/whitelist/{uscc}"): WHITELIST_ENTRY,
+    ("DELETE", "/ip/whitelist/{uscc}"): _object({"uscc": STRING, "removed": BOOLEAN}),
+    ("GET", "/applications/{app_id}/ip-background"): _object(
+        {"uscc": STRING, "application_id": STRING, "patents": LIST_SECTION, "trademarks": LIST_SECTION,
+         "ip_pledges": LIST_SECTION}),
 }
 QUERY = {
     ("GET", "/products"): ["scenario", "bank"],
     ("GET", "/applications"): ["status", "cursor", "limit"],
     ("GET", "/reviews"): ["status", "cursor", "limit"],
     ("GET", "/notifications"): ["unread", "cursor", "limit"],
+    ("GET", "/enterprises/{uscc}/records/reads"): ["cursor", "limit"],
+    ("GET", "/ip/whitelist"): ["cursor", "limit"],
 }
 FAILURES = {"400": "bad input", "401": "no or bad token", "403": "a role that may never do this",
             "404": "unknown, or not yours", "409": "conflict", "413": "body over the size limit",

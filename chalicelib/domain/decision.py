@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 EMPTY: Mapping = MappingProxyType({})
-OPTIONAL = ("ip_pledge_subsidy", "loan_terms", "facts", "fact_sources")   # left out of the JSON when not set
+OPTIONAL = ("ip_pledge_subsidy", "loan_terms", "facts", "fact_sources", "warnings")   # left out of the JSON when not set
 
 
 def frozen(value):
@@ -58,12 +58,14 @@ class Decision(NamedTuple):
     missing_materials: tuple = ()              # of those, the ones not provided: ({kind, zh, en}, …)
     facts: Mapping | None = None               # what it was decided on (added by the service)
     fact_sources: Mapping | None = None
+    warnings: tuple | None = None              # declared figures the records contradict ({path, code, zh, en, …})
 
     def __deepcopy__(self, memo) -> "Decision":
         return self                       # a value: nothing in it can change
 
-    def with_facts(self, facts: dict, sources: dict) -> "Decision":
-        return self._replace(facts=frozen(facts), fact_sources=frozen(sources))
+    def with_facts(self, facts: dict, sources: dict, warnings: list | None = None) -> "Decision":
+        return self._replace(facts=frozen(facts), fact_sources=frozen(sources),
+                             warnings=frozen(warnings) if warnings else None)
 
     def with_provided(self, kinds) -> "Decision":
         """Only the required kinds not among `kinds` (the applicant's own uploaded materials) stay missing."""

@@ -79,25 +79,28 @@ def _catalog_errors(catalog, body):
                 f"{product['min_term_months']}–{product['max_term_months']} months; the request is outside that")
 
 
-def gather_facts(deps: Deps, body: dict, held: bool = True) -> tuple[dict, dict]:
+def gather_facts(deps: Deps, body: dict, held: bool = True) -> tuple[dict, dict, list]:
     """The form's facts plus, if `held`, those the platform holds on this enterprise (credit
-    report, lists), and where each one came from."""
+    report, lists, the data zone's records, which win over declared figures), where each one came
+    from, and a warning for each declared figure the records contradict."""
     facts = facts_from_application(body)
     sources = {name: "form" for name in facts}
     if not held:
-        return facts, sources
-    for provided in deps.facts_provider.facts_for(body["enterprise"]["uscc"]):
+        return facts, sources, []
+    uscc = body["enterprise"]["uscc"]
+    for provided in deps.facts_provider.facts_for(uscc):
         facts[provided.fact] = provided.value
         label = deps.facts_provider.source(provided.source)
         sources[provided.fact] = {"source": provided.source, "zh": label.get("zh"), "en": label.get("en"),
                                   "as_of": provided.as_of}
-    return facts, sources
+    from . import records
+    return records.with_recorded_facts(deps, body, facts, sources)
 
 
 def decide(deps: Deps, body: dict, as_of: date, held: bool = True) -> Decision:
     """The rules' decision, with the facts it used and their sources (so it can be replayed)."""
-    facts, sources = gather_facts(deps, body, held)
-    return deps.engine.decide(facts, as_of).with_facts(facts, sources)
+    facts, sources, warnings = gather_facts(deps, body, held)
+    return deps.engine.decide(facts, as_of).with_facts(facts, sources, warnings)
 
 
 def eligibility(deps: Deps, actor: Actor | None, body) -> dict:
@@ -118,22 +121,8 @@ def eligibility(deps: Deps, actor: Actor | None, body) -> dict:
 
 def may_know_records(deps: Deps, actor: Actor | None, uscc: str) -> bool:
     """The enterprise itself, window staff, and a bank or agency holding an application of it."""
-    if actor is None:
-        return False
-    if actor.role == "enterprise":
-        return actor.subject == uscc
-    if actor.role == "window":
-        return True
-    if actor.role not in ("bank", "agency"):
-        return False
-    cursor = None
-    while True:   # a Query on the owner's applications (GSI1), never a Scan
-        page = deps.store.list_for_owner(uscc, 100, cursor)
-        if any(may_see(app, actor) for app in page.items):
-            return True
-        cursor = page.cursor
-        if not cursor:
-            return False
+    from . import records
+    return records.entitled(deps, actor, uscc)
 
 
 def _ineligible(decision: Decision) -> BusinessRuleViolated:

@@ -272,6 +272,55 @@ class FactsProvider(Protocol):
     def source(self, name: str) -> dict: ...
 
 
+class DataZone(Protocol):
+    """The government's records of enterprises (数据专区): one keyed read per enterprise."""
+    def records(self, uscc: str) -> dict | None:
+        """`{uscc, registration, tax, …}` (see domain/records.py), or None if it holds none."""
+
+
+@dataclass(frozen=True)
+class RecordsRead:
+    """One look at an enterprise's records by a party other than the enterprise (accountability)."""
+    id: str                     # time-ordered (ULID): newest first is the id order backwards
+    uscc: str
+    reader_role: str
+    reader: str
+    at: str
+    what: str                   # records | ip_background
+    application_id: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WhitelistEntry:
+    """An enterprise the IP office puts on the green channel, as banks see it."""
+    uscc: str
+    name: str
+    district: str | None
+    industry_code: str | None
+    pledgeable_patents: tuple   # ({number, title, type, valid_until}, …) when it was put on the list
+    added_at: str
+    added_by: str
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "pledgeable_patents": [dict(p) for p in self.pledgeable_patents]}
+
+
+class RecordsLog(Protocol):
+    """Reads of enterprises' records and the IP green channel's whitelist, in the application table."""
+    def log_read(self, read: RecordsRead) -> None: ...
+    def reads(self, uscc: str, limit: int, cursor: str | None) -> Page:
+        """The enterprise's records reads, newest first."""
+    def whitelist_put(self, entry: WhitelistEntry) -> bool:
+        """Put (or refresh) the entry; True if the enterprise was not on the list before."""
+    def whitelist_remove(self, uscc: str) -> bool:
+        """False if it was not on the list."""
+    def whitelist(self, limit: int, cursor: str | None) -> Page:
+        """Whitelisted enterprises by USCC."""
+
+
 class MessageSender(Protocol):
     def send(self, queue: str, items: list[OutboxItem]) -> None:
         """Deliver to the queue named by its logical key ("bank:ICBC-BJ"); raise if any fails."""
@@ -309,6 +358,8 @@ class Deps(Protocol):
     ids: IdGenerator
     calendar: WorkingCalendar
     facts_provider: FactsProvider
+    datazone: DataZone
+    records_log: RecordsLog
     cursors: "CursorSeal"
     forms: "FormRegistry"
     catalog: "Catalog"
