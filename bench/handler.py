@@ -8,7 +8,10 @@ an application lives them: the submission, the agency's review decision, the ban
 then what follows them: the enterprise's unread notifications and marking one read, and window
 staff's list of reviews past their deadline (after the deadline schedule flagged some); a
 material declared (its signed upload: no S3 call) and read back (a signed download), and an
-application returned by its agency for one more item and amended.
+application returned by its agency for one more item and amended; an enterprise of the data
+zone reading its records and prefilling a form, and a bank holding its application reading them
+(one Query for the application it holds, one PutItem for the read's log entry; locally the
+records themselves come from the data-zone file, counted as our code).
 """
 from __future__ import annotations
 
@@ -22,7 +25,8 @@ BANK = "ICBC-BJ"
 ENTERPRISES = 25
 OWN_CODE_TARGET = {"submission", "unread notifications", "notification read", "overdue reviews (window)",
                    "material declared (signed upload)", "material read (signed download)",
-                   "review returned", "amendment"}
+                   "review returned", "amendment", "records read (enterprise)", "records read (bank, logged)",
+                   "prefill"}
 S3_OPERATIONS = ("GetObject", "HeadObject", "PutObject", "PutObjectTagging", "HeadBucket", "ListObjectsV2")
 SIGNING_ONLY = ("material declared (signed upload)", "material read (signed download)")
 
@@ -143,6 +147,22 @@ def returned_and_amended(world, count: int) -> tuple[list, list]:
     return returns, amendments
 
 
+def records_and_prefill(world, count: int) -> tuple[list, list, list]:
+    from scripts import datazone
+    from tests.builders import valid_body
+    records = datazone.find(lambda r: r["registration"]["industry_code"].startswith("65")
+                            and r["social_insurance"]["insured_staff"] < 60)
+    who = ("enterprise", records["uscc"])
+    body = valid_body("credit", **{"enterprise.uscc": records["uscc"], "banks": [BANK]})
+    assert world.call("POST", "/applications", as_=who, body=body).status == 201
+    path = f"/enterprises/{records['uscc']}/records"
+    own = [world.call("GET", path, as_=who) for _ in range(count)]
+    bank = [world.call("GET", path, as_=("bank", BANK)) for _ in range(count)]
+    prefills = [world.call("GET", "/forms/credit/prefill", as_=who) for _ in range(count)]
+    assert all(r.status == 200 for r in own + bank + prefills)
+    return own, bank, prefills
+
+
 def summarise(replies: list) -> dict:
     """Medians (and the 90th percentile of time) over the measured requests of one kind."""
     own = [r.own_seconds * 1000 for r in replies]
@@ -173,7 +193,10 @@ def lifecycle(world, count: int, warmup: int = 10) -> dict[str, list]:
     lists, reads = read_notifications(world, min(count, 200))
     declared, material_reads = materials(world, min(count, 200))
     returns, amendments = returned_and_amended(world, min(count, 100))
-    return {"submission": submissions, "review decision": reviews, "bank decision": decisions,
+    own_reads, bank_reads, prefills = records_and_prefill(world, min(count, 200))
+    return {"records read (enterprise)": own_reads, "records read (bank, logged)": bank_reads,
+            "prefill": prefills,
+            "submission": submissions, "review decision": reviews, "bank decision": decisions,
             "unread notifications": lists, "notification read": reads,
             "overdue reviews (window)": overdue_list(world, min(count, 200)),
             "material declared (signed upload)": declared, "material read (signed download)": material_reads,

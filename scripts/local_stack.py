@@ -175,6 +175,7 @@ def main() -> int:
 
     container = deps()
     provision(container)
+    container.datazone   # the generated data zone: built on the first run (a few seconds), then reused
     fan_out = FanOutLoop(container, deliver_stream_batch)
     fan_out.start()
     server = local_server(app_module.app, port)

@@ -49,6 +49,38 @@ def test_the_scripted_walk_of_a_credit_and_an_ip_pledge_loan_succeeds(stack):
     assert "amended: back to the IP office only, round 2" in walk.stdout   # returned, amended, then approved
 
 
+def test_an_enterprise_of_the_data_zone_prefills_and_submits_with_no_material_and_sees_recorded_facts(stack):
+    import json
+    from scripts import datazone
+    from tests.builders import valid_body
+    url, _ = stack
+    records = datazone.find(lambda r: r["registration"]["industry_code"].startswith("65")
+                            and r["social_insurance"]["insured_staff"] < 60)
+
+    def call(method, path, body=None, token=None):
+        request = urllib.request.Request(url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                         headers={"Content-Type": "application/json",
+                                                  **({"Authorization": f"Bearer {token}"} if token else {})})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+    _, minted = call("POST", "/auth/dev-token", {"role": "enterprise", "subject": records["uscc"]})
+    token = minted["token"]
+    status, body = call("GET", "/forms/credit/prefill", token=token)
+    assert status == 200 and body["enterprise"]["name"] == records["registration"]["name"]
+    example = valid_body("credit")
+    body |= {"amount": example["amount"], "term_months": example["term_months"], "purpose": example["purpose"],
+             "banks": ["ICBC-BJ"], "first_loan": True, "details": example["details"] | body["details"]}
+    assert body["materials"] == []
+    status, app = call("POST", "/applications", body, token=token)
+    assert status == 201, app
+    sources = app["decision"]["fact_sources"]
+    assert sources["employees"]["source"] == "social_insurance" and sources["annual_revenue_wan"]["source"] == "tax"
+    assert app["decision"]["facts"]["employees"] == records["social_insurance"]["insured_staff"]
+
+
 def raw_request(url: str, method: str, path: str) -> tuple[int, dict, bytes]:
     import http.client
     from urllib.parse import urlsplit
