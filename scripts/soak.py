@@ -11,7 +11,10 @@ undecided; a month later the deadline schedule runs twice at once, and again, un
 faults: each late review must be flagged, and its enterprise notified, exactly once. Some
 reviews return the application for more material; the enterprise amends it and the agency
 reviews the next round. Every notification (a rejection, a return, each bank decision, each
-late review) must be stored once and reach the gateway's queue.
+late review, an acceptance) must be stored once and reach the gateway's queue. Some applications
+are withdrawn at the banks; every approved one is accepted at one of the banks that approved (some
+twice, as a retrying client would): the chosen bank must get one `accepted` message, every other
+bank that had it one `closed`, and the approved amount must be the accepted offers'.
 
     make soak                      # 5,000 applications, 5% of AWS calls failing
     SOAK_APPS=500 make soak        # a quicker run
@@ -34,6 +37,9 @@ QUEUES = [f"bank:{b}" for b in BANKS] + ["agency:hr", "agency:ipo", "agency:real
                                          "notifications"]
 LEFT_PENDING = 0.05   # the share of reviews no agency decides: the deadline schedule finds them late
 RETURNED = 0.10       # the share of first-round reviews that return the application for more
+WITHDRAWN_AT_BANKS = 0.05   # the share of applications at the banks that their enterprise withdraws
+ACCEPTED_TWICE = 0.2        # the share of acceptances a client sends again with the same key
+OFFERED = {bank: 500_000 - 100_000 * n for n, bank in enumerate(BANKS)}   # each bank's approved amount
 
 
 def no_backoff_sleep() -> None:
@@ -141,7 +147,7 @@ class Driver:
             raise RuntimeError(f"submission {n} refused: {status} {reply}")
         self.expected[reply["id"]] = {"who": who, "scenario": scenario, "reviews": reply["decision"]["required_reviews"],
                                       "outcome": None, "bank_decisions": {}, "late_reviews": 0, "returned": 0,
-                                      "amended": False}
+                                      "amended": False, "accepted": None, "withdrawn_at_banks": False}
         return reply["id"]
 
     def review_everything(self) -> None:
@@ -186,17 +192,37 @@ class Driver:
         for app_id, exp in self.expected.items():
             if exp["outcome"] in ("rejected", "in_review"):
                 continue
+            if self.rng.random() < WITHDRAWN_AT_BANKS:
+                status, reply = self.request("POST", f"/applications/{app_id}/withdraw", exp["who"], {},
+                                             key=f"withdraw-{app_id}")
+                assert status == 200 and reply["status"] == "withdrawn", (status, reply)
+                exp["outcome"], exp["withdrawn_at_banks"] = "withdrawn", True
+                self.changed()
+                continue
             for bank in BANKS:
                 approve = self.rng.random() < 0.5
                 body = {"approved": approve, "reason": "soak"}
                 if approve:   # inside the bank's published products, as the platform requires
                     from tests.builders import valid_offer
-                    body = valid_offer(exp["scenario"], bank, amount=500_000, reason="soak")
+                    body = valid_offer(exp["scenario"], bank, amount=OFFERED[bank], reason="soak")
                 status, _ = self.request("POST", f"/applications/{app_id}/bank-decision", ("bank", bank), body,
                                          key=f"bank-{bank}-{app_id}")
                 assert status == 200, (status, app_id)
                 exp["bank_decisions"][bank] = approve
             exp["outcome"] = "approved" if any(exp["bank_decisions"].values()) else "declined"
+
+    def accept_offers(self) -> None:
+        """Each approved application accepted at one of the banks that approved it."""
+        for app_id, exp in self.expected.items():
+            if exp["outcome"] != "approved":
+                continue
+            bank = self.rng.choice([b for b, approved in exp["bank_decisions"].items() if approved])
+            sends = 2 if self.rng.random() < ACCEPTED_TWICE else 1
+            replies = [self.request("POST", f"/applications/{app_id}/accept", exp["who"], {"bank": bank},
+                                    key=f"accept-{app_id}") for _ in range(sends)]
+            assert all(r == replies[0] for r in replies) and replies[0][0] == 200, replies
+            exp["outcome"], exp["accepted"] = "accepted", bank
+            self.changed()
 
 
 def deadlines_pass(container) -> Counter:
@@ -264,6 +290,16 @@ def _feed(reader, rng, lost, deliver_outbox_records) -> None:
             pass
 
 
+WRONG_TYPE: Counter = Counter()   # bank messages whose `type` attribute is not the one their id says
+
+
+def expected_type(message_id: str) -> str | None:
+    for kind in ("accepted", "closed"):
+        if f":{kind}:" in message_id:
+            return kind
+    return "application" if ":bank:" in message_id else None
+
+
 def drain(container, queue: str) -> Counter:
     sqs, url, seen = container.sqs, container.sender.queue_url(queue), Counter()
     while True:
@@ -275,7 +311,11 @@ def drain(container, queue: str) -> Counter:
         if not msgs:
             return seen
         for m in msgs:
-            seen[m["MessageAttributes"]["message_id"]["StringValue"]] += 1
+            message_id = m["MessageAttributes"]["message_id"]["StringValue"]
+            seen[message_id] += 1
+            kind = (m["MessageAttributes"].get("type") or {}).get("StringValue")
+            if queue.startswith("bank:") and kind != expected_type(message_id):
+                WRONG_TYPE[message_id] += 1
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
 
 
@@ -303,11 +343,17 @@ def reconcile(driver) -> dict:
     sent_to_banks = {i for i, a in stored.items() if any(b.sent_at for b in a.banks)}
     expected_messages = {f"{i}:bank:{b}" for i in sent_to_banks for b in BANKS}
     expected_messages |= {r.id for a in stored.values() for r in a.reviews}
+    # An acceptance: `accepted` to the chosen bank, `closed` to the other; a withdrawal at the banks: `closed` to both.
+    for i, e in driver.expected.items():
+        if e["accepted"]:
+            expected_messages |= {f"{i}:accepted:{e['accepted']}"} | {f"{i}:closed:{b}" for b in BANKS if b != e["accepted"]}
+        if e["withdrawn_at_banks"]:
+            expected_messages |= {f"{i}:closed:{b}" for b in BANKS}
     # Notifications: what each application's enterprise must have been told, from what the driver
     # did (a rejection, each bank decision, each late review), against what the store holds.
     told = stored_notifications(container, {e["who"][1] for e in driver.expected.values()})
     notifications_expected = {i: int(e["outcome"] == "rejected") + e["returned"] + len(e["bank_decisions"])
-                              + e["late_reviews"] for i, e in driver.expected.items()}
+                              + e["late_reviews"] + int(e["accepted"] is not None) for i, e in driver.expected.items()}
     by_application = Counter(n.application_id for n in told)
     notifications_wrong = [i for i, n in notifications_expected.items() if by_application[i] != n]
     expected_messages |= {n.id for n in told}
@@ -315,7 +361,8 @@ def reconcile(driver) -> dict:
     for queue in QUEUES:
         delivered.update(drain(container, queue))
     stats = container.store.stats()
-    approved = sum(1 for e in driver.expected.values() if e["outcome"] == "approved")
+    approved = sum(1 for e in driver.expected.values() if e["outcome"] == "accepted")
+    approved_amount = sum(OFFERED[e["accepted"]] for e in driver.expected.values() if e["accepted"])
     return {
         "applications_submitted": len(driver.expected),
         "applications_stored": len(stored),
@@ -334,7 +381,11 @@ def reconcile(driver) -> dict:
         "lost_messages": len(expected_messages - set(delivered)),
         "unexpected_messages": len(set(delivered) - expected_messages),
         "redelivered_duplicates_(consumers_dedupe_by_message_id)": sum(c - 1 for c in delivered.values()),
+        "applications_withdrawn_at_banks": sum(e["withdrawn_at_banks"] for e in driver.expected.values()),
+        "offers_accepted": approved,
         "approved_counter_mismatch": abs(int(stats["approved_count"]) - approved),
+        "approved_amount_mismatch_(yuan)": float(abs(stats["approved_amount"] - approved_amount)),
+        "bank_messages_of_the_wrong_type": len(WRONG_TYPE),
     }
 
 
@@ -388,6 +439,8 @@ def main() -> int:
             deliver(driver, reader, rng, lost)
             driver.banks_decide()
             deliver(driver, reader, rng, lost)
+            driver.accept_offers()
+            deliver(driver, reader, rng, lost)
             deadline_runs = deadlines_pass(container)
             deliver(driver, reader, rng, lost)
             faults.rate = 0.0  # reconcile on a healthy system
@@ -404,7 +457,8 @@ def main() -> int:
         print(f"  {key.ljust(width)}  {value}")
     bad = [k for k in ("lost_applications", "unexpected_applications", "wrong_final_status",
                        "transitions_applied_twice", "lost_messages", "unexpected_messages",
-                       "approved_counter_mismatch", "applications_told_wrongly_(notifications_lost_or_twice)")
+                       "approved_counter_mismatch", "approved_amount_mismatch_(yuan)", "bank_messages_of_the_wrong_type",
+                       "applications_told_wrongly_(notifications_lost_or_twice)")
            if report[k]]
     if report["late_reviews_flagged"] != report["late_reviews_expected"]:
         bad.append("late_reviews_flagged")

@@ -44,6 +44,8 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
+from ..domain.money import to_fen_decimal
+from ..domain.messages import NOTIFICATION, message_type
 from ..domain.notifications import NOTIFICATIONS_QUEUE, Notification
 from ..domain.material import AWAITING_UPLOAD, Material
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
@@ -285,11 +287,15 @@ class DynamoApplicationStore:
         return {"Put": {"TableName": self._table, "Item": {
             "PK": _s(f"OUTBOX#{message.message_id}"), "SK": _s("O"),
             "message_id": _s(message.message_id), "queue": _s(message.queue),
+            "type": _s(message.type or message_type(message.queue, message.body)),
             "body": _s(_dumps(message.body)),
             "GSI3PK": _s("OUTBOX"), "GSI3SK": _s(f"{now}#{message.message_id}")}}}
 
     def _count_approval(self, change: StatsChange) -> list[dict]:
         """Counters move in the same transaction as the approval (no Scan behind /stats)."""
+        if not change.new_approval:
+            return [{"Update": {"TableName": self._table, "Key": STATS_KEY, "UpdateExpression": "ADD approved_amount :amt",
+                                "ExpressionAttributeValues": {":amt": {"N": str(to_fen_decimal(change.amount))}}}}]
         marker_key = {"PK": _s(f"STATS#OWNER#{change.owner}"), "SK": _s("S")}
         first_for_owner = "Item" not in self._db.get_item(
             TableName=self._table, Key=marker_key, ConsistentRead=True)
@@ -487,10 +493,10 @@ class DynamoApplicationStore:
 
 def gateway_message(n: Notification) -> OutboxItem:
     """A notification's message to the SMS/e-mail gateway, identified by the notification's id."""
-    return OutboxItem(message_id=n.id, queue=NOTIFICATIONS_QUEUE, body=n.gateway_message())
+    return OutboxItem(message_id=n.id, queue=NOTIFICATIONS_QUEUE, body=n.gateway_message(), type=NOTIFICATION)
 
 
 def outbox_item_from_image(image: dict) -> OutboxItem:
     """Read an outbox item from a table item or a stream record's NewImage (same shape)."""
     return OutboxItem(message_id=image["message_id"]["S"], queue=image["queue"]["S"],
-                      body=json.loads(image["body"]["S"]))
+                      body=json.loads(image["body"]["S"]), type=(image.get("type") or {}).get("S"))

@@ -89,7 +89,7 @@ class InMemoryApplicationStore:
             for r in app.reviews:
                 self._reviews[r.id] = ReviewEntry.of(app.id, r)
             for m in outbox:
-                self._outbox[m.message_id] = OutboxItem(m.message_id, m.queue, copy.deepcopy(m.body))
+                self._outbox[m.message_id] = OutboxItem(m.message_id, m.queue, copy.deepcopy(m.body), m.type)
             for n in notifications:
                 self._notifications[(n.recipient, n.id)] = n
                 item = gateway_message(n)
@@ -104,8 +104,10 @@ class InMemoryApplicationStore:
 
     def _count(self, change: StatsChange) -> None:
         s = self._stats
-        s["approved_count"] += 1
         s["approved_amount"] += Decimal(str(change.amount))
+        if not change.new_approval:
+            return
+        s["approved_count"] += 1
         s["approved_sme_count"] += int(change.sme)
         s["approved_first_loan_count"] += int(change.first_loan)
         if change.owner not in self._approved_owners:

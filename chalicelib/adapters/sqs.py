@@ -50,7 +50,8 @@ class SqsSender:
                 "Id": str(n),
                 "MessageBody": json.dumps(item.body, ensure_ascii=False),
                 # Consumers de-duplicate on this id: a redelivered outbox item carries the same one.
-                "MessageAttributes": {"message_id": {"DataType": "String", "StringValue": item.message_id}},
+                "MessageAttributes": {"message_id": {"DataType": "String", "StringValue": item.message_id},
+                                      "type": {"DataType": "String", "StringValue": item.message_type}},
             } for n, item in enumerate(chunk)]
             try:
                 failed = self._sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed", [])

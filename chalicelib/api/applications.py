@@ -44,6 +44,12 @@ def list_offers(request, actor, app_id):
     return offers.offers(deps(), actor, app_id)
 
 
+@endpoint(bp, "/applications/{app_id}/accept", method="POST", roles=("enterprise",), body=True)
+def accept(request, actor, body, app_id):
+    """The owner accepts one bank's offer; the other banks are closed."""
+    return offers.accept(deps(), actor, app_id, body, idempotency_key(request))
+
+
 @endpoint(bp, "/applications/{app_id}/amend", method="POST", roles=("enterprise",), body=True)
 def amend(request, actor, body, app_id):
     """The owner answers a return (需补正) with new materials or corrected details."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..domain.application import ROLES, Status
 from ..domain.offers import REPAYMENTS
-from ..forms.requests import AMENDMENT, BANK_DECISION, MATERIAL, WITHDRAWAL, review_decision
+from ..forms.requests import ACCEPTANCE, AMENDMENT, BANK_DECISION, MATERIAL, WITHDRAWAL, review_decision
 from .http import ROUTE_DOCS
 
 ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
@@ -19,6 +19,7 @@ ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
 BODIES = {
     ("POST", "/applications/{app_id}/bank-decision"): BANK_DECISION,
     ("POST", "/applications/{app_id}/amend"): AMENDMENT,
+    ("POST", "/applications/{app_id}/accept"): ACCEPTANCE,
     ("POST", "/applications/{app_id}/withdraw"): WITHDRAWAL,
     ("POST", "/materials"): MATERIAL,
     ("POST", "/auth/dev-token"): {
@@ -40,6 +41,8 @@ STRING, NUMBER, INTEGER, BOOLEAN = {"type": "string"}, {"type": "number"}, {"typ
 STRINGS = {"type": "array", "items": STRING}
 NULLABLE_STRING = {"type": ["string", "null"]}
 STATUS = {"enum": [s.value for s in Status]}
+# A bank's view of an application that another bank's offer was accepted on (services.views.CLOSED).
+SEEN_STATUS = {"enum": [s.value for s in Status] + ["closed"]}
 
 
 def _object(required: dict, **optional) -> dict:
@@ -87,7 +90,7 @@ NOTICE = _object({"round": INTEGER, "since": STRING,
 NOTIFICATION = _object({"id": STRING, "kind": STRING, "at": STRING, "text_zh": STRING, "text_en": STRING,
                         "read": BOOLEAN}, application_id=STRING)
 APPLICATION = _object(  # every party's view; a bank or an agency sees less of `decision` and `banks`
-    {"id": STRING, "scenario": STRING, "status": STATUS, "created_at": STRING, "decision": {"type": "object"},
+    {"id": STRING, "scenario": STRING, "status": SEEN_STATUS, "created_at": STRING, "decision": {"type": "object"},
      "reviews": _list(_object({"agency": STRING, "status": STRING})),
      "history": _list(_object({"at": STRING, "action": STRING}, round=INTEGER))},
     banks=_list(_object({"code": STRING, "status": STRING})),
@@ -97,7 +100,7 @@ OFFER = _object({"bank": STRING, "amount": YUAN, "annual_rate": NUMBER, "term_mo
                  "guarantee_fee_rate": NUMBER, "repayment": {"enum": list(REPAYMENTS)}, "interest": YUAN,
                  "interest_by_repayment": _object({name: YUAN for name in REPAYMENTS}),
                  "interest_subsidy": YUAN, "guarantee_fee": YUAN, "guarantee_fee_subsidy": YUAN,
-                 "subsidy": {"enum": ["interest", "guarantee_fee", None]}, "net_cost": YUAN})
+                 "subsidy": {"enum": ["interest", "guarantee_fee", None]}, "net_cost": YUAN, "accepted": BOOLEAN})
 SUMMARY = _object({"id": STRING, "scenario": STRING, "status": STATUS, "amount": NUMBER, "created_at": STRING})
 RESPONSES = {
     ("GET", "/banks"): _list(BANK),
@@ -111,6 +114,7 @@ RESPONSES = {
     ("POST", "/applications/{app_id}/withdraw"): SUMMARY,
     ("POST", "/applications/{app_id}/amend"): APPLICATION,
     ("GET", "/applications/{app_id}/offers"): _list(OFFER),
+    ("POST", "/applications/{app_id}/accept"): APPLICATION,
     ("GET", "/reviews"): _page(REVIEW),
     ("POST", "/reviews/{review_id}/decision"): REVIEW,
     ("GET", "/banks/{code}/queue"): _object({"queue_url": STRING}),
@@ -173,6 +177,7 @@ def _application_body(forms) -> dict:
 
 # The POSTs that take an Idempotency-Key (a retry with it changes nothing twice).
 IDEMPOTENT = {"/applications", "/applications/{app_id}/withdraw", "/applications/{app_id}/amend",
+              "/applications/{app_id}/accept",
               "/applications/{app_id}/bank-decision", "/reviews/{review_id}/decision"}
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, asdict
 from enum import Enum
 
-from .errors import Conflict
+from . import messages
+from .errors import BusinessRuleViolated, Conflict
 from .decision import Decision
+from .money import to_fen_decimal
 from .notifications import Notice
 
 
@@ -23,6 +25,7 @@ class Status(str, Enum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     RETURNED = "returned"    # 需补正: an agency asked for more; the enterprise amends it
+    ACCEPTED = "accepted"    # the enterprise took one bank's offer; the other banks were closed
 
 
 # Who may act on the platform (a token carries exactly one) and the loan scenarios offered: the
@@ -69,6 +72,7 @@ class Message:
     queue: str     # "agency:<agency id>" or "bank:<bank code>"
     body: dict
     message_id: str
+    type: str      # the message's `type` attribute (domain.messages)
 
 
 @dataclass
@@ -101,6 +105,7 @@ class BankOutcome:
     guarantee_fee_rate: float | None = None
     reason: str | None = None
     repayment: str | None = None      # how the approved loan is repaid (domain.offers.REPAYMENTS)
+    accepted_at: str | None = None    # the enterprise took this offer
 
 
 @dataclass(frozen=True)
@@ -117,11 +122,14 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class StatsChange:
-    """What an approval adds to the city-wide counters (written with the state change)."""
+    """What an approval adds to the city-wide counters (written with the state change). An
+    acceptance of another offer than the first approval's is no new approval: it only moves the
+    approved amount by the difference (`new_approval` False)."""
     owner: str
     amount: float
     sme: bool
     first_loan: bool
+    new_approval: bool = True
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,7 @@ class Application:
     outbox: list[Message] = field(default_factory=list, repr=False)
     notices: list[Notice] = field(default_factory=list, repr=False)
     approved_now: bool = field(default=False, repr=False)
+    amount_before_acceptance: float | None = field(default=None, repr=False)   # the counted amount, when accepting now
     new_materials: list[str] = field(default_factory=list, repr=False)   # named for the first time now
 
     # ---- creation -------------------------------------------------------------------------
@@ -175,7 +184,7 @@ class Application:
                     {"required_reviews": [r.agency for r in app.reviews]})
         if app.reviews:
             for review in app.reviews:
-                app._send(f"agency:{review.agency}", app._review_message(review), review.id)
+                app._send(f"agency:{review.agency}", app._review_message(review), review.id, messages.REVIEW_REQUESTED)
         else:
             app._forward_to_banks(owner, now)
         return app
@@ -278,7 +287,7 @@ class Application:
         self._record(actor, "amended", self.status, Status.IN_REVIEW, now,
                      {"changed": changed, "reviews": [r.agency for r in new]})
         for review in new:
-            self._send(f"agency:{review.agency}", self._review_message(review), review.id)
+            self._send(f"agency:{review.agency}", self._review_message(review), review.id, messages.REVIEW_REQUESTED)
 
     # ---- banks ----------------------------------------------------------------------------
     def bank(self, code: str) -> BankOutcome | None:
@@ -319,6 +328,45 @@ class Application:
         self._notify("declined" if after is Status.DECLINED else "bank_declined", bank=outcome.code,
                      reason=offer.reason)
 
+    # ---- the enterprise accepts one offer ------------------------------------------------------
+    @property
+    def accepted_bank(self) -> str | None:
+        return next((b.code for b in self.banks if b.accepted_at), None)
+
+    def accept(self, actor: Actor, code: str, now: str) -> None:
+        """Take `code`'s offer: that bank is told `accepted`, every other bank that has the
+        application `closed` (accepted elsewhere, never which bank); a bank still deciding can
+        decide no more."""
+        if self.status is not Status.APPROVED:
+            raise Conflict.single(
+                "", "not_acceptable",
+                f"申请当前状态为“{self.status.value}”，只有已获银行批准（approved）的申请可以接受方案",
+                f"An application in status '{self.status.value}' has no offer to accept: only an approved one has")
+        chosen = self.bank(code)
+        if chosen is None or chosen.status is not BankStatus.APPROVED:
+            raise BusinessRuleViolated.single(
+                "/bank", "no_offer_from_bank", f"银行 {code} 没有对本申请给出批准方案",
+                f"{code} has made no offer on this application")
+        self.amount_before_acceptance = self.first_approval().amount
+        chosen.accepted_at = now
+        for outcome in self.banks:
+            if outcome.status is BankStatus.SENT:
+                outcome.status = BankStatus.CANCELLED
+        self._send(f"bank:{code}", {"application_id": self.id}, f"{self.id}:accepted:{code}", messages.ACCEPTED)
+        self._close_at_banks(messages.ACCEPTED_ELSEWHERE, but=code)
+        self._record(actor, "accepted", self.status, Status.ACCEPTED, now,
+                     {"bank": code, "amount": chosen.amount, "annual_rate": chosen.annual_rate,
+                      "term_months": chosen.term_months})
+        self._notify("accepted", bank=code, amount=chosen.amount, annual_rate=chosen.annual_rate,
+                     term_months=chosen.term_months)
+
+    def _close_at_banks(self, reason: str, but: str | None = None) -> None:
+        """Tell every bank that has the application (it was sent) that no decision is wanted."""
+        for outcome in self.banks:
+            if outcome.sent_at is not None and outcome.code != but:
+                self._send(f"bank:{outcome.code}", {"application_id": self.id, "reason": reason},
+                           f"{self.id}:closed:{outcome.code}", messages.CLOSED)
+
     # ---- deadlines ------------------------------------------------------------------------
     def mark_overdue(self, review_id: str, today: str, now: str) -> bool:
         """Flag a review still pending after its `due` day (`today` is past it) and tell the
@@ -347,6 +395,7 @@ class Application:
                 f"An application in status '{self.status.value}' cannot be withdrawn "
                 "(withdrawal is possible only until a bank approves)")
         self._cancel_open_work(now)
+        self._close_at_banks(messages.WITHDRAWN)
         self._record(actor, "withdrawn", self.status, Status.WITHDRAWN, now, {"reason": reason})
 
     # ---- derived facts ----------------------------------------------------------------------
@@ -360,24 +409,33 @@ class Application:
 
     # ---- side effects of the current command -------------------------------------------------
     def stats_change(self) -> StatsChange | None:
-        """What this command adds to the city-wide counters: only the first bank approval counts."""
-        if not self.approved_now:
+        """What this command adds to the city-wide counters: the first bank approval counts the
+        application once; accepting another offer moves the approved amount to that offer's."""
+        if self.approved_now:
+            offer = self.first_approval()
+            return StatsChange(owner=self.owner, amount=offer.amount, sme=self.is_sme,
+                               first_loan=bool(self.form.get("first_loan")))
+        before = self.amount_before_acceptance
+        if before is None:
             return None
-        offer = self.first_approval()
-        return StatsChange(owner=self.owner, amount=offer.amount, sme=self.is_sme,
-                           first_loan=bool(self.form.get("first_loan")))
+        delta = to_fen_decimal(self.bank(self.accepted_bank).amount) - to_fen_decimal(before)
+        if not delta:
+            return None
+        return StatsChange(owner=self.owner, amount=float(delta), sme=False, first_loan=False, new_approval=False)
 
     def committed(self) -> None:
         """The store wrote this version with its effects: the next command starts from none."""
         self.version += 1
         self.new_history, self.outbox, self.notices, self.approved_now = [], [], [], False
+        self.amount_before_acceptance = None
         self.new_materials = []
 
     # ---- internals ----------------------------------------------------------------------------
     def _forward_to_banks(self, actor: Actor, now: str) -> None:
         for outcome in self.banks:
             outcome.status, outcome.sent_at = BankStatus.SENT, now
-            self._send(f"bank:{outcome.code}", self.bank_message(), f"{self.id}:bank:{outcome.code}")
+            self._send(f"bank:{outcome.code}", self.bank_message(), f"{self.id}:bank:{outcome.code}",
+                       messages.APPLICATION)
         self._record(actor, "sent_to_banks", self.status, Status.AT_BANKS, now,
                      {"banks": [b.code for b in self.banks]})
 
@@ -401,8 +459,8 @@ class Application:
     def _notify(self, kind: str, **facts) -> None:
         self.notices.append(Notice(kind, self.owner, self.id, {"scenario": self.scenario, **facts}))
 
-    def _send(self, queue: str, body: dict, message_id: str) -> None:
-        self.outbox.append(Message(queue=queue, body=body, message_id=message_id))
+    def _send(self, queue: str, body: dict, message_id: str, type_: str) -> None:
+        self.outbox.append(Message(queue=queue, body=body, message_id=message_id, type=type_))
 
     def _review_message(self, review: Review) -> dict:
         return {"type": "review_requested", "review_id": review.id, "application_id": self.id,

@@ -126,7 +126,16 @@ AMENDMENT = {
     },
 }
 
-SCHEMAS = {"bank_decision": BANK_DECISION, "amendment": AMENDMENT, "material": MATERIAL}
+# The enterprise takes one bank's offer (the bank must have approved: checked by the service, 422).
+ACCEPTANCE = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Accept one bank's offer", "x-title-zh": "接受银行的批复方案",
+    "type": "object", "additionalProperties": False, "required": ["bank"],
+    "properties": {"bank": {"type": "string", "pattern": "^[A-Z0-9-]{2,32}$", "title": "Bank code",
+                            "x-title-zh": "银行代码"}},
+}
+
+SCHEMAS = {"bank_decision": BANK_DECISION, "amendment": AMENDMENT, "material": MATERIAL, "acceptance": ACCEPTANCE}
 
 
 def schema(name: str, material_kinds: tuple[str, ...] = ()) -> dict:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..domain.application import Actor, Application, BankStatus
 from ..domain.offers import DEFAULT_REPAYMENT, OfferTerms, SubsidyTerms, compare, decimal
-from .applications import not_found
+from . import views
+from .applications import Idempotent, attempts, checked, commit, not_found, now_iso, replayed
 from .ports import Deps
 
 
@@ -20,4 +21,22 @@ def offers(deps: Deps, actor: Actor, app_id: str) -> list[dict]:
     if app is None or not (actor.role == "window" or app.owner == actor.subject):
         raise not_found()
     ranked = compare(offer_terms(app), SubsidyTerms.from_decision(app.decision.first_loan_subsidy))
-    return [c.to_view() for c in ranked]
+    accepted = app.accepted_bank
+    return [c.to_view() | {"accepted": c.terms.bank == accepted} for c in ranked]
+
+
+def accept(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: str | None = None) -> dict:
+    """The owner takes one approval; the banks are told in the same transaction (outbox)."""
+    checked(body, "acceptance")
+    request = Idempotent.of(actor, f"accept:{app_id}", idempotency_key, body)
+    if first := replayed(deps, request):
+        return first[1]
+    for _ in attempts():
+        snapshot = deps.store.get_with_history(app_id)
+        app = snapshot.application if snapshot else None
+        if app is None or not (actor.role == "enterprise" and app.owner == actor.subject):
+            raise not_found()
+        app.accept(actor, body["bank"], now_iso(deps))
+        response = views.application_view(app, [*snapshot.history, *app.new_history], actor, deps.catalog)
+        if (sent := commit(deps, app, response, request)) is not None:
+            return sent

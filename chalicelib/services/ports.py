@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from ..domain.application import Application, HistoryEntry, StatsChange  # noqa: F401 (re-exported)
+from ..domain.messages import message_type
 from ..domain.notifications import Notification
 from ..domain.material import Material
 
@@ -45,6 +46,11 @@ class OutboxItem:
     message_id: str
     queue: str
     body: dict
+    type: str | None = None   # the `type` attribute; None for a message stored before there were types
+
+    @property
+    def message_type(self) -> str:
+        return self.type or message_type(self.queue, self.body)
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class ParkedMessage:
 def parked_message(item: OutboxItem, at: str, reason: str) -> ParkedMessage:
     """What staff see of a parked message: where it was going and for which application, not its body."""
     body = item.body if isinstance(item.body, dict) else {}
-    return ParkedMessage(item.message_id, item.queue, body.get("type"), body.get("application_id"), at, reason)
+    return ParkedMessage(item.message_id, item.queue, item.message_type, body.get("application_id"), at, reason)
 
 
 @dataclass

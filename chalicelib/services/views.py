@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..domain.application import Actor, Application, BankStatus, HistoryEntry, ReviewStatus, Status
 from ..domain.decision import thawed
+from ..domain.messages import ACCEPTED_ELSEWHERE
 from ..domain.offers import DEFAULT_REPAYMENT
 
 AGENCY_NAMES = {
@@ -53,7 +54,10 @@ SHARED_DETAIL = {
     "sent_to_banks": (),
     "withdrawn": (),
 }
-AFTER_REVIEWS = frozenset({Status.AT_BANKS, Status.APPROVED, Status.DECLINED})
+AFTER_REVIEWS = frozenset({Status.AT_BANKS, Status.APPROVED, Status.DECLINED, Status.ACCEPTED})
+# What a bank that was not chosen sees once the enterprise accepted another offer: closed, not
+# `accepted` (which would read as its own) and not which bank won.
+CLOSED = "closed"
 
 
 def agency_name(agency_id: str) -> tuple[str, str]:
@@ -83,6 +87,10 @@ def status_text(app: Application) -> dict:
     if app.status is Status.APPROVED:
         return {"zh": "银行已批准您的贷款申请，请查看银行的批复条件。",
                 "en": "A bank approved your loan; see the offer below."}
+    if app.status is Status.ACCEPTED:
+        bank = app.accepted_bank
+        return {"zh": f"您已接受 {bank} 的贷款方案，其他银行已收到关闭通知。",
+                "en": f"You accepted the offer of {bank}; the other banks were told the application is closed."}
     if app.status is Status.DECLINED:
         return {"zh": "您选择的银行均未批准本次申请，可查看各银行的原因后重新申请。",
                 "en": "None of the banks you chose approved this application; see their reasons."}
@@ -122,7 +130,7 @@ def bank_view(outcome, catalog) -> dict:
     if outcome.status is BankStatus.APPROVED:
         view.update(amount=outcome.amount, annual_rate=outcome.annual_rate,
                     term_months=outcome.term_months, guarantee_fee_rate=outcome.guarantee_fee_rate,
-                    repayment=outcome.repayment or DEFAULT_REPAYMENT)
+                    repayment=outcome.repayment or DEFAULT_REPAYMENT, accepted_at=outcome.accepted_at)
     return view
 
 
@@ -202,21 +210,30 @@ def full_application_view(app: Application, history: list[HistoryEntry], catalog
 
 
 # ---- a bank -------------------------------------------------------------------------------------
-def bank_status(app: Application, code: str) -> Status:
+def bank_status(app: Application, code: str) -> str:
     """The application's status as this bank lives it: its own decision, not the others'."""
     outcome = app.bank(code)
     if app.status is Status.WITHDRAWN or outcome is None:
-        return app.status
+        return app.status.value
+    if app.status is Status.ACCEPTED:
+        return Status.ACCEPTED.value if outcome.accepted_at else CLOSED
     return {BankStatus.SENT: Status.AT_BANKS, BankStatus.APPROVED: Status.APPROVED,
-            BankStatus.DECLINED: Status.DECLINED}.get(outcome.status, app.status)
+            BankStatus.DECLINED: Status.DECLINED}.get(outcome.status, app.status).value
 
 
 BANK_STATUS_TEXT = {
-    Status.AT_BANKS: ("等待贵行审批。", "Waiting for your decision."),
-    Status.APPROVED: ("贵行已批准该申请。", "You approved this application."),
-    Status.DECLINED: ("贵行未批准该申请。", "You declined this application."),
-    Status.WITHDRAWN: ("企业已撤回申请，无需再作决定。", "The enterprise withdrew the application; no decision is needed."),
+    Status.AT_BANKS.value: ("等待贵行审批。", "Waiting for your decision."),
+    Status.APPROVED.value: ("贵行已批准该申请。", "You approved this application."),
+    Status.DECLINED.value: ("贵行未批准该申请。", "You declined this application."),
+    Status.WITHDRAWN.value: ("企业已撤回申请，无需再作决定。", "The enterprise withdrew the application; no decision is needed."),
+    Status.ACCEPTED.value: ("企业已接受贵行的批复方案。", "The enterprise accepted your offer."),
+    CLOSED: ("企业已选择其他方案，申请已关闭，无需再作决定。",
+             "The enterprise took another offer; the application is closed and no decision is needed."),
 }
+
+
+OWN_BANK_STEP = {"bank_approved": Status.APPROVED.value, "bank_declined": Status.DECLINED.value,
+                 "accepted": Status.ACCEPTED.value}
 
 
 def bank_history(history: list[HistoryEntry], code: str) -> list[dict]:
@@ -225,8 +242,10 @@ def bank_history(history: list[HistoryEntry], code: str) -> list[dict]:
         bank = entry.detail.get("bank")
         if bank is not None:
             if bank == code:
-                kept.append((entry, (Status.APPROVED if entry.action == "bank_approved" else Status.DECLINED).value,
-                             entry.detail))
+                kept.append((entry, OWN_BANK_STEP[entry.action], entry.detail))
+            elif entry.action == "accepted":   # another bank's offer: only that it is closed
+                kept.append((HistoryEntry(entry.seq, entry.at, entry.actor, "closed", None, CLOSED,
+                                          round=entry.round), CLOSED, {"reason": ACCEPTED_ELSEWHERE}))
         elif (shared := _shared(entry)) is not None:
             kept.append(shared)
     return _perspective_history(kept)
@@ -242,13 +261,13 @@ def bank_application_view(app: Application, history: list[HistoryEntry], code: s
     seen_history = bank_history(history, code)
     zh, en = BANK_STATUS_TEXT.get(status, ("", ""))
     return {
-        "id": app.id, **form, "status": status.value, "status_text": {"zh": zh, "en": en},
+        "id": app.id, **form, "status": status, "status_text": {"zh": zh, "en": en},
         "created_at": app.created_at,
         "updated_at": seen_history[-1]["at"] if seen_history else app.created_at,
         "decision": app.decision.to_json(),
         "reviews": [review_outcome(r) for r in app.reviews],
         "banks": own_view,
-        "result": {"status": status.value,
+        "result": {"status": status,
                    "offers": [b for b in own_view if b["status"] == BankStatus.APPROVED.value],
                    "subsidy": thawed(app.decision.first_loan_subsidy)},
         "history": seen_history,
@@ -259,7 +278,7 @@ def bank_decision_view(app: Application, code: str) -> dict:
     """The answer to a bank's decision: its own outcome and the application as it sees it."""
     outcome = app.bank(code)
     return {"application_id": app.id, "bank": outcome.code, "status": outcome.status.value,
-            "application_status": bank_status(app, code).value}
+            "application_status": bank_status(app, code)}
 
 
 # ---- an agency ----------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
 """One suite, two stores: the in-memory fake must behave like DynamoDB (on moto)."""
+from decimal import Decimal
+
 import boto3
 import pytest
 from botocore.config import Config
@@ -126,6 +128,31 @@ def test_approval_counters_count_each_enterprise_once(store):
     stats = store.stats()
     assert (stats["approved_count"], stats["approved_enterprises"], stats["approved_first_loan_count"]) == (3, 2, 2)
     assert stats["approved_amount"] == 300
+
+
+def test_each_outbox_message_keeps_its_type(store):
+    save(store, new_app("A1"))
+    save(store, new_app("A2", reviews=()))
+    assert {(m.queue, m.type) for m in store.pending_outbox(10)} == {("agency:hr", "review_requested"),
+                                                                    ("bank:ICBC-BJ", "application")}
+
+
+def test_accepting_another_offer_than_the_first_moves_only_the_approved_amount(store):
+    app = new_app("A1", reviews=())
+    app.form["banks"] = ["ICBC-BJ", "BOB-BJ"]
+    app.banks.append(type(app.banks[0])("BOB-BJ", app.banks[0].status, app.banks[0].sent_at))
+    save(store, app)
+    at = "2026-11-25T10:00:00.000+08:00"
+    app.record_bank_decision(Actor("bank", "ICBC-BJ"), BankOffer(True, "ok", 100.5, 0.04, 12), at)
+    app.record_bank_decision(Actor("bank", "BOB-BJ"), BankOffer(True, "ok", 80.25, 0.04, 12), at)
+    save(store, app)
+    app.accept(Actor("enterprise", "U1"), "BOB-BJ", at)
+    save(store, app)
+    stats = store.stats()
+    assert (stats["approved_count"], stats["approved_enterprises"], stats["approved_sme_count"]) == (1, 1, 1)
+    assert stats["approved_amount"] == Decimal("80.25")
+    queued = {(m.queue, m.type, m.body.get("reason")) for m in store.pending_outbox(10)}
+    assert {("bank:BOB-BJ", "accepted", None), ("bank:ICBC-BJ", "closed", "accepted_elsewhere")} <= queued
 
 
 def test_a_tampered_cursor_is_refused(store):

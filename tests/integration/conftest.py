@@ -98,7 +98,8 @@ class World:
             self.client.lambda_.invoke("fan_out", event)
         return len(event["Records"])
 
-    def queue_messages(self, key: str, delete: bool = True) -> list[dict]:
+    def queue_messages(self, key: str, delete: bool = True, types: bool = False) -> list[dict]:
+        """Bodies with their `message_id` attribute as `_message_id` (and `type` as `_type` if asked)."""
         sqs = self.container.sqs
         url = self.container.sender.queue_url(key)
         out = []
@@ -108,7 +109,9 @@ class World:
             if not msgs:
                 return out
             for m in msgs:
-                out.append(json.loads(m["Body"]) | {"_message_id": m["MessageAttributes"]["message_id"]["StringValue"]})
+                attributes = m["MessageAttributes"]
+                out.append(json.loads(m["Body"]) | {"_message_id": attributes["message_id"]["StringValue"]}
+                           | ({"_type": attributes["type"]["StringValue"]} if types else {}))
                 if delete:
                     sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
 

@@ -21,6 +21,7 @@ MATRIX = {
     ("POST", "/applications/{app_id}/withdraw"): {"enterprise"},
     ("POST", "/applications/{app_id}/amend"): {"enterprise"},
     ("GET", "/applications/{app_id}/offers"): {"enterprise", "window"},
+    ("POST", "/applications/{app_id}/accept"): {"enterprise"},
     ("GET", "/reviews"): {"agency", "window"},
     ("GET", "/notifications"): {"enterprise"},
     ("POST", "/notifications/{notification_id}/read"): {"enterprise"},

@@ -38,7 +38,7 @@ def test_the_owner_sees_every_offer_cheapest_first_net_of_the_better_subsidy(wor
                    "guarantee_fee_rate": 0.0, "repayment": "equal_instalment", "interest": 19_633.81,
                    "interest_by_repayment": {"equal_instalment": 19_633.81, "interest_only": 36_000.0},
                    "interest_subsidy": 3_926.76, "guarantee_fee": 0.0, "guarantee_fee_subsidy": 0.0,
-                   "subsidy": "interest", "net_cost": 15_707.05}
+                   "subsidy": "interest", "net_cost": 15_707.05, "accepted": False}
     # ICBC: 1,000,000 at 4% interest only: 40,000; fee 1.5%: 15,000. 20% of the interest is
     # 8,000, 1% of the amount is 10,000: the fee subsidy is worth more. Net 45,000.
     assert (icbc["bank"], icbc["interest"], icbc["guarantee_fee"]) == ("ICBC-BJ", 40_000.0, 15_000.0)
