@@ -117,7 +117,7 @@ class DecisionEngine:
         self.book = book
         self._host = host
         self.crosscheck_every = crosscheck_every
-        self._decisions = itertools.count(1)
+        self._count = itertools.count(1)
         self.disagreements_seen = 0
         # Content-addressed: a version compiles once per engine family, whichever book uses it.
         compiled, native = compiled or {}, native or {}
@@ -125,11 +125,10 @@ class DecisionEngine:
         self._native = {f.key: native[f.key] if _same_version(native, f) else NativeRuleset(f)
                         for f in book.rulesets}
         self._reasons = {f.key: reasons_of(f) for f in book.rulesets}
+        self._template_facts = tuple(sorted(set().union(*(f.template_facts for f in book.rulesets))))
         self._plans: dict[date, tuple[NativeRuleset, ...]] = {}
-        # The same few combinations of fired rules, and of near misses, recur in every decision:
-        # each is put together once per engine (keyed by versions and rule ids) and shared.
-        self._shown: dict[tuple, Shown] = {}
-        self._worded_misses: dict[tuple, Mapping] = {}
+        # The same few decisions recur: each is made once per engine and shared (`decision_for`).
+        self._decided: dict[tuple, Decision] = {}
         self._missing: dict[date, tuple[str, ...]] = {}
         self._durable_lock = threading.Lock()
 
@@ -197,22 +196,21 @@ class DecisionEngine:
             return run_in_order(self._plan(as_of), facts)
         return run_in_order(self._in_order(as_of, versions, durable), facts)
 
-    def shown(self, trace) -> "Shown":
-        """`explained(trace)`, put together once per combination of versions and fired rules."""
-        found = self._shown.get(trace)   # a trace holds this engine's version objects and rule ids
-        if found is None:
-            if len(self._shown) > 4096:
-                self._shown.clear()
-            found = self._shown[trace] = explained(trace, self._reasons)
-        return found
+    def decision_for(self, known: dict, trace) -> Decision:
+        """The decision for one run of the rules (`run_all`), made once per engine for each
+        distinct decision and shared, since a decision is a value.
 
-    def worded_miss(self, key: tuple, word) -> Mapping | None:
-        """A near miss's explanation, `word()`, made once per `key` (the values it depends on)."""
-        found = self._worded_misses.get(key, _UNSEEN)
-        if found is _UNSEEN:
-            if len(self._worded_misses) > 4096:
-                self._worded_misses.clear()
-            found = self._worded_misses[key] = frozen(word())
+        What a decision says depends on the facts only through which rules fired (`trace`: the
+        outcomes, reasons and versions), the shape of a missed subsidy (`miss_shape`), who
+        borrows (the loan terms name them) and the facts an outcome is filled from
+        ("purchaser:{purchasing_unit_id}")."""
+        miss = None if known.get(GRANTS_SUBSIDY) else miss_shape(self, trace, known)
+        key = (trace, miss, known.get("borrower"), *[known.get(name) for name in self._template_facts])
+        found = self._decided.get(key)
+        if found is None:
+            if len(self._decided) > 4096:
+                self._decided.clear()
+            found = self._decided[key] = make_decision(known, trace, miss, self)
         return found
 
     def missing_on(self, as_of: date) -> tuple[str, ...]:
@@ -233,9 +231,9 @@ class DecisionEngine:
         if versions is None and self.missing_on(as_of):
             raise NoRulesInForce(as_of, self.missing_on(as_of))
         known, trace = self.run_all(facts, as_of, versions)
-        if self.crosscheck_every and next(self._decisions) % self.crosscheck_every == 0:
+        if self.crosscheck_every and next(self._count) % self.crosscheck_every == 0:
             known, trace = self._crosschecked(facts, as_of, versions, (known, trace))
-        return build_decision(known, trace, self)
+        return self.decision_for(known, trace)
 
     def _crosschecked(self, facts: dict, as_of: date, versions: dict | None, native):
         of_record = self.run_all(facts, as_of, versions, durable=True)
@@ -248,7 +246,7 @@ class DecisionEngine:
     def replay(self, facts: dict, as_of: date, recorded) -> Decision:
         """Decide again on durable-rules with exactly the ruleset versions a stored decision names."""
         versions = {r["ruleset"]: r["version"] for r in recorded}
-        return build_decision(*self.run_all(facts, as_of, versions, durable=True), self)
+        return self.decision_for(*self.run_all(facts, as_of, versions, durable=True))
 
     def disagreements(self, ruleset: RulesetFile, extra_facts: list[dict] = (), limit: int = 10) -> list[dict]:
         """Probe facts on which the native function and durable-rules answer this version differently."""
@@ -299,12 +297,10 @@ def _answer(run) -> tuple:
 
 @dataclass(frozen=True)
 class Shown:
-    """What a trace shows: the fired rules' reasons, those that refuse, the versions used, and
-    the subsidy ruleset that ran (None if none was in force)."""
+    """What a trace shows: the fired rules' reasons, those that refuse, the versions used."""
     reasons: tuple
     refusing: tuple
     used: tuple
-    subsidy: RulesetFile | None
     review_sources: tuple = ()   # the source of each review rule that fired, in the order of its review
     ip_sources: tuple = ()       # ({source, note}) of each IP-pledge subsidy rule that fired, in order
 
@@ -312,7 +308,7 @@ class Shown:
 def explained(trace, reasons: dict) -> Shown:
     """What a trace shows (the reasons of the rules that fired, those refusing, the versions);
     `reasons` holds each version's `reasons_of`."""
-    shown, refusing, subsidy, review_sources, ip_sources = [], [], None, [], []
+    shown, refusing, review_sources, ip_sources = [], [], [], []
     for ruleset, fired in trace:
         said = reasons[ruleset.key]
         for rule_id in fired:
@@ -324,10 +320,8 @@ def explained(trace, reasons: dict) -> Shown:
                 review_sources.append(reason["source"])
             if IP_SUBSIDY in then:
                 ip_sources.append({"source": reason["source"], "note": reason.get("note")})
-        if ruleset.name == SUBSIDY:
-            subsidy = ruleset
     used = frozen([{"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace])
-    return Shown(tuple(shown), tuple(refusing), used, subsidy, tuple(review_sources), tuple(ip_sources))
+    return Shown(tuple(shown), tuple(refusing), used, tuple(review_sources), tuple(ip_sources))
 
 
 def reasons_of(ruleset: RulesetFile) -> dict[str, Mapping]:
@@ -360,16 +354,15 @@ _NOT_GRANTED = {"eligible": False, "interest_subsidy_rate": None, "guarantee_fee
                 "subsidy_amount_cap": None}
 
 
-def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
-    """The decision a person and the agencies read."""
-    shown = engine.shown(trace)
+def make_decision(known: dict, trace, miss: tuple | None, engine: DecisionEngine) -> Decision:
+    """The decision a person and the agencies read (`miss`: the shape of a missed subsidy)."""
+    shown = explained(trace, engine._reasons)
     if known.get(GRANTS_SUBSIDY):
-        subsidy = MappingProxyType({
-            "eligible": True, "interest_subsidy_rate": known.get("interest_subsidy_rate"),
-            "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap"),
-            "subsidy_amount_cap": known.get("subsidy_amount_cap")})
+        subsidy = {"eligible": True, "interest_subsidy_rate": known.get("interest_subsidy_rate"),
+                   "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap"),
+                   "subsidy_amount_cap": known.get("subsidy_amount_cap")}
     else:
-        subsidy = MappingProxyType({**_NOT_GRANTED, "why_not": explain_miss(engine, shown.subsidy, known)})
+        subsidy = {**_NOT_GRANTED, "why_not": worded_miss(engine, trace, miss)}
     agencies, deadlines = [], {}
     for review in known.get("review") or ():
         agencies.append(review["agency"])
@@ -379,7 +372,7 @@ def build_decision(known: dict, trace, engine: DecisionEngine) -> Decision:
     return Decision(
         eligible=known.get("eligible", True) is not False,
         enterprise_size=known.get("enterprise_size"),
-        first_loan_subsidy=subsidy,
+        first_loan_subsidy=frozen(subsidy),
         required_reviews=tuple(agencies),
         review_deadlines=MappingProxyType(deadlines),
         review_sources=MappingProxyType(dict(zip(agencies, shown.review_sources))),
@@ -452,32 +445,43 @@ def word_value(label: dict, value, zh: bool) -> str:
     return f"{value}（{text}）" if zh else f"{value} ({text})"
 
 
-_UNSEEN = object()
-_NO_SUBSIDY_POLICY = frozen({"rule": None, "zh": "该日期没有有效的首贷贴息政策",
-                             "en": "No first-loan subsidy policy was in force on that date"})
+_NO_SUBSIDY_POLICY = ("no subsidy policy",)
+_NO_GRANTING_RULE = ("no granting rule",)
 
 
-def explain_miss(engine: DecisionEngine, subsidy: RulesetFile | None, known: dict) -> Mapping | None:
-    """The granting rule closest to firing, and the first condition it failed on.
+def _subsidy_of(trace) -> RulesetFile | None:
+    return next((ruleset for ruleset, _ in trace if ruleset.name == SUBSIDY), None)
 
-    Its wording depends on the facts only through which conditions held and whether the failed
-    fact is known at all, and a handful of such shapes recur: each is worded once per engine."""
+
+def miss_shape(engine: DecisionEngine, trace, known: dict) -> tuple:
+    """What the explanation of a missed subsidy depends on: the granting rule closest to firing,
+    which of its conditions held, the first condition it failed on and whether that fact is
+    known at all (a handful of such shapes recur, whatever the facts' values)."""
+    subsidy = _subsidy_of(trace)
     if subsidy is None:
         return _NO_SUBSIDY_POLICY
     native = engine.native(subsidy)
     facts = native.derived(known)
     granting = native.nearest_miss(facts, GRANTS_SUBSIDY)
     if granting is None:
-        return None
+        return _NO_GRANTING_RULE
     rule, held = granting
     part = top_conditions(rule)[held.index(False)]
     leaf = part.first_failure(facts) if part.op in ("all", "any") else part
-    unknown = facts.get(leaf.fact) is None
-    return engine.worded_miss((subsidy.key, rule.id, held, leaf, unknown),
-                              lambda: _worded(engine, rule, held, leaf, unknown))
+    return rule.id, held, leaf, facts.get(leaf.fact) is None
 
 
-def _worded(engine: DecisionEngine, rule, held: tuple, leaf, unknown: bool) -> dict:
+def worded_miss(engine: DecisionEngine, trace, miss: tuple) -> dict | None:
+    """A missed subsidy's `why_not`, from its shape."""
+    if miss is _NO_SUBSIDY_POLICY:
+        return {"rule": None, "zh": "该日期没有有效的首贷贴息政策", "en": "No first-loan subsidy policy was in force on that date"}
+    if miss is _NO_GRANTING_RULE:
+        return None
+    return _worded(engine, _subsidy_of(trace), *miss)
+
+
+def _worded(engine: DecisionEngine, subsidy: RulesetFile, rule_id: str, held: tuple, leaf, unknown: bool) -> dict:
+    rule = subsidy.rule(rule_id)
     zh, en = describe_for_people(leaf, engine.book.facts, unknown=unknown)
     return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
                                            "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from datetime import date
 from decimal import Decimal
 
-from .model import COMBINATORS, COMPARISONS, Condition, Derivation, Rule, RulesetFile
+from .model import COMBINATORS, COMPARISONS, TEMPLATE, Condition, Derivation, Rule, RulesetFile
 from .yaml_reader import RuleFileError, read_yaml  # noqa: F401 (read here by the other modules)
 
 CATALOG_FILES = ("facts.yaml", "outcomes.yaml", "rulebook.yaml")
@@ -21,7 +20,6 @@ REQUIRED_KEYS = {"ruleset", "version", "effective_from", "source", "hit_policy",
 RULE_KEYS = {"id", "when", "then", "reason"}
 HIT_POLICIES = ("unique", "priority", "collect")
 FACT_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,)}
-TEMPLATE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 PARAMETER_KEYS = {"value", "source", "from", "unit", "note"}
 # Written for people, read as the general test: `starts_with: "62"` is `starts_with_any: ["62"]`.
 SINGLE_PREFIX = {"starts_with": "starts_with_any"}

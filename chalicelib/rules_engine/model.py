@@ -14,6 +14,7 @@ rule files all run on. Both treat a missing fact alike:
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -228,6 +229,16 @@ class Derivation:
 _ABSENT = object()
 
 
+TEMPLATE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")   # an outcome filled from a fact: "purchaser:{purchasing_unit_id}"
+
+
+def template_facts(value) -> set[str]:
+    """The facts a rule's outcome is filled from."""
+    if isinstance(value, dict):
+        return set().union(*(template_facts(v) for v in value.values()))
+    return set(TEMPLATE.findall(value)) if isinstance(value, str) else set()
+
+
 @dataclass(eq=False)   # one object per version on file: equal means the same, and it hashes fast
 class RulesetFile:
     name: str
@@ -250,6 +261,17 @@ class RulesetFile:
 
     def rule(self, rule_id: str) -> Rule:
         return self._rules_by_id[rule_id]
+
+    @cached_property
+    def templated(self) -> frozenset[str]:
+        """The rules with an outcome filled from the facts: what they decide depends on more
+        than which rules fired."""
+        return frozenset(r.id for r in self.rules if template_facts(r.then))
+
+    @cached_property
+    def template_facts(self) -> tuple[str, ...]:
+        """The facts its rules' outcomes are filled from."""
+        return tuple(sorted(set().union(*(template_facts(r.then) for r in self.rules))))
 
     @cached_property
     def _rules_by_id(self) -> dict[str, Rule]:

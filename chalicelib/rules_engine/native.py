@@ -55,12 +55,6 @@ def fired_function(rules):
     return fired
 
 
-def _templated(value) -> bool:
-    if isinstance(value, dict):
-        return any(_templated(v) for v in value.values())
-    return isinstance(value, str) and "{" in value
-
-
 _REMEMBERED = 4096   # combinations of fired rules whose outcomes a ruleset keeps
 
 
@@ -70,7 +64,7 @@ def resolver(ruleset: RulesetFile):
     Unless a fired rule's outcome is a template filled from the facts ("purchaser:{…}"), the
     outcomes depend on which rules fired alone, and the same few combinations recur: each is
     combined once and the result shared (callers read outcomes, never change them)."""
-    templated = frozenset(r.id for r in ruleset.rules if any(_templated(v) for v in r.then.values()))
+    templated = ruleset.templated
     remembered: dict[tuple, dict] = {}
 
     def combine_once(fired: tuple, facts: dict) -> dict:
