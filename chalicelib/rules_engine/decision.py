@@ -124,7 +124,7 @@ class DecisionEngine:
         self._durable = {f.key: compiled[f.key] for f in book.rulesets if _same_version(compiled, f)}
         self._native = {f.key: native[f.key] if _same_version(native, f) else NativeRuleset(f)
                         for f in book.rulesets}
-        self._reasons = {f.key: reasons_of(f) for f in book.rulesets}
+        self.reasons = {f.key: reasons_of(f) for f in book.rulesets}   # each version's `reasons_of`
         self._template_facts = tuple(sorted(set().union(*(f.template_facts for f in book.rulesets))))
         self._plans: dict[date, tuple[NativeRuleset, ...]] = {}
         # The same few decisions recur: each is made once per engine and shared (`decision_for`).
@@ -356,7 +356,7 @@ _NOT_GRANTED = {"eligible": False, "interest_subsidy_rate": None, "guarantee_fee
 
 def make_decision(known: dict, trace, miss: tuple | None, engine: DecisionEngine) -> Decision:
     """The decision a person and the agencies read (`miss`: the shape of a missed subsidy)."""
-    shown = explained(trace, engine._reasons)
+    shown = explained(trace, engine.reasons)
     if known.get(GRANTS_SUBSIDY):
         subsidy = {"eligible": True, "interest_subsidy_rate": known.get("interest_subsidy_rate"),
                    "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap"),
