@@ -1,5 +1,6 @@
-"""4. Flat as data grows: a submission, a status read and the enterprise's unread notifications
-with 1,000 and with 100,000 applications.
+"""4. Flat as data grows: a submission, a status read, the enterprise's unread notifications, a
+material declared and read, and a review returned for one more item and its amendment, with
+1,000 and with 100,000 applications.
 
 Two tables live side by side in one moto account, one seeded with `small` applications and one
 with `large`; requests alternate between them (first one, then the other, the order swapped each
@@ -95,7 +96,36 @@ def unread_notifications(world, reply):
     return listed
 
 
-KINDS = ("submission", "status read", "unread notifications")
+def material_declared_and_read(world, reply) -> tuple:
+    import hashlib
+    from tests.builders import SAMPLE_PDF
+    who = ("enterprise", reply.body["enterprise"]["uscc"])
+    declared = world.call("POST", "/materials", as_=who, body={
+        "kind": "other", "filename": "note.pdf", "content_type": "application/pdf",
+        "size": len(SAMPLE_PDF), "sha256": hashlib.sha256(SAMPLE_PDF).hexdigest()})
+    assert declared.status == 201, declared.body
+    read = world.call("GET", f"/materials/{declared.body['id']}", as_=who)
+    assert read.status == 200, read.body
+    return declared, read
+
+
+def returned_and_amended(world, reply) -> tuple:
+    """The first review returned for one more item, then the enterprise's amendment (None, None
+    for a scenario no agency reviews)."""
+    if not reply.body["reviews"]:
+        return None, None
+    pending = reply.body["reviews"][0]
+    returned = world.call("POST", f"/reviews/{pending['id']}/decision", as_=("agency", pending["agency"]),
+                          body={"outcome": "returned", "reason": "bench", "missing": [{"note": "补充说明"}]})
+    assert returned.status == 200, returned.body
+    amended = world.call("POST", f"/applications/{reply.body['id']}/amend",
+                         as_=("enterprise", reply.body["enterprise"]["uscc"]), body={})
+    assert amended.status == 200, amended.body
+    return returned, amended
+
+
+KINDS = ("submission", "status read", "unread notifications", "material declared", "material read",
+         "review returned", "amendment")
 
 
 def measure(worlds: dict, rounds: int) -> dict[str, dict[str, list]]:
@@ -110,6 +140,13 @@ def measure(worlds: dict, rounds: int) -> dict[str, dict[str, list]]:
             out[label]["submission"].append(reply)
             out[label]["status read"].append(status_read(worlds[label], reply))
             out[label]["unread notifications"].append(unread_notifications(worlds[label], reply))
+            declared, read = material_declared_and_read(worlds[label], reply)
+            out[label]["material declared"].append(declared)
+            out[label]["material read"].append(read)
+            returned, amended = returned_and_amended(worlds[label], reply)
+            if returned is not None:
+                out[label]["review returned"].append(returned)
+                out[label]["amendment"].append(amended)
     return out
 
 
