@@ -7,7 +7,7 @@ from chalice import Chalice, Rate
 from chalicelib.settings import Settings
 from chalicelib.api import agency, applications, bank, materials, notifications, policy, public, records, staff
 from chalicelib.api.http import log_requests, normalize_errors
-from chalicelib.handlers import deliver_stream_batch, flag_overdue_reviews, sweep_outbox
+from chalicelib.handlers import deliver_stream_batch, flag_overdue_reviews, release_renewals, sweep_outbox
 from chalicelib.observability import configure_logging, correlated
 
 if Settings.running_in_lambda():
@@ -41,9 +41,10 @@ def sweep(event):
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def deadlines(event):
-    """Reviews still pending after their due day: flagged late once, the enterprise notified."""
+    """Reviews still pending after their due day: flagged late once, the enterprise notified.
+    Renewals whose previous bank let its days pass: sent to the other chosen banks once."""
     with correlated(request_id=getattr(event.context, "aws_request_id", None)):
-        return {"flagged": flag_overdue_reviews()}
+        return {"flagged": flag_overdue_reviews(), "released": release_renewals()}
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))

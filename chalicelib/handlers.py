@@ -106,6 +106,12 @@ def flag_overdue_reviews() -> int:
     return flag(deps())
 
 
+def release_renewals() -> int:
+    """The deadline schedule's other work: renewals whose previous bank's days passed, sent on."""
+    from .services.deadlines import release_renewals as release
+    return release(deps())
+
+
 SWEEP_PAGES = 50   # 5,000 messages per run at most: a run ends well inside Lambda's time limit
 
 

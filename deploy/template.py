@@ -46,8 +46,9 @@ CONSUME_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessage
                    "sqs:GetQueueAttributes"]
 CONSUMER_ACTIONS = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]
 MATERIAL_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"]
-# The deadline schedule reads late reviews (GSI2), reads and writes applications with their history,
-# review index, notification and outbox items (Puts in one transaction); its message leaves through
+# The deadline schedule reads late reviews and waiting renewals (GSI2), reads and writes applications
+# with their history, review and renewal index, notification and outbox items (Puts in one
+# transaction); its message leaves through
 # the outbox and the stream, so it sends to no queue.
 DEADLINE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
 

@@ -61,7 +61,7 @@ class FanOutLoop(threading.Thread):
 
     def run(self) -> None:
         from chalicelib.services import fanout
-        from chalicelib.services.deadlines import flag_overdue_reviews
+        from chalicelib.services.deadlines import flag_overdue_reviews, release_renewals
         last_sweep = last_deadlines = time.monotonic()
         wait = POLL_SECONDS
         while not self.stopping.wait(wait):
@@ -81,6 +81,7 @@ class FanOutLoop(threading.Thread):
                 last_deadlines = time.monotonic()
                 try:
                     flag_overdue_reviews(self.container)
+                    release_renewals(self.container)
                 except Exception:
                     log.exception("deadline run failed; the next one tries again")
 

@@ -18,6 +18,7 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | rule history    | RULESET#<name>     | H#<seq>   |                                 |                           |                           |
 | rules revision  | RULES              | HEAD      |                                 |                           |                           |
 | approved owner  | STATS#OWNER#<uscc> | S         |                                 |                           |                           |
+| renewal waiting ⁴ | RENEWAL#<app id> | W         |                                 | RENEWALS#WAITING / <due>#<id> |  |
 | material        | MAT#<id>           | M         |                                 |                           |                           |
 | material's use  | MAT#<id>           | APP#<app id> |                              |                           |                           |
 
@@ -31,6 +32,9 @@ transaction: "unread" is a Query of the enterprise's own partition (`U#`), stron
 (a notification just read is never listed again, which a GSI's eventual reads could do), and it
 costs the items listed, not the ones read long ago. Notification ids are time-ordered (ULIDs),
 so both lists are read backwards for newest first.
+⁴ in the index only while a renewal is with its previous bank alone (put without the keys in the
+transaction that ends that): the deadline schedule's Query (`GSI2SK < today`) finds the ones to
+send to the others.
 
 History entries (an application's and a ruleset's) are put only if absent: nothing rewrites one,
 and no code path deletes one.
@@ -50,13 +54,14 @@ from ..domain.notifications import NOTIFICATIONS_QUEUE, Notification
 from ..domain.material import AWAITING_UPLOAD, Material
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
                               Page, ParkedMessage,
-                              PublishedRuleset, parked_message, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
+                              PublishedRuleset, parked_message, RenewalEntry, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
 
 STATS_KEY = {"PK": {"S": "STATS"}, "SK": {"S": "TOTAL"}}
 RULES_HEAD_KEY = {"PK": {"S": "RULES"}, "SK": {"S": "HEAD"}}
 PARKED = "OUTBOX#PARKED"   # GSI3 partition of messages whose queue does not exist
 AWAITING = "REVIEWS#AWAITING"   # GSI2 partition: pending reviews not yet found late, by due day
+RENEWALS = "RENEWALS#WAITING"   # GSI2 partition: renewals with their previous bank alone, by due day
 OVERDUE = "REVIEWS#OVERDUE"     # GSI3 partition: pending reviews found late, by due day
 COUNTERS = ("approved_count", "approved_amount", "approved_enterprises", "approved_sme_count",
             "approved_first_loan_count")
@@ -131,6 +136,10 @@ class DynamoApplicationStore:
     def reviews_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
         return self._page("GSI2", AWAITING, limit, cursor, newest_first=False, parse=self._review, sk_below=day)
 
+    def renewals_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
+        return self._page("GSI2", RENEWALS, limit, cursor, newest_first=False,
+                          parse=lambda i: RenewalEntry(**json.loads(i["doc"]["S"])), sk_below=day)
+
     def overdue_reviews(self, limit: int, cursor: str | None) -> Page:
         return self._page("GSI3", OVERDUE, limit, cursor, newest_first=False, parse=self._review)
 
@@ -185,6 +194,8 @@ class DynamoApplicationStore:
         ops = [self._put_application(app)]
         ops += [self._put_history(app.id, h) for h in history]
         ops += [self._put_review(app, r) for r in app.reviews]
+        if app.first_bank is not None:
+            ops.append(self._renewal_index(app))
         ops += [self._put_outbox(m, app.updated_at) for m in outbox]
         for n in notifications:
             ops += [*self._put_notification(n), self._put_outbox(gateway_message(n), n.at)]
@@ -274,6 +285,16 @@ class DynamoApplicationStore:
             item |= {"GSI2PK": _s(AWAITING), "GSI2SK": _s(f"{entry.due}#{entry.id}")}
         elif entry.overdue:
             item |= {"GSI3PK": _s(OVERDUE), "GSI3SK": _s(f"{entry.due}#{entry.id}")}
+        return {"Put": {"TableName": self._table, "Item": item}}
+
+    def _renewal_index(self, app: Application) -> dict:
+        """Put without the index keys once the wait is over: it leaves the sparse index as a review
+        does (a Put, so the deadline schedule needs no DeleteItem)."""
+        item = {"PK": _s(f"RENEWAL#{app.id}"), "SK": _s("W")}
+        entry = RenewalEntry.of(app)
+        if entry is not None:
+            item |= {"doc": _s(_dumps({"application_id": entry.application_id, "due": entry.due})),
+                     "GSI2PK": _s(RENEWALS), "GSI2SK": _s(f"{entry.due}#{app.id}")}
         return {"Put": {"TableName": self._table, "Item": item}}
 
     def _put_notification(self, n: Notification) -> list[dict]:

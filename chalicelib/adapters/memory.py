@@ -17,7 +17,7 @@ from ..domain.notifications import Notification
 from ..domain.material import AWAITING_UPLOAD, Material
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
                               Page, ParkedMessage,
-                              PublishedRuleset, parked_message, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
+                              PublishedRuleset, parked_message, RenewalEntry, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
 from .dynamodb import COUNTERS, gateway_message
 
@@ -48,6 +48,7 @@ class InMemoryApplicationStore:
         self._apps: dict[str, dict] = {}
         self._history: dict[str, list[HistoryEntry]] = defaultdict(list)
         self._reviews: dict[str, ReviewEntry] = {}
+        self._renewals: dict[str, RenewalEntry] = {}
         self._idem: dict[tuple[str, str], IdempotencyRecord] = {}
         self._outbox: dict[str, OutboxItem] = {}
         self._notifications: dict[tuple[str, str], Notification] = {}
@@ -88,6 +89,10 @@ class InMemoryApplicationStore:
             self._history[app.id].extend(history)
             for r in app.reviews:
                 self._reviews[r.id] = ReviewEntry.of(app.id, r)
+            if (renewal := RenewalEntry.of(app)) is not None:
+                self._renewals[app.id] = renewal
+            else:
+                self._renewals.pop(app.id, None)
             for m in outbox:
                 self._outbox[m.message_id] = OutboxItem(m.message_id, m.queue, copy.deepcopy(m.body), m.type)
             for n in notifications:
@@ -136,6 +141,11 @@ class InMemoryApplicationStore:
         with self._lock:
             rows = [r for r in self._reviews.values() if r.awaiting_deadline and r.due < day]
         return _page_after(rows, lambda r: (r.due, r.id), limit, cursor)
+
+    def renewals_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
+        with self._lock:
+            rows = [r for r in self._renewals.values() if r.due < day]
+        return _page_after(rows, lambda r: (r.due, r.application_id), limit, cursor)
 
     def overdue_reviews(self, limit: int, cursor: str | None) -> Page:
         with self._lock:

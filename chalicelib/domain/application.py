@@ -65,6 +65,8 @@ class Actor:
 
 # The platform itself, as the actor of what no person does (a deadline passing).
 DEADLINES = Actor("system", "deadlines")
+# A renewal's other banks are sent it by the platform: no bank learns from history who declined.
+RENEWAL = Actor("system", "renewal")
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,9 @@ class Application:
     history_count: int = 0
     round: int = 1                 # 1 at submission, one more for every amendment
     notice: dict | None = None     # while returned: {round, items: [{agency, kind?, note}], since}
+    # A renewal (续贷) whose previous bank is among the chosen: {bank, due, ended}. That bank has it
+    # alone until it declines or `due` (a day) passes; `ended` says how that time ended.
+    first_bank: dict | None = None
     # Effects of the current command, written with the state and then cleared.
     new_history: list[HistoryEntry] = field(default_factory=list, repr=False)
     outbox: list[Message] = field(default_factory=list, repr=False)
@@ -170,8 +175,9 @@ class Application:
     # ---- creation -------------------------------------------------------------------------
     @classmethod
     def submit(cls, *, app_id: str, owner: Actor, form: dict, decision: Decision, now: str,
-               reviews: list[tuple[str, str, str]]) -> "Application":
-        """`reviews` is [(review_id, agency_id, due_date)] as the rules required them."""
+               reviews: list[tuple[str, str, str]], renewal_due: str | None = None) -> "Application":
+        """`reviews` is [(review_id, agency_id, due_date)] as the rules required them; `renewal_due`
+        the last day a renewal's previous bank has it alone if it reaches the banks now."""
         app = cls(
             id=app_id, owner=owner.subject, scenario=form["scenario"], form=form,
             decision=decision, status=Status.IN_REVIEW, created_at=now, updated_at=now,
@@ -179,6 +185,9 @@ class Application:
             banks=[BankOutcome(code, BankStatus.WAITING) for code in form["banks"]],
         )
         app.new_materials = list(form.get("materials") or ())
+        previous = (form.get("details") or {}).get("previous_loan") or {}
+        if form.get("renewal") and previous.get("bank") in form["banks"] and len(form["banks"]) > 1:
+            app.first_bank = {"bank": previous["bank"], "due": None, "ended": None}
         first = Status.IN_REVIEW if app.reviews else Status.AT_BANKS
         app._record(owner, "submitted", None, first, now,
                     {"required_reviews": [r.agency for r in app.reviews]})
@@ -186,7 +195,7 @@ class Application:
             for review in app.reviews:
                 app._send(f"agency:{review.agency}", app._review_message(review), review.id, messages.REVIEW_REQUESTED)
         else:
-            app._forward_to_banks(owner, now)
+            app._forward_to_banks(owner, now, renewal_due)
         return app
 
     # ---- agency reviews -------------------------------------------------------------------
@@ -203,7 +212,8 @@ class Application:
                 latest[review.agency] = review
         return list(latest.values())
 
-    def decide_review(self, review_id: str, actor: Actor, approved: bool, reason: str, now: str) -> None:
+    def decide_review(self, review_id: str, actor: Actor, approved: bool, reason: str, now: str,
+                      renewal_due: str | None = None) -> None:
         review = self._open_review(review_id, actor)
         review.status = ReviewStatus.APPROVED if approved else ReviewStatus.REJECTED
         review.decided_at, review.reason = now, reason
@@ -217,7 +227,7 @@ class Application:
             self._notify("rejected", agency=review.agency, reason=reason)
             return
         self._record(actor, action, self.status, self.status, now, detail)
-        self._after_review(actor, now)
+        self._after_review(actor, now, renewal_due)
 
     def return_for_more(self, review_id: str, actor: Actor, missing: list[dict], reason: str, now: str) -> None:
         """The agency asks for more (`missing`: [{kind?, note}]) instead of deciding. The request
@@ -240,7 +250,7 @@ class Application:
                 f"This review is closed (review: {review.status.value}, application: {self.status.value})")
         return review
 
-    def _after_review(self, actor: Actor, now: str) -> None:
+    def _after_review(self, actor: Actor, now: str, renewal_due: str | None = None) -> None:
         """When no review of the round is pending: returned (one notice merging every agency's
         items) if any agency asked for more, else on to the banks."""
         current = self.current_reviews
@@ -248,7 +258,7 @@ class Application:
             return
         returned = [r for r in current if r.status is ReviewStatus.RETURNED]
         if not returned:
-            self._forward_to_banks(actor, now)
+            self._forward_to_banks(actor, now, renewal_due)
             return
         items = [{"agency": r.agency, **item} for r in returned for item in (r.missing or [])]
         self.notice = {"round": self.round, "items": items, "since": now}
@@ -317,6 +327,8 @@ class Application:
             before = self.status
             if before is Status.AT_BANKS:
                 self.approved_now = True
+            if self.renewal_waiting and outcome.code == self.first_bank["bank"]:
+                self.first_bank["ended"] = "approved"   # the renewal is settled: the others are not asked
             self._record(actor, "bank_approved", before, Status.APPROVED, now, detail)
             self._notify("offer", bank=outcome.code, amount=offer.amount, annual_rate=offer.annual_rate,
                          term_months=offer.term_months)
@@ -327,6 +339,29 @@ class Application:
         self._record(actor, "bank_declined", self.status, after, now, detail)
         self._notify("declined" if after is Status.DECLINED else "bank_declined", bank=outcome.code,
                      reason=offer.reason)
+        if self.renewal_waiting and outcome.code == self.first_bank["bank"]:
+            self._release_to_other_banks(now, "previous_bank_declined")
+
+    # ---- renewal: the previous bank first ------------------------------------------------------
+    @property
+    def renewal_waiting(self) -> bool:
+        """The previous bank has the renewal alone (the others wait for its answer or its `due`)."""
+        return bool(self.first_bank and self.first_bank["due"] and self.first_bank["ended"] is None)
+
+    def release_if_due(self, today: str, now: str) -> bool:
+        """Send a renewal to the other chosen banks once its previous bank's `due` day has passed
+        without an answer; False, changing nothing, if it is not waiting or not late."""
+        if not self.renewal_waiting or self.status is not Status.AT_BANKS or not self.first_bank["due"] < today:
+            return False
+        self._release_to_other_banks(now, "previous_bank_timeout")
+        return True
+
+    def _release_to_other_banks(self, now: str, why: str) -> None:
+        self.first_bank["ended"] = why
+        waiting = [b for b in self.banks if b.status is BankStatus.WAITING]
+        self._send_to_banks(waiting, now)
+        self._record(RENEWAL, "sent_to_banks", self.status, self.status, now,
+                     {"banks": [b.code for b in waiting], "after": why})
 
     # ---- the enterprise accepts one offer ------------------------------------------------------
     @property
@@ -350,7 +385,7 @@ class Application:
         self.amount_before_acceptance = self.first_approval().amount
         chosen.accepted_at = now
         for outcome in self.banks:
-            if outcome.status is BankStatus.SENT:
+            if outcome.status in (BankStatus.SENT, BankStatus.WAITING):
                 outcome.status = BankStatus.CANCELLED
         self._send(f"bank:{code}", {"application_id": self.id}, f"{self.id}:accepted:{code}", messages.ACCEPTED)
         self._close_at_banks(messages.ACCEPTED_ELSEWHERE, but=code)
@@ -395,6 +430,8 @@ class Application:
                 f"An application in status '{self.status.value}' cannot be withdrawn "
                 "(withdrawal is possible only until a bank approves)")
         self._cancel_open_work(now)
+        if self.renewal_waiting:
+            self.first_bank["ended"] = "withdrawn"
         self._close_at_banks(messages.WITHDRAWN)
         self._record(actor, "withdrawn", self.status, Status.WITHDRAWN, now, {"reason": reason})
 
@@ -431,13 +468,23 @@ class Application:
         self.new_materials = []
 
     # ---- internals ----------------------------------------------------------------------------
-    def _forward_to_banks(self, actor: Actor, now: str) -> None:
-        for outcome in self.banks:
+    def _forward_to_banks(self, actor: Actor, now: str, renewal_due: str | None = None) -> None:
+        """To every chosen bank, or a renewal to its previous bank alone until `renewal_due`."""
+        first = self.first_bank["bank"] if self.first_bank else None
+        if first is not None:
+            if renewal_due is None:
+                raise ValueError("the service must say until when a renewal's previous bank has it alone")
+            self.first_bank["due"] = renewal_due
+        targets = [b for b in self.banks if first is None or b.code == first]
+        self._send_to_banks(targets, now)
+        self._record(actor, "sent_to_banks", self.status, Status.AT_BANKS, now,
+                     {"banks": [b.code for b in targets], **({"previous_bank_until": renewal_due} if first else {})})
+
+    def _send_to_banks(self, outcomes: list[BankOutcome], now: str) -> None:
+        for outcome in outcomes:
             outcome.status, outcome.sent_at = BankStatus.SENT, now
             self._send(f"bank:{outcome.code}", self.bank_message(), f"{self.id}:bank:{outcome.code}",
                        messages.APPLICATION)
-        self._record(actor, "sent_to_banks", self.status, Status.AT_BANKS, now,
-                     {"banks": [b.code for b in self.banks]})
 
     def _cancel_open_work(self, now: str) -> None:
         for review in self.reviews:
@@ -488,7 +535,7 @@ class Application:
             "banks": [asdict(b) | {"status": b.status.value} for b in self.banks],
             "created_at": self.created_at, "updated_at": self.updated_at,
             "version": self.version, "history_count": self.history_count,
-            "round": self.round, "notice": self.notice,
+            "round": self.round, "notice": self.notice, "first_bank": self.first_bank,
         }
 
     @classmethod
@@ -500,5 +547,5 @@ class Application:
             banks=[BankOutcome(**(b | {"status": BankStatus(b["status"])})) for b in rec["banks"]],
             created_at=rec["created_at"], updated_at=rec["updated_at"],
             version=rec["version"], history_count=rec["history_count"],
-            round=rec.get("round", 1), notice=rec.get("notice"),
+            round=rec.get("round", 1), notice=rec.get("notice"), first_bank=rec.get("first_bank"),
         )

@@ -160,6 +160,15 @@ def _may_be_a_number(node: dict) -> bool:
     return kinds == [None] or "integer" in kinds or "number" in kinds
 
 
+_CONDITIONS = ("if", "then", "else")   # e.g. renewal: true needs details.previous_loan
+
+
+def _names_a_format(node) -> bool:
+    if isinstance(node, dict):
+        return "format" in node or "$ref" in node or any(_names_a_format(v) for v in node.values())
+    return isinstance(node, list) and any(_names_a_format(v) for v in node)
+
+
 def format_locations(schema: dict) -> list[tuple[tuple, str]]:
     """Where a `format` applies: steps (a property name, or None for every item of an array).
 
@@ -183,6 +192,8 @@ def format_locations(schema: dict) -> list[tuple[tuple, str]]:
                 walk(value, steps + (None,))
             elif key == "format":
                 found.append((steps, value))
+            elif key in _CONDITIONS and not _names_a_format(value):
+                continue   # jsonschema-rs judges if/then itself; nothing in it for our formats
             elif isinstance(value, (dict, list)) and key not in ("examples", "default", "const", "enum",
                                                                     "x-scenario", "required"):
                 raise NoFastPath(f"`{key}` at {'/'.join(map(str, steps))}")

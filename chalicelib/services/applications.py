@@ -23,6 +23,8 @@ from . import views
 
 BEIJING = timezone(timedelta(hours=8))
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+# A renewal's previous bank has it alone for this many PRC working days (DESIGN, "Renewal").
+PREVIOUS_BANK_WORKING_DAYS = 3
 MAX_ATTEMPTS = 4
 
 
@@ -220,12 +222,17 @@ def submit(deps: Deps, actor: Actor, body, idempotency_key: str | None = None) -
                 deps.calendar.add_working_days(as_of, decision.review_deadlines[agency]).isoformat())
                for agency in decision.required_reviews]
     app = Application.submit(app_id=deps.ids.new_id(), owner=actor, form=body, decision=decision,
-                             now=now, reviews=reviews)
+                             now=now, reviews=reviews, renewal_due=renewal_due(deps, as_of))
     response = views.application_view(app, list(app.new_history), actor, deps.catalog)
     # A new application cannot be stale: a lost round was a transient transaction conflict.
     for _ in attempts(busy=SERVICE_BUSY):
         if (sent := commit(deps, app, response, request, status=201)) is not None:
             return 201, sent
+
+
+def renewal_due(deps: Deps, day: date) -> str:
+    """The last day a renewal reaching the banks on `day` stays with its previous bank alone."""
+    return deps.calendar.add_working_days(day, PREVIOUS_BANK_WORKING_DAYS).isoformat()
 
 
 def _with_materials(deps: Deps, actor: Actor, body: dict, decision: Decision) -> Decision:
@@ -370,7 +377,8 @@ def decide_review(deps: Deps, actor: Actor, review_id: str, body: dict, idempote
         if outcome == "returned":
             app.return_for_more(review_id, actor, missing, reason, now_iso(deps))
         else:
-            app.decide_review(review_id, actor, outcome == "approved", reason, now_iso(deps))
+            app.decide_review(review_id, actor, outcome == "approved", reason, now_iso(deps),
+                              renewal_due=renewal_due(deps, today(deps)))
         response = views.review_view(app, app.review(review_id)) | {"application_status": app.status.value}
         if (sent := commit(deps, app, response, request)) is not None:
             return sent

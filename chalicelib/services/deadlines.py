@@ -1,4 +1,5 @@
-"""Deadlines that escalate: a review still pending after its due day is flagged late, once.
+"""Deadlines that escalate: a review still pending after its due day is flagged late, once; a
+renewal its previous bank let its working days pass on goes to the other chosen banks, once.
 
 Run on a schedule (app.py; every 5 s in `make run`). It reads only the reviews the index holds
 as pending and not yet late whose due day has passed (a Query, never a Scan), and flags each
@@ -34,6 +35,33 @@ def flag_overdue_reviews(deps) -> int:
         if not cursor:
             break
     return flagged
+
+
+def release_renewals(deps) -> int:
+    """Renewals whose previous bank let its working days pass without an answer, sent to the
+    other chosen banks, each once; how many this run sent."""
+    day = today(deps).isoformat()
+    released, cursor = 0, None
+    for _ in range(MAX_PAGES):
+        page = deps.store.renewals_due_before(day, PAGE, cursor)
+        for entry in page.items:
+            try:
+                released += release_one(deps, entry.application_id, day)
+            except Conflict:
+                log.warning("renewal %s not released this run: the application kept changing", entry.application_id)
+        cursor = page.cursor
+        if not cursor:
+            break
+    return released
+
+
+def release_one(deps, application_id: str, day: str) -> bool:
+    for _ in attempts():
+        app = deps.store.get(application_id)
+        if app is None or not app.release_if_due(day, now_iso(deps)):
+            return False
+        if commit(deps, app, {}, None) is not None:
+            return True
 
 
 def flag_one(deps, application_id: str, review_id: str, day: str) -> bool:

@@ -111,6 +111,17 @@ class ReviewEntry:
                 "overdue_at": self.overdue_at, "round": self.round}
 
 
+@dataclass(frozen=True)
+class RenewalEntry:
+    """A renewal its previous bank has alone until `due` (a day): the deadline schedule's list."""
+    application_id: str
+    due: str
+
+    @classmethod
+    def of(cls, app) -> "RenewalEntry | None":
+        return cls(app.id, app.first_bank["due"]) if app.renewal_waiting else None
+
+
 @dataclass
 class Snapshot:
     application: Application
@@ -144,6 +155,8 @@ class ApplicationStore(Protocol):
     def parked_outbox(self, limit: int) -> list[ParkedMessage]: ...
     def reviews_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
         """Pending reviews not yet found late whose `due` is before `day`, earliest due first."""
+    def renewals_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
+        """Renewals still with their previous bank alone whose `due` is before `day`, earliest first."""
     def overdue_reviews(self, limit: int, cursor: str | None) -> Page:
         """Pending reviews found late, earliest due first (for window staff)."""
     def notifications(self, recipient: str, unread_only: bool, limit: int, cursor: str | None) -> Page:

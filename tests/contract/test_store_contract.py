@@ -155,6 +155,27 @@ def test_accepting_another_offer_than_the_first_moves_only_the_approved_amount(s
     assert {("bank:BOB-BJ", "accepted", None), ("bank:ICBC-BJ", "closed", "accepted_elsewhere")} <= queued
 
 
+def test_a_renewal_with_its_previous_bank_alone_is_listed_by_due_day_until_that_ends(store):
+    at = "2026-11-25T10:00:00.000+08:00"
+    for app_id, due in (("A1", "2026-11-30"), ("A2", "2026-11-27"), ("A3", "2026-12-09")):
+        app = Application.submit(
+            app_id=app_id, owner=Actor("enterprise", "U1"), now=at, reviews=[], renewal_due=due,
+            decision=Decision(eligible=True, enterprise_size="small"),
+            form={"scenario": "credit", "amount": 100, "term_months": 12, "banks": ["ICBC-BJ", "BOB-BJ"],
+                  "renewal": True, "details": {"previous_loan": {"bank": "BOB-BJ"}},
+                  "enterprise": {"uscc": "U1", "name": "n"}})
+        save(store, app)
+    first = store.renewals_due_before("2026-12-01", 1, None)
+    rest = store.renewals_due_before("2026-12-01", 1, first.cursor)
+    assert [(e.application_id, e.due) for e in first.items + rest.items] == [("A2", "2026-11-27"), ("A1", "2026-11-30")]
+    app = store.get("A2")
+    assert app.release_if_due("2026-12-01", at)
+    save(store, app)
+    assert [e.application_id for e in store.renewals_due_before("2026-12-31", 10, None).items] == ["A1", "A3"]
+    assert {m.queue for m in store.pending_outbox(20) if m.body.get("application_id") == "A2"} == {
+        "bank:BOB-BJ", "bank:ICBC-BJ"}
+
+
 def test_a_tampered_cursor_is_refused(store):
     with pytest.raises(ValueError):
         store.list_for_owner("U1", 3, "not-a-cursor!")
