@@ -18,7 +18,7 @@ from ..domain.errors import (BusinessRuleViolated, Conflict, FieldError, Forbidd
 from ..domain.facts import facts_from_application
 from ..domain.offers import DEFAULT_REPAYMENT
 from .cursors import bad_cursor
-from .ports import Deps, IdempotencyKeyTaken, IdempotencyRecord, StaleVersion
+from .ports import Deps, IdempotencyKeyTaken, IdempotencyRecord, Snapshot, StaleVersion
 from . import views
 
 BEIJING = timezone(timedelta(hours=8))
@@ -288,6 +288,19 @@ def list_applications(deps: Deps, actor: Actor, status: str | None, cursor: str 
 
 
 # ---- changes ----------------------------------------------------------------------------------
+def owned(app: Application | None, actor: Actor) -> bool:
+    """The caller's own application: anyone else, another enterprise included, is told it does not exist."""
+    return app is not None and actor.role == "enterprise" and app.owner == actor.subject
+
+
+def own_snapshot(deps: Deps, actor: Actor, app_id: str) -> Snapshot:
+    """The caller's own application with its history, or a 404."""
+    snapshot = deps.store.get_with_history(app_id)
+    if snapshot is None or not owned(snapshot.application, actor):
+        raise not_found()
+    return snapshot
+
+
 def withdraw(deps: Deps, actor: Actor, app_id: str, body: dict, idempotency_key: str | None = None) -> dict:
     from ..forms.requests import WITHDRAWAL_REASON_MAX   # the limit the API document publishes
     reason = (body or {}).get("reason") or ""
@@ -299,7 +312,7 @@ def withdraw(deps: Deps, actor: Actor, app_id: str, body: dict, idempotency_key:
         return first[1]
     for _ in attempts():
         app = deps.store.get(app_id)
-        if app is None or not (actor.role == "enterprise" and app.owner == actor.subject):
+        if not owned(app, actor):
             raise not_found()
         app.withdraw(actor, reason, now_iso(deps))
         if (sent := commit(deps, app, views.application_summary(app), request)) is not None:
@@ -314,10 +327,8 @@ def amend(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: str | No
     if first := replayed(deps, request):
         return first[1]
     for _ in attempts():
-        snapshot = deps.store.get_with_history(app_id)
-        app = snapshot.application if snapshot else None
-        if app is None or not (actor.role == "enterprise" and app.owner == actor.subject):
-            raise not_found()
+        snapshot = own_snapshot(deps, actor, app_id)
+        app = snapshot.application
         app.check_amendable()
         form = {**app.form, **body}
         check_form(deps, form, allow_as_of=False)

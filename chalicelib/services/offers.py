@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..domain.application import Actor, Application, BankStatus
 from ..domain.offers import DEFAULT_REPAYMENT, OfferTerms, SubsidyTerms, compare, decimal
 from . import views
-from .applications import Idempotent, attempts, checked, commit, not_found, now_iso, replayed
+from .applications import Idempotent, attempts, checked, commit, not_found, now_iso, own_snapshot, owned, replayed
 from .ports import Deps
 
 
@@ -18,7 +18,7 @@ def offer_terms(app: Application) -> list[OfferTerms]:
 def offers(deps: Deps, actor: Actor, app_id: str) -> list[dict]:
     """Every approval's cost over its term, cheapest first; the owner and window staff only."""
     app = deps.store.get(app_id)
-    if app is None or not (actor.role == "window" or app.owner == actor.subject):
+    if app is None or not (actor.role == "window" or owned(app, actor)):
         raise not_found()
     ranked = compare(offer_terms(app), SubsidyTerms.from_decision(app.decision.first_loan_subsidy))
     accepted = app.accepted_bank
@@ -32,10 +32,8 @@ def accept(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: str | N
     if first := replayed(deps, request):
         return first[1]
     for _ in attempts():
-        snapshot = deps.store.get_with_history(app_id)
-        app = snapshot.application if snapshot else None
-        if app is None or not (actor.role == "enterprise" and app.owner == actor.subject):
-            raise not_found()
+        snapshot = own_snapshot(deps, actor, app_id)
+        app = snapshot.application
         app.accept(actor, body["bank"], now_iso(deps))
         response = views.application_view(app, [*snapshot.history, *app.new_history], actor, deps.catalog)
         if (sent := commit(deps, app, response, request)) is not None:
