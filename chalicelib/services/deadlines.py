@@ -22,37 +22,34 @@ MAX_PAGES = 50   # 5,000 reviews per run at most: a run ends well inside Lambda'
 
 def flag_overdue_reviews(deps) -> int:
     """Flag every late review this run reaches; how many it flagged (0 when another run did)."""
+    return _sweep(deps, deps.store.reviews_due_before,
+                  lambda entry, day: flag_one(deps, entry.application_id, entry.id, day), "review")
+
+
+def _sweep(deps, due_before, act, what: str) -> int:
+    """`act(entry, day)` on every entry `due_before(day, …)` lists, a page at a time up to
+    MAX_PAGES; how many it changed. An application that kept changing is left to the next run."""
     day = today(deps).isoformat()
-    flagged, cursor = 0, None
+    changed, cursor = 0, None
     for _ in range(MAX_PAGES):
-        page = deps.store.reviews_due_before(day, PAGE, cursor)
+        page = due_before(day, PAGE, cursor)
         for entry in page.items:
             try:
-                flagged += flag_one(deps, entry.application_id, entry.id, day)
+                changed += act(entry, day)
             except Conflict:   # lost every race this time: the next run tries again
-                log.warning("review %s not flagged this run: the application kept changing", entry.id)
+                log.warning("%s of application %s left to the next run: the application kept changing",
+                            what, entry.application_id)
         cursor = page.cursor
         if not cursor:
             break
-    return flagged
+    return changed
 
 
 def release_renewals(deps) -> int:
     """Renewals whose previous bank let its working days pass without an answer, sent to the
     other chosen banks, each once; how many this run sent."""
-    day = today(deps).isoformat()
-    released, cursor = 0, None
-    for _ in range(MAX_PAGES):
-        page = deps.store.renewals_due_before(day, PAGE, cursor)
-        for entry in page.items:
-            try:
-                released += release_one(deps, entry.application_id, day)
-            except Conflict:
-                log.warning("renewal %s not released this run: the application kept changing", entry.application_id)
-        cursor = page.cursor
-        if not cursor:
-            break
-    return released
+    return _sweep(deps, deps.store.renewals_due_before,
+                  lambda entry, day: release_one(deps, entry.application_id, day), "renewal")
 
 
 def release_one(deps, application_id: str, day: str) -> bool:
