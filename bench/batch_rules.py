@@ -6,6 +6,7 @@ subsidy, decided on facts already extracted; the full decision (decision_speed.p
 """
 from __future__ import annotations
 
+from chalicelib.rules_engine.decision import with_application_date
 from chalicelib.rules_engine.native import run_in_order
 
 
@@ -15,8 +16,10 @@ class BatchDecider:
     def __init__(self, book, names: tuple[str, ...], as_of):
         from chalicelib.rules_engine.engine import version_in_force
         from chalicelib.rules_engine.native import NativeRuleset
+        self.as_of = as_of
         self.versions = [version_in_force(book.versions(n), as_of) for n in book.order if n in names]
         self._rulesets = tuple(NativeRuleset(v) for v in self.versions if v is not None)
 
     def decide(self, facts: dict) -> dict:
-        return run_in_order(self._rulesets, facts)[0]
+        """As `DecisionEngine.decide` sees the facts: a loan date not given is the decision's date."""
+        return run_in_order(self._rulesets, with_application_date(facts, self.as_of))[0]
