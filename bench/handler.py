@@ -11,7 +11,9 @@ material declared (its signed upload: no S3 call) and read back (a signed downlo
 application returned by its agency for one more item and amended; an enterprise of the data
 zone reading its records and prefilling a form, and a bank holding its application reading them
 (one Query for the application it holds, one PutItem for the read's log entry; locally the
-records themselves come from the data-zone file, counted as our code).
+records themselves come from the data-zone file, counted as our code); credit loans both of their
+banks approved, their offers compared (one GetItem, the cost over the term computed in Decimal) and
+one of them accepted by the enterprise (the accepted and closed messages in the same transaction).
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ ENTERPRISES = 25
 OWN_CODE_TARGET = {"submission", "unread notifications", "notification read", "overdue reviews (window)",
                    "material declared (signed upload)", "material read (signed download)",
                    "review returned", "amendment", "records read (enterprise)", "records read (bank, logged)",
-                   "prefill"}
+                   "prefill", "offers compared", "offer accepted"}
 S3_OPERATIONS = ("GetObject", "HeadObject", "PutObject", "PutObjectTagging", "HeadBucket", "ListObjectsV2")
 SIGNING_ONLY = ("material declared (signed upload)", "material read (signed download)")
 
@@ -163,6 +165,35 @@ def records_and_prefill(world, count: int) -> tuple[list, list, list]:
     return own, bank, prefills
 
 
+def offers_and_accept(world, count: int) -> tuple[list, list]:
+    """Credit loans sent to two banks, both approving (outside the measure); the enterprise reads
+    the offers side by side, then accepts the cheapest."""
+    from tests.builders import valid_offer, valid_uscc
+    credit = SCENARIOS.index("credit")
+    submitted = [submit(world, 40_000 + n * len(SCENARIOS) + credit) for n in range(count)]
+    world.pump()
+    for reply in submitted:
+        banks = [b["code"] for b in reply.body["banks"]]
+        assert len(banks) == 2, banks
+        for bank in banks:
+            offer = valid_offer("credit", bank, amount=500_000, reason="bench")
+            decided = world.call("POST", f"/applications/{reply.body['id']}/bank-decision", as_=("bank", bank),
+                                 body=offer)
+            assert decided.status == 200, decided.body
+    world.pump()
+    compared, accepted = [], []
+    for n, reply in enumerate(submitted):
+        who = ("enterprise", valid_uscc((40_000 + n * len(SCENARIOS) + credit) % ENTERPRISES))
+        listed = world.call("GET", f"/applications/{reply.body['id']}/offers", as_=who)
+        assert listed.status == 200 and len(listed.body) == 2, listed.body
+        compared.append(listed)
+        taken = world.call("POST", f"/applications/{reply.body['id']}/accept", as_=who,
+                           body={"bank": listed.body[0]["bank"]})
+        assert taken.status == 200 and taken.body["status"] == "accepted", taken.body
+        accepted.append(taken)
+    return compared, accepted
+
+
 def summarise(replies: list) -> dict:
     """Medians (and the 90th percentile of time) over the measured requests of one kind."""
     own = [r.own_seconds * 1000 for r in replies]
@@ -194,13 +225,15 @@ def lifecycle(world, count: int, warmup: int = 10) -> dict[str, list]:
     declared, material_reads = materials(world, min(count, 200))
     returns, amendments = returned_and_amended(world, min(count, 100))
     own_reads, bank_reads, prefills = records_and_prefill(world, min(count, 200))
+    compared, accepted = offers_and_accept(world, min(count, 100))
     return {"records read (enterprise)": own_reads, "records read (bank, logged)": bank_reads,
             "prefill": prefills,
             "submission": submissions, "review decision": reviews, "bank decision": decisions,
             "unread notifications": lists, "notification read": reads,
             "overdue reviews (window)": overdue_list(world, min(count, 200)),
             "material declared (signed upload)": declared, "material read (signed download)": material_reads,
-            "review returned": returns, "amendment": amendments}
+            "review returned": returns, "amendment": amendments,
+            "offers compared": compared, "offer accepted": accepted}
 
 
 def run(results, submissions: int = 300) -> None:

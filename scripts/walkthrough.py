@@ -7,7 +7,9 @@ Only HTTP and a standard SQS client (boto3) are used: the enterprise uploads the
 rules ask for (a signed POST straight to S3, here the stack's moto), submits, the IP office
 returns it for one more item (需补正), the enterprise reads the one notice, uploads the item and
 amends, the IP office approves the second round, the bank polls its queue, fetches the application, downloads a material and decides,
-the enterprise reads the consolidated result. Exits non-zero, saying where, if any step does not behave.
+the enterprise reads the consolidated result. The credit loan goes to two banks: both approve, the
+enterprise compares the offers (cheapest first) and accepts one, and the other bank reads a message
+of type `closed` (accepted_elsewhere) from its own queue. Exits non-zero, saying where, if any step does not behave.
 """
 from __future__ import annotations
 
@@ -137,24 +139,77 @@ def bank_queue_client(queue: dict):
                         aws_access_key_id="bank", aws_secret_access_key="bank")
 
 
-def poll_for(sqs, queue_url: str, app_id: str, seconds: float = 20.0) -> dict:
+def poll_for(sqs, queue_url: str, app_id: str, bank: str = BANK, kind: str = "application",
+             seconds: float = 20.0) -> dict:
+    """The first message of type `kind` (its `type` attribute) about `app_id` on the bank's queue."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        resp = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+        resp = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                                   MessageAttributeNames=["All"])
         for msg in resp.get("Messages", []):
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=msg["ReceiptHandle"])
             body = json.loads(msg["Body"])
-            if body.get("application_id") == app_id:
-                print(f"  ✓ the bank polled its SQS queue and found {app_id}")
+            typed = (msg.get("MessageAttributes") or {}).get("type", {}).get("StringValue")
+            if body.get("application_id") == app_id and typed == kind:
+                print(f"  ✓ {bank} polled its SQS queue and found a message of type {kind} for {app_id}")
                 return body
-    raise WalkFailed(f"application {app_id} did not reach {BANK}'s queue within {seconds} s")
+    raise WalkFailed(f"no {kind} message for {app_id} reached {bank}'s queue within {seconds} s")
+
+
+def bank_approves(bank_code: str, scenario: str, app_id: str) -> dict:
+    """The bank polls its queue, fetches the application, downloads its materials and approves it
+    at the lowest rate its published products allow (the platform refuses any other)."""
+    bank = token("bank", bank_code)
+    queue = expect(200, call("GET", f"/banks/{bank_code}/queue", token=bank), f"{bank_code} asks for its queue")
+    message = poll_for(bank_queue_client(queue), queue["queue_url"], app_id, bank_code)
+    full = expect(200, call("GET", f"/applications/{app_id}", token=bank), f"{bank_code} fetches the application")
+    if full["amount"] != message["amount"]:
+        raise WalkFailed("the queue message and the application disagree on the amount")
+    for material_id in full.get("materials") or []:
+        import hashlib
+        material = expect(200, call("GET", f"/materials/{material_id}", token=bank), f"{bank_code} reads a material")
+        if material["status"] != "uploaded" or \
+                hashlib.sha256(download(material["download_url"])).hexdigest() != material["sha256"]:
+            raise WalkFailed(f"{bank_code} could not download {material_id} as declared")
+        print(f"  ✓ {bank_code} downloaded {material['kind']} through its signed link")
+    chosen = [p for p in full.get("products") or []]
+    published = expect(200, call("GET", f"/products?scenario={scenario}&bank={bank_code}"),
+                       f"{bank_code}'s products")
+    rates = [p["annual_rate_min"] for p in published if not chosen or p["id"] in chosen]
+    expect(200, call("POST", f"/applications/{app_id}/bank-decision", {
+        "approved": True, "amount": message["amount"], "annual_rate": min(rates),
+        "term_months": message["term_months"], "guarantee_fee_rate": 0.008, "reason": "同意授信"}, bank),
+        f"{bank_code} approves")
+    return queue
+
+
+def compare_and_accept(app_id: str, enterprise: str, queues: dict[str, dict]) -> None:
+    """Two approvals side by side, cheapest first; the enterprise accepts the cheapest and the
+    other bank reads `closed` (and nothing naming the winner) from its own SQS queue."""
+    offers = expect(200, call("GET", f"/applications/{app_id}/offers", token=enterprise),
+                    "the enterprise compares the offers")
+    banks = [o["bank"] for o in offers]
+    if sorted(banks) != sorted(queues):
+        raise WalkFailed(f"expected one offer from each of {sorted(queues)}, got {banks}")
+    costs = [o["net_cost"] for o in offers]
+    if costs != sorted(costs):
+        raise WalkFailed(f"the offers are not cheapest first: {list(zip(banks, costs))}")
+    print("  ✓ " + ", ".join(f"{b}: net {c:,.2f} 元" for b, c in zip(banks, costs)))
+    chosen, other = banks[0], banks[1]
+    accepted = expect(200, call("POST", f"/applications/{app_id}/accept", {"bank": chosen}, enterprise),
+                      f"the enterprise accepts {chosen}'s offer")
+    if accepted["status"] != "accepted":
+        raise WalkFailed(f"expected the application accepted, got {accepted['status']}")
+    closed = poll_for(bank_queue_client(queues[other]), queues[other]["queue_url"], app_id, other, "closed")
+    if closed != {"application_id": app_id, "reason": "accepted_elsewhere"}:
+        raise WalkFailed(f"{other}'s closed message is not as documented: {closed}")
+    print(f"  ✓ {other} was told closed (accepted_elsewhere), without learning which bank won")
 
 
 def walk(scenario: str, reviewer: str | None) -> None:
     print(f"\n{scenario}:")
     body = example_body(scenario)
     enterprise = token("enterprise", body["enterprise"]["uscc"])
-    bank = token("bank", BANK)
     body["materials"] = upload_missing(body, enterprise)
     app = expect(201, call("POST", "/applications", body, enterprise), "the enterprise submits once")
     app_id = app["id"]
@@ -164,30 +219,17 @@ def walk(scenario: str, reviewer: str | None) -> None:
         review = pending_review(agency, reviewer, app_id)
         expect(200, call("POST", f"/reviews/{review['id']}/decision",
                          {"approved": True, "reason": "材料齐全，审核通过"}, agency), f"{reviewer} approves")
-    queue = expect(200, call("GET", f"/banks/{BANK}/queue", token=bank), "the bank asks for its queue")
-    message = poll_for(bank_queue_client(queue), queue["queue_url"], app_id)
-    full = expect(200, call("GET", f"/applications/{app_id}", token=bank), "the bank fetches the application")
-    if full["amount"] != message["amount"]:
-        raise WalkFailed("the queue message and the application disagree on the amount")
-    for material_id in full.get("materials") or []:
-        import hashlib
-        material = expect(200, call("GET", f"/materials/{material_id}", token=bank), "the bank reads a material")
-        if material["status"] != "uploaded" or \
-                hashlib.sha256(download(material["download_url"])).hexdigest() != material["sha256"]:
-            raise WalkFailed(f"the bank could not download {material_id} as declared")
-        print(f"  ✓ the bank downloaded {material['kind']} through its signed link")
-    # A bank lends at a rate its published products allow (the platform refuses any other).
-    chosen = [p for p in full.get("products") or []]
-    published = expect(200, call("GET", f"/products?scenario={scenario}&bank={BANK}"), "the bank's products")
-    rates = [p["annual_rate_min"] for p in published if not chosen or p["id"] in chosen]
-    expect(200, call("POST", f"/applications/{app_id}/bank-decision", {
-        "approved": True, "amount": message["amount"], "annual_rate": min(rates),
-        "term_months": message["term_months"], "guarantee_fee_rate": 0.008, "reason": "同意授信"}, bank),
-        "the bank approves")
+    lenders = app["banks"] if isinstance(app.get("banks"), list) else body["banks"]
+    codes = [b["code"] if isinstance(b, dict) else b for b in lenders]
+    queues = {code: bank_approves(code, scenario, app_id) for code in codes}
     result = expect(200, call("GET", f"/applications/{app_id}", token=enterprise), "the enterprise reads the result")
     if result["status"] != "approved" or not result["result"]["offers"]:
         raise WalkFailed(f"expected an approved application with an offer, got {result['status']}")
     print(f"  → {result['status_text']['zh']} / {result['status_text']['en']}")
+    if scenario == "credit" and len(queues) < 2:
+        raise WalkFailed(f"the credit walk needs two banks to compare, the form's example names {codes}")
+    if len(queues) > 1:
+        compare_and_accept(app_id, enterprise, queues)
 
 
 def main() -> int:

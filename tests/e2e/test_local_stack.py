@@ -47,6 +47,9 @@ def test_the_scripted_walk_of_a_credit_and_an_ip_pledge_loan_succeeds(stack):
                           text=True, timeout=120, env=os.environ | {"API_URL": url})
     assert walk.returncode == 0, walk.stdout + walk.stderr
     assert "amended: back to the IP office only, round 2" in walk.stdout   # returned, amended, then approved
+    # The credit loan: two banks approve, the enterprise accepts the cheaper, the other reads `closed`.
+    assert "the enterprise compares the offers" in walk.stdout
+    assert "was told closed (accepted_elsewhere)" in walk.stdout
 
 
 def test_an_enterprise_of_the_data_zone_prefills_and_submits_with_no_material_and_sees_recorded_facts(stack):
