@@ -18,6 +18,8 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | rule history    | RULESET#<name>     | H#<seq>   |                                 |                           |                           |
 | rules revision  | RULES              | HEAD      |                                 |                           |                           |
 | approved owner  | STATS#OWNER#<uscc> | S         |                                 |                           |                           |
+| group counters  | STATS#<dimension>  | G#<key>   |                                 |                           |                           |
+| group owner     | STATS#GOWNER#<d>#<key>#<uscc> | S         |                                 |                           |                           |
 | renewal waiting ⁴ | RENEWAL#<app id> | W         |                                 | RENEWALS#WAITING / <due>#<id> |  |
 | material        | MAT#<id>           | M         |                                 |                           |                           |
 | material's use  | MAT#<id>           | APP#<app id> |                              |                           |                           |
@@ -174,6 +176,12 @@ class DynamoApplicationStore:
         item = self._db.get_item(TableName=self._table, Key=STATS_KEY, ConsistentRead=True).get("Item", {})
         return {name: Decimal(item[name]["N"]) if name in item else Decimal(0) for name in COUNTERS}
 
+    def grouped_stats(self, dimension: str) -> dict[str, dict]:
+        items = self._query_all(KeyConditionExpression="PK = :pk",
+                                ExpressionAttributeValues={":pk": _s(f"STATS#{dimension}")}, ConsistentRead=True)
+        return {i["SK"]["S"][2:]: {name: Decimal(i[name]["N"]) if name in i else Decimal(0) for name in COUNTERS}
+                for i in sorted(items, key=lambda i: i["SK"]["S"])}
+
     def parked_outbox(self, limit: int) -> list[ParkedMessage]:
         resp = self._db.query(TableName=self._table, IndexName="GSI3", Limit=limit,
                               KeyConditionExpression="GSI3PK = :pk",
@@ -312,10 +320,57 @@ class DynamoApplicationStore:
             "body": _s(_dumps(message.body)),
             "GSI3PK": _s("OUTBOX"), "GSI3SK": _s(f"{now}#{message.message_id}")}}}
 
+    def _count_groups(self, change: StatsChange) -> list[dict]:
+        """Each group's counters (item `STATS#<dimension>` / `G#<key>`, one partition per
+        dimension so `grouped_stats` is one Query) and, for its enterprise count, how many of the
+        group's approvals are the owner's (`STATS#GOWNER#<dimension>#<key>#<owner>`, `n`: read
+        first, written on the condition it is unchanged, so a race is a StaleVersion and a retry)."""
+        moving = [g for g in change.groups if g.approvals]
+        markers = {(g.dimension, g.key): {"PK": _s(f"STATS#GOWNER#{g.dimension}#{g.key}#{change.owner}"), "SK": _s("S")}
+                   for g in moving}
+        held = self._counts_held(list(markers.values()))
+        ops = []
+        for g in change.groups:
+            ent, marker_op = 0, None
+            if g.approvals:
+                key = markers[(g.dimension, g.key)]
+                before = held.get(key["PK"]["S"], 0)
+                after = before + g.approvals
+                ent = (after > 0) - (before > 0)
+                if before == 0 and after > 0:
+                    marker_op = {"Put": {"TableName": self._table, "Item": {**key, "n": {"N": str(after)}},
+                                         "ConditionExpression": "attribute_not_exists(PK)"}}
+                elif before > 0:
+                    unchanged = {"ConditionExpression": "n = :before",
+                                 "ExpressionAttributeValues": {":before": {"N": str(before)}}}
+                    marker_op = ({"Delete": {"TableName": self._table, "Key": key, **unchanged}} if after <= 0 else
+                                 {"Update": {"TableName": self._table, "Key": key, "UpdateExpression": "SET n = :after",
+                                             **unchanged, "ExpressionAttributeValues": {
+                                                 ":before": {"N": str(before)}, ":after": {"N": str(after)}}}})
+            ops.append({"Update": {
+                "TableName": self._table, "Key": {"PK": _s(f"STATS#{g.dimension}"), "SK": _s(f"G#{g.key}")},
+                "UpdateExpression": ("ADD approved_count :n, approved_amount :amt, approved_sme_count :sme, "
+                                     "approved_first_loan_count :fl, approved_enterprises :ent"),
+                "ExpressionAttributeValues": {":n": {"N": str(g.approvals)}, ":amt": {"N": g.amount},
+                                              ":sme": {"N": str(g.sme)}, ":fl": {"N": str(g.first_loan)},
+                                              ":ent": {"N": str(ent)}}}})
+            if marker_op is not None:
+                ops.append(marker_op)
+        return ops
+
+    def _counts_held(self, keys: list[dict]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        request = {self._table: {"Keys": keys, "ConsistentRead": True}} if keys else None
+        while request:
+            resp = self._db.batch_get_item(RequestItems=request)
+            found.update((i["PK"]["S"], int(i["n"]["N"])) for i in resp.get("Responses", {}).get(self._table, []))
+            request = resp.get("UnprocessedKeys") or None
+        return found
+
     def _count_approval(self, change: StatsChange) -> list[dict]:
         """Counters move in the same transaction as the approval (no Scan behind /stats)."""
         if not change.new_approval:
-            return [{"Update": {"TableName": self._table, "Key": STATS_KEY, "UpdateExpression": "ADD approved_amount :amt",
+            return self._count_groups(change) + [{"Update": {"TableName": self._table, "Key": STATS_KEY, "UpdateExpression": "ADD approved_amount :amt",
                                 "ExpressionAttributeValues": {":amt": {"N": str(to_fen_decimal(change.amount))}}}}]
         marker_key = {"PK": _s(f"STATS#OWNER#{change.owner}"), "SK": _s("S")}
         first_for_owner = "Item" not in self._db.get_item(
@@ -324,7 +379,7 @@ class DynamoApplicationStore:
                   ":sme": {"N": "1" if change.sme else "0"},
                   ":fl": {"N": "1" if change.first_loan else "0"},
                   ":ent": {"N": "1" if first_for_owner else "0"}}
-        ops = [{"Update": {
+        ops = self._count_groups(change) + [{"Update": {
             "TableName": self._table, "Key": STATS_KEY,
             "UpdateExpression": ("ADD approved_count :one, approved_amount :amt, approved_sme_count :sme, "
                                  "approved_first_loan_count :fl, approved_enterprises :ent"),

@@ -55,6 +55,8 @@ class InMemoryApplicationStore:
         self._parked: dict[str, ParkedMessage] = {}
         self._stats = {name: Decimal(0) for name in COUNTERS}
         self._approved_owners: set[str] = set()
+        self._groups: dict[tuple[str, str], dict[str, Decimal]] = {}
+        self._group_owner_approvals: dict[tuple[str, str, str], int] = {}
         self._rulesets: dict[tuple[str, str], PublishedRuleset] = {}
         self._rules_revision = 0
         self._ruleset_history: dict[str, dict[int, RulesetPublication]] = defaultdict(dict)
@@ -108,6 +110,8 @@ class InMemoryApplicationStore:
                 self._idem[(idempotency.scope, idempotency.key)] = idempotency
 
     def _count(self, change: StatsChange) -> None:
+        for g in change.groups:
+            self._count_group(change.owner, g)
         s = self._stats
         s["approved_amount"] += Decimal(str(change.amount))
         if not change.new_approval:
@@ -118,6 +122,26 @@ class InMemoryApplicationStore:
         if change.owner not in self._approved_owners:
             self._approved_owners.add(change.owner)
             s["approved_enterprises"] += 1
+
+    def _count_group(self, owner: str, g) -> None:
+        s = self._groups.setdefault((g.dimension, g.key), {name: Decimal(0) for name in COUNTERS})
+        s["approved_amount"] += Decimal(g.amount)
+        s["approved_count"] += g.approvals
+        s["approved_sme_count"] += g.sme
+        s["approved_first_loan_count"] += g.first_loan
+        if g.approvals:
+            marker = (g.dimension, g.key, owner)
+            before = self._group_owner_approvals.get(marker, 0)
+            after = before + g.approvals
+            if after:
+                self._group_owner_approvals[marker] = after
+            else:
+                self._group_owner_approvals.pop(marker, None)
+            s["approved_enterprises"] += (after > 0) - (before > 0)
+
+    def grouped_stats(self, dimension: str) -> dict[str, dict]:
+        with self._lock:
+            return {key: dict(s) for (dim, key), s in sorted(self._groups.items()) if dim == dimension}
 
     def _sorted_apps(self, keep) -> list[Application]:
         with self._lock:

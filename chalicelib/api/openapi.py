@@ -6,7 +6,7 @@ keeps this document and the app's routes in step.
 """
 from __future__ import annotations
 
-from ..domain.application import ROLES, Status
+from ..domain.application import ROLES, STATS_GROUPS, Status
 from ..domain.offers import REPAYMENTS
 from ..forms.requests import ACCEPTANCE, AMENDMENT, BANK_DECISION, MATERIAL, WITHDRAWAL, review_decision
 from .http import ROUTE_DOCS
@@ -102,6 +102,8 @@ OFFER = _object({"bank": STRING, "amount": YUAN, "annual_rate": NUMBER, "term_mo
                  "interest_subsidy": YUAN, "guarantee_fee": YUAN, "guarantee_fee_subsidy": YUAN,
                  "subsidy": {"enum": ["interest", "guarantee_fee", None]}, "net_cost": YUAN, "accepted": BOOLEAN})
 SUMMARY = _object({"id": STRING, "scenario": STRING, "status": STATUS, "amount": NUMBER, "created_at": STRING})
+STATS_FIGURES = _object({"approved_count": INTEGER, "approved_amount": NUMBER,
+                         "average_amount_per_enterprise": NUMBER, "sme_share": NUMBER, "first_loan_share": NUMBER})
 RESPONSES = {
     ("GET", "/banks"): _list(BANK),
     ("GET", "/products"): _list(PRODUCT),
@@ -122,9 +124,10 @@ RESPONSES = {
         {"application_id": STRING, "bank": STRING, "status": STRING, "application_status": STATUS}),
     ("GET", "/notifications"): _page(NOTIFICATION),
     ("POST", "/notifications/{notification_id}/read"): NOTIFICATION,
-    ("GET", "/stats"): _object({"approved_count": INTEGER, "approved_amount": NUMBER,
-                                "average_amount_per_enterprise": NUMBER, "sme_share": NUMBER,
-                                "first_loan_share": NUMBER}),
+    ("GET", "/stats"): {"oneOf": [STATS_FIGURES, _object({
+        "group_by": {"enum": list(STATS_GROUPS)},
+        "groups": _list({**STATS_FIGURES, "required": ["key", *STATS_FIGURES["required"]],
+                         "properties": {"key": STRING, **STATS_FIGURES["properties"]}})})]},
     ("POST", "/auth/dev-token"): _object({"token": STRING, "expires_in": INTEGER}),
     ("GET", "/rules"): _object({"evaluation_order": STRINGS, "rulesets": _list(RULE_VERSION)}),
     ("POST", "/rules/simulate"): _object({"checked": INTEGER, "changed": INTEGER, "changes": _list({"type": "object"})}),
@@ -164,7 +167,13 @@ QUERY = {
     ("GET", "/notifications"): ["unread", "cursor", "limit"],
     ("GET", "/enterprises/{uscc}/records/reads"): ["cursor", "limit"],
     ("GET", "/ip/whitelist"): ["cursor", "limit"],
+    ("GET", "/stats"): ["group_by", "format"],
 }
+QUERY_SCHEMAS = {"group_by": {"type": "string", "enum": list(STATS_GROUPS)},
+                 "format": {"type": "string", "enum": ["json", "csv"]}}
+# Routes that also answer in another media type than JSON (by a query parameter).
+OTHER_CONTENT = {("GET", "/stats"): {"text/csv; charset=utf-8": {"schema": {
+    "type": "string", "description": "?format=csv: UTF-8 with a BOM, a zh+en header row, a row per group"}}}}
 FAILURES = {"400": "bad input", "401": "no or bad token", "403": "a role that may never do this",
             "404": "unknown, or not yours", "409": "conflict", "413": "body over the size limit",
             "415": "not JSON", "422": "breaks a business rule"}
@@ -190,7 +199,9 @@ def _operation(doc, forms, bodies: dict) -> dict:
         op["parameters"].append({"name": name, "in": "path", "required": True,
                                  "schema": {"type": "string", "maxLength": 128}})
     for name in QUERY.get((doc.method, doc.path), []):
-        op["parameters"].append({"name": name, "in": "query", "required": False, "schema": {"type": "string"}})
+        op["parameters"].append({"name": name, "in": "query", "required": False,
+                                 "schema": QUERY_SCHEMAS.get(name, {"type": "string"})})
+    op["responses"][str(doc.status)]["content"].update(OTHER_CONTENT.get((doc.method, doc.path), {}))
     if doc.path in IDEMPOTENT and doc.method == "POST":
         op["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
                                  "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"}})

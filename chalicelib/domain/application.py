@@ -132,6 +132,26 @@ class StatsChange:
     sme: bool
     first_loan: bool
     new_approval: bool = True
+    groups: tuple = ()          # GroupDelta for each group of `GET /stats?group_by=` this moves
+
+
+# The dimensions `GET /stats?group_by=` groups the counters by (DESIGN, "Renewal and statistics").
+STATS_GROUPS = ("month", "scenario", "bank", "district")
+UNKNOWN_GROUP = "unknown"       # the group of an application that does not say (e.g. no district)
+
+
+@dataclass(frozen=True)
+class GroupDelta:
+    """What one command adds to one group's counters. `approvals` is +1 when the group gains a
+    counted approval (and its enterprise one approval), -1 when it loses one: an offer accepted
+    from another bank than the first approval's moves the approval from that bank's group to the
+    accepted bank's; month (of the first approval, Beijing time), scenario and district never move."""
+    dimension: str
+    key: str
+    approvals: int
+    amount: str                 # yuan, a decimal string exact to the fen
+    sme: int = 0
+    first_loan: int = 0
 
 
 @dataclass(frozen=True)
@@ -448,17 +468,39 @@ class Application:
     def stats_change(self) -> StatsChange | None:
         """What this command adds to the city-wide counters: the first bank approval counts the
         application once; accepting another offer moves the approved amount to that offer's."""
+        sme, first_loan = self.is_sme, bool(self.form.get("first_loan"))
         if self.approved_now:
             offer = self.first_approval()
-            return StatsChange(owner=self.owner, amount=offer.amount, sme=self.is_sme,
-                               first_loan=bool(self.form.get("first_loan")))
+            amount = str(to_fen_decimal(offer.amount))
+            groups = tuple(GroupDelta(dim, key, 1, amount, int(sme), int(first_loan))
+                           for dim, key in self._stats_keys(offer.code))
+            return StatsChange(owner=self.owner, amount=offer.amount, sme=sme, first_loan=first_loan,
+                               groups=groups)
         before = self.amount_before_acceptance
         if before is None:
             return None
-        delta = to_fen_decimal(self.bank(self.accepted_bank).amount) - to_fen_decimal(before)
-        if not delta:
+        first, accepted = self.first_approval(), self.bank(self.accepted_bank)
+        delta = to_fen_decimal(accepted.amount) - to_fen_decimal(before)
+        groups = [GroupDelta(dim, key, 0, str(delta)) for dim, key in self._stats_keys(None) if delta]
+        if accepted.code == first.code:
+            groups += [GroupDelta("bank", first.code, 0, str(delta))] if delta else []
+        else:
+            groups += [GroupDelta("bank", first.code, -1, str(-to_fen_decimal(before)), -int(sme), -int(first_loan)),
+                       GroupDelta("bank", accepted.code, 1, str(to_fen_decimal(accepted.amount)),
+                                  int(sme), int(first_loan))]
+        if not groups:
             return None
-        return StatsChange(owner=self.owner, amount=float(delta), sme=False, first_loan=False, new_approval=False)
+        return StatsChange(owner=self.owner, amount=float(delta), sme=False, first_loan=False, new_approval=False,
+                           groups=tuple(groups))
+
+    def _stats_keys(self, bank: str | None) -> list[tuple[str, str]]:
+        """The groups this application counts in: the first approval's month (Beijing time, as
+        every timestamp here), its scenario and district, and `bank` unless None."""
+        enterprise = self.form.get("enterprise")
+        district = enterprise.get("district") if isinstance(enterprise, dict) else None
+        keys = [("month", (self.first_approval().decided_at or "")[:7] or UNKNOWN_GROUP),
+                ("scenario", self.scenario or UNKNOWN_GROUP), ("district", district or UNKNOWN_GROUP)]
+        return keys + ([("bank", bank)] if bank is not None else [])
 
     def committed(self) -> None:
         """The store wrote this version with its effects: the next command starts from none."""

@@ -6,13 +6,15 @@ in one place per use case, so local and deployed stages behave alike.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from ..domain.decision import Decision
-from ..domain.application import Actor, Application, BankOffer, Status
+from ..domain.application import STATS_GROUPS, Actor, Application, BankOffer, Status
 from ..domain.errors import (BusinessRuleViolated, Conflict, FieldError, Forbidden, NotFound,
                              ValidationFailed)
 from ..domain.facts import facts_from_application
@@ -474,8 +476,48 @@ def bank_decision(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: 
             return sent
 
 
-def stats(deps: Deps) -> dict:
-    raw = deps.store.stats()
+STATS_FORMATS = ("json", "csv")
+_GROUP_HEADERS = {"month": "月份 month", "scenario": "场景 scenario", "bank": "银行 bank", "district": "区 district"}
+_FIGURE_HEADERS = (("approved_count", "批准笔数 approved_count", "{}"),
+                   ("approved_amount", "批准金额（元） approved_amount", "{:.2f}"),
+                   ("average_amount_per_enterprise", "户均金额（元） average_amount_per_enterprise", "{:.2f}"),
+                   ("sme_share", "中小微企业占比 sme_share", "{:.4f}"),
+                   ("first_loan_share", "首贷占比 first_loan_share", "{:.4f}"))
+
+
+def stats(deps: Deps, group_by: str | None = None, fmt: str | None = None) -> dict:
+    """v1's figures, city-wide or per group of `group_by` (`{group_by, groups: [{key, …}]}`, in
+    key order), from counters written with the changes; `fmt` is only checked here."""
+    problems = []
+    if group_by is not None and group_by not in STATS_GROUPS:
+        problems.append(FieldError("/group_by", "unknown_group_by",
+                                   f"group_by 须为 {'、'.join(STATS_GROUPS)} 之一",
+                                   f"group_by must be one of {', '.join(STATS_GROUPS)}"))
+    if fmt is not None and fmt not in STATS_FORMATS:
+        problems.append(FieldError("/format", "unknown_format", "format 须为 json 或 csv",
+                                   "format must be json or csv"))
+    if problems:
+        raise ValidationFailed(*problems)
+    if group_by is None:
+        return _figures(deps.store.stats())
+    return {"group_by": group_by,
+            "groups": [{"key": key, **_figures(raw)} for key, raw in deps.store.grouped_stats(group_by).items()]}
+
+
+def stats_csv(result: dict) -> str:
+    """`stats(...)` as CSV for Excel: a UTF-8 BOM (so Excel reads it as UTF-8 and shows the
+    Chinese), a header row in Chinese and English, one row per group (or one city-wide row)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    group_by = result.get("group_by")
+    rows = result["groups"] if group_by else [result]
+    writer.writerow(([_GROUP_HEADERS[group_by]] if group_by else []) + [h for _, h, _ in _FIGURE_HEADERS])
+    for row in rows:
+        writer.writerow(([row["key"]] if group_by else []) + [f.format(row[name]) for name, _, f in _FIGURE_HEADERS])
+    return "\ufeff" + out.getvalue()
+
+
+def _figures(raw: dict) -> dict:
     count = raw["approved_count"]
     enterprises = raw["approved_enterprises"]
     return {

@@ -155,6 +155,64 @@ def test_accepting_another_offer_than_the_first_moves_only_the_approved_amount(s
     assert {("bank:BOB-BJ", "accepted", None), ("bank:ICBC-BJ", "closed", "accepted_elsewhere")} <= queued
 
 
+def _approve(store, app_id, owner, bank, amount, at, district=None, scenario=None, first_loan=True):
+    app = new_app(app_id, owner=owner, reviews=())
+    app.form["banks"], app.banks[0].code = [bank], bank
+    if district:
+        app.form["enterprise"]["district"] = district
+    if scenario:
+        app.scenario = app.form["scenario"] = scenario
+    app.form["first_loan"] = first_loan
+    save(store, app)
+    app.record_bank_decision(Actor("bank", bank), BankOffer(True, "ok", amount, 0.04, 12), at)
+    save(store, app)
+    return app
+
+
+def test_counters_per_month_scenario_bank_and_district_count_each_enterprise_once_per_group(store):
+    _approve(store, "A1", "U1", "ICBC-BJ", 100.0, "2026-11-30T23:59:00.000+08:00", "haidian")
+    _approve(store, "A2", "U1", "BOB-BJ", 50.5, "2026-12-01T00:01:00.000+08:00", "haidian", "tech_ip", False)
+    _approve(store, "A3", "U2", "ICBC-BJ", 30.0, "2026-12-02T09:00:00.000+08:00", "chaoyang")
+    save(store, new_app("A4", owner="U3", reviews=()))   # not approved: in no group
+    by_month = store.grouped_stats("month")
+    assert list(by_month) == ["2026-11", "2026-12"]   # the Beijing-time month of the approval
+    assert (by_month["2026-12"]["approved_count"], by_month["2026-12"]["approved_enterprises"],
+            by_month["2026-12"]["approved_amount"], by_month["2026-12"]["approved_first_loan_count"]) == (2, 2, Decimal("80.5"), 1)
+    by_district = store.grouped_stats("district")
+    assert {k: (v["approved_count"], v["approved_enterprises"]) for k, v in by_district.items()} == {
+        "chaoyang": (1, 1), "haidian": (2, 1)}
+    assert {k: v["approved_amount"] for k, v in store.grouped_stats("scenario").items()} == {
+        "entrepreneurship_guarantee": 130, "tech_ip": Decimal("50.5")}
+    assert {k: v["approved_sme_count"] for k, v in store.grouped_stats("bank").items()} == {"BOB-BJ": 1, "ICBC-BJ": 2}
+    assert store.stats()["approved_count"] == 3   # the city-wide counters are kept as before
+
+
+@pytest.mark.parametrize("another_at_icbc", [True, False])
+def test_accepting_another_bank_s_offer_moves_the_approval_to_that_bank_s_group(store, another_at_icbc):
+    app = new_app("A1", reviews=())
+    app.form["banks"] = ["ICBC-BJ", "BOB-BJ"]
+    app.banks.append(type(app.banks[0])("BOB-BJ", app.banks[0].status, app.banks[0].sent_at))
+    save(store, app)
+    at = "2026-11-25T10:00:00.000+08:00"
+    app.record_bank_decision(Actor("bank", "ICBC-BJ"), BankOffer(True, "ok", 100.5, 0.04, 12), at)
+    save(store, app)
+    if another_at_icbc:
+        _approve(store, "A2", "U1", "ICBC-BJ", 10.0, at)   # the same enterprise keeps an approval at ICBC
+    app.record_bank_decision(Actor("bank", "BOB-BJ"), BankOffer(True, "ok", 80.25, 0.04, 12), at)
+    save(store, app)
+    app.accept(Actor("enterprise", "U1"), "BOB-BJ", "2026-12-03T10:00:00.000+08:00")
+    save(store, app)
+    figures = lambda s: (s["approved_count"], s["approved_amount"], s["approved_enterprises"], s["approved_sme_count"])
+    by_bank = store.grouped_stats("bank")
+    n = int(another_at_icbc)
+    assert figures(by_bank["ICBC-BJ"]) == (n, 10 * n, n, n)   # its last approval gone, ICBC counts no enterprise
+    assert figures(by_bank["BOB-BJ"]) == (1, Decimal("80.25"), 1, 1)
+    # month (of the first approval, not of the acceptance), scenario, district: the amount changes
+    assert figures(store.grouped_stats("month")["2026-11"]) == (1 + n, Decimal("80.25") + 10 * n, 1, 1 + n)
+    assert figures(store.grouped_stats("district")["unknown"]) == (1 + n, Decimal("80.25") + 10 * n, 1, 1 + n)
+    assert store.stats()["approved_amount"] == Decimal("80.25") + 10 * n
+
+
 def test_a_renewal_with_its_previous_bank_alone_is_listed_by_due_day_until_that_ends(store):
     at = "2026-11-25T10:00:00.000+08:00"
     for app_id, due in (("A1", "2026-11-30"), ("A2", "2026-11-27"), ("A3", "2026-12-09")):

@@ -3,7 +3,7 @@ import pytest
 
 from chalicelib.domain.decision import Decision
 from chalicelib.domain.application import (Actor, Application, BankOffer, BankStatus, ReviewStatus,
-                                           StatsChange, Status)
+                                           Status)
 from chalicelib.domain.errors import Conflict
 
 OWNER = Actor("enterprise", "91110108MA01ABCD1X")
@@ -74,7 +74,13 @@ def test_the_first_bank_approval_approves_and_counts_once():
     app = submitted()
     app.record_bank_decision(ICBC, approve(), T1)
     assert app.status is Status.APPROVED
-    assert app.stats_change() == StatsChange(OWNER.subject, 800_000, sme=True, first_loan=True)
+    change = app.stats_change()
+    assert (change.owner, change.amount, change.sme, change.first_loan, change.new_approval) == (
+        OWNER.subject, 800_000, True, True, True)
+    assert {(g.dimension, g.key, g.approvals, g.amount, g.sme, g.first_loan) for g in change.groups} == {
+        ("month", T1[:7], 1, "800000", 1, 1), ("scenario", app.scenario, 1, "800000", 1, 1),
+        ("district", app.form.get("enterprise", {}).get("district") or "unknown", 1, "800000", 1, 1),
+        ("bank", "ICBC-BJ", 1, "800000", 1, 1)}
     app.committed()
     app.record_bank_decision(BOB, approve(900_000), T2)
     assert app.status is Status.APPROVED and app.stats_change() is None

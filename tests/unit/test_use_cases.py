@@ -137,6 +137,21 @@ def test_the_first_approval_approves_and_counts_once(deps):
     assert stats["approved_count"] == 1 and stats["approved_amount"] == 800_000
 
 
+def test_stats_grouped_by_bank_and_as_csv_with_a_bom(deps):
+    approve(deps, submit(deps)["id"])
+    approve(deps, submit(deps)["id"], BOB, amount=500_000)
+    grouped = use_cases.stats(deps, "bank")
+    assert [(g["key"], g["approved_count"], g["approved_amount"], g["average_amount_per_enterprise"])
+            for g in grouped["groups"]] == [("BOB-BJ", 1, 500_000, 500_000), ("ICBC-BJ", 1, 800_000, 800_000)]
+    text = use_cases.stats_csv(grouped)
+    assert text.startswith("\ufeff银行 bank,批准笔数 approved_count,")
+    assert text.splitlines()[1:] == ["BOB-BJ,1,500000.00,500000.00,1.0000,1.0000",
+                                     "ICBC-BJ,1,800000.00,800000.00,1.0000,1.0000"]
+    with pytest.raises(ValidationFailed) as raised:
+        use_cases.stats(deps, "year")
+    assert [(e.path, e.code) for e in raised.value.errors] == [("/group_by", "unknown_group_by")]
+
+
 def test_an_offer_above_the_requested_amount_is_refused_and_nothing_changes(deps):
     app = submit(deps)
     with pytest.raises(BusinessRuleViolated) as raised:
