@@ -137,11 +137,17 @@ def test_each_outbox_message_keeps_its_type(store):
                                                                     ("bank:ICBC-BJ", "application")}
 
 
-def test_accepting_another_offer_than_the_first_moves_only_the_approved_amount(store):
+def sent_to_two_banks(store):
+    """An application with no review, saved as sent to ICBC-BJ and BOB-BJ."""
     app = new_app("A1", reviews=())
     app.form["banks"] = ["ICBC-BJ", "BOB-BJ"]
     app.banks.append(type(app.banks[0])("BOB-BJ", app.banks[0].status, app.banks[0].sent_at))
     save(store, app)
+    return app
+
+
+def test_accepting_another_offer_than_the_first_moves_only_the_approved_amount(store):
+    app = sent_to_two_banks(store)
     at = "2026-11-25T10:00:00.000+08:00"
     app.record_bank_decision(Actor("bank", "ICBC-BJ"), BankOffer(True, "ok", 100.5, 0.04, 12), at)
     app.record_bank_decision(Actor("bank", "BOB-BJ"), BankOffer(True, "ok", 80.25, 0.04, 12), at)
@@ -189,10 +195,7 @@ def test_counters_per_month_scenario_bank_and_district_count_each_enterprise_onc
 
 @pytest.mark.parametrize("another_at_icbc", [True, False])
 def test_accepting_another_bank_s_offer_moves_the_approval_to_that_bank_s_group(store, another_at_icbc):
-    app = new_app("A1", reviews=())
-    app.form["banks"] = ["ICBC-BJ", "BOB-BJ"]
-    app.banks.append(type(app.banks[0])("BOB-BJ", app.banks[0].status, app.banks[0].sent_at))
-    save(store, app)
+    app = sent_to_two_banks(store)
     at = "2026-11-25T10:00:00.000+08:00"
     app.record_bank_decision(Actor("bank", "ICBC-BJ"), BankOffer(True, "ok", 100.5, 0.04, 12), at)
     save(store, app)
