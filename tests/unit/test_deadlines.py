@@ -2,36 +2,22 @@
 included), a late review flagged exactly once, and the enterprise told."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
 
 from chalicelib.adapters.clock import ChinaWorkingCalendar
-from chalicelib.adapters.memory import InMemoryApplicationStore, InMemoryFiles, InMemorySender
 from chalicelib.bootstrap import Container
 from chalicelib.domain.application import Actor
 from chalicelib.services import applications as use_cases
 from chalicelib.services import notifications
 from chalicelib.services.deadlines import flag_overdue_reviews
-from chalicelib.settings import Settings
-from tests.builders import catalog, forms, uploaded_in_memory, valid_body, valid_uscc
-from tests.unit.test_use_cases import CountingIds
+from tests.builders import uploaded_in_memory, valid_body, valid_uscc
+from tests.unit.fakes import MovableClock, in_memory_deps
 
 ME = Actor("enterprise", valid_uscc(1))
 IPO = Actor("agency", "ipo")
 WINDOW = Actor("window", "w001")
-BEIJING = timezone(timedelta(hours=8))
-
-
-class MovableClock:
-    def __init__(self, day: date):
-        self.set(day)
-
-    def set(self, day: date, hour: int = 10) -> None:
-        self.at = datetime(day.year, day.month, day.day, hour, tzinfo=BEIJING)
-
-    def now(self) -> datetime:
-        return self.at
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +28,7 @@ def engine():
 
 @pytest.fixture
 def deps(engine) -> Container:
-    return Container(Settings.from_env({"GC_STAGE": "test"}), store=InMemoryApplicationStore(),
-                     sender=InMemorySender(), clock=MovableClock(date(2025, 9, 30)), ids=CountingIds(),
-                     calendar=ChinaWorkingCalendar(), engine=engine, forms=forms(), catalog=catalog(),
-                     files=InMemoryFiles())
+    return in_memory_deps(engine, MovableClock(date(2025, 9, 30)), ChinaWorkingCalendar())
 
 
 def submit_ip_pledge(deps, on: date) -> dict:

@@ -7,16 +7,13 @@ from datetime import date
 import pytest
 
 from chalicelib.adapters.clock import ChinaWorkingCalendar
-from chalicelib.adapters.memory import InMemoryApplicationStore, InMemoryFiles, InMemorySender
 from chalicelib.bootstrap import Container
 from chalicelib.domain.application import Actor
 from chalicelib.domain.errors import NotFound
 from chalicelib.services import applications as use_cases
 from chalicelib.services import notifications
-from chalicelib.settings import Settings
-from tests.builders import catalog, forms, uploaded_in_memory, valid_body, valid_uscc
-from tests.unit.test_deadlines import MovableClock
-from tests.unit.test_use_cases import CountingIds
+from tests.builders import uploaded_in_memory, valid_body, valid_uscc
+from tests.unit.fakes import MovableClock, in_memory_deps
 
 ME, OTHER = Actor("enterprise", valid_uscc(1)), Actor("enterprise", valid_uscc(2))
 IPO, HR = Actor("agency", "ipo"), Actor("agency", "hr")
@@ -49,10 +46,7 @@ def engine():
 
 @pytest.fixture
 def deps(engine) -> Container:
-    return Container(Settings.from_env({"GC_STAGE": "test"}), store=InMemoryApplicationStore(),
-                     sender=InMemorySender(), clock=MovableClock(date(2026, 11, 25)), ids=CountingIds(),
-                     calendar=ChinaWorkingCalendar(), engine=engine, forms=forms(), catalog=catalog(),
-                     files=InMemoryFiles())
+    return in_memory_deps(engine, MovableClock(date(2026, 11, 25)), ChinaWorkingCalendar())
 
 
 def submitted(deps) -> dict:

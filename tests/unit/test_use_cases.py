@@ -5,19 +5,18 @@ Only the compiled rules are shared across tests (built once, read-only, as per c
 """
 from __future__ import annotations
 
-import itertools
 from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib.adapters.memory import InMemoryApplicationStore, InMemorySender
+from chalicelib.adapters.memory import InMemoryApplicationStore
 from chalicelib.bootstrap import Container
 from chalicelib.domain.application import Actor
 from chalicelib.domain.errors import BusinessRuleViolated, Conflict, NotFound, ValidationFailed
 from chalicelib.services import applications as use_cases
 from chalicelib.services.ports import StaleVersion
-from chalicelib.settings import Settings
-from tests.builders import catalog, forms, valid_body, valid_offer, valid_uscc
+from tests.builders import valid_body, valid_offer, valid_uscc
+from tests.unit.fakes import in_memory_deps
 
 ME = Actor("enterprise", valid_uscc(1))
 HR = Actor("agency", "hr")
@@ -28,14 +27,6 @@ BOB = Actor("bank", "BOB-BJ")
 class FixedClock:
     def now(self) -> datetime:
         return datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc)
-
-
-class CountingIds:
-    def __init__(self):
-        self._next = itertools.count(1)
-
-    def new_id(self) -> str:
-        return f"ID{next(self._next):04d}"
 
 
 class WeekdaysOnly:
@@ -58,9 +49,7 @@ def engine():
 
 @pytest.fixture
 def deps(engine) -> Container:
-    return Container(Settings.from_env({"GC_STAGE": "test"}), store=InMemoryApplicationStore(),
-                     sender=InMemorySender(), clock=FixedClock(), ids=CountingIds(), calendar=WeekdaysOnly(), engine=engine,
-                     forms=forms(), catalog=catalog())
+    return in_memory_deps(engine, FixedClock(), WeekdaysOnly())
 
 
 def submit(deps, scenario: str = "credit", who: Actor = ME, key: str | None = None, **overrides) -> dict:
