@@ -6,8 +6,10 @@ from chalice import Chalice, Rate
 
 from chalicelib.settings import Settings
 from chalicelib.api import agency, applications, bank, materials, notifications, policy, public, records, staff
+from chalicelib.api import complaints
 from chalicelib.api.http import log_requests, normalize_errors
-from chalicelib.handlers import deliver_stream_batch, flag_overdue_reviews, release_renewals, sweep_outbox
+from chalicelib.handlers import (deliver_stream_batch, flag_overdue_complaints, flag_overdue_reviews, release_renewals,
+                                 sweep_outbox)
 from chalicelib.observability import configure_logging, correlated
 
 if Settings.running_in_lambda():
@@ -16,7 +18,7 @@ app = Chalice(app_name="getting-credit")
 app.register_middleware(normalize_errors, "http")
 app.register_middleware(log_requests, "http")
 for blueprint in (public.bp, applications.bp, materials.bp, agency.bp, bank.bp, staff.bp, policy.bp, notifications.bp,
-                  records.bp):
+                  records.bp, complaints.bp):
     app.register_blueprint(blueprint)
 if Settings.dev_routes_wanted():
     from chalicelib.api import dev
@@ -42,9 +44,11 @@ def sweep(event):
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def deadlines(event):
     """Reviews still pending after their due day: flagged late once, the enterprise notified.
-    Renewals whose previous bank let its days pass: sent to the other chosen banks once."""
+    Renewals whose previous bank let its days pass: sent to the other chosen banks once.
+    Complaints still open after their due day: flagged overdue once, the enterprise notified."""
     with correlated(request_id=getattr(event.context, "aws_request_id", None)):
-        return {"flagged": flag_overdue_reviews(), "released": release_renewals()}
+        return {"flagged": flag_overdue_reviews(), "released": release_renewals(),
+                "complaints_flagged": flag_overdue_complaints()}
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))

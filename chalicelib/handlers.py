@@ -112,6 +112,12 @@ def release_renewals() -> int:
     return release(deps())
 
 
+
+def flag_overdue_complaints() -> int:
+    """The deadline schedule's third work: complaints past their due day flagged, each once."""
+    from .services.complaints import flag_overdue_complaints as flag
+    return flag(deps())
+
 SWEEP_PAGES = 50   # 5,000 messages per run at most: a run ends well inside Lambda's time limit
 
 

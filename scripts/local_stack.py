@@ -61,6 +61,7 @@ class FanOutLoop(threading.Thread):
 
     def run(self) -> None:
         from chalicelib.services import fanout
+        from chalicelib.services.complaints import flag_overdue_complaints
         from chalicelib.services.deadlines import flag_overdue_reviews, release_renewals
         last_sweep = last_deadlines = time.monotonic()
         wait = POLL_SECONDS
@@ -82,6 +83,7 @@ class FanOutLoop(threading.Thread):
                 try:
                     flag_overdue_reviews(self.container)
                     release_renewals(self.container)
+                    flag_overdue_complaints(self.container)
                 except Exception:
                     log.exception("deadline run failed; the next one tries again")
 

@@ -21,6 +21,8 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | group counters  | STATS#<dimension>  | G#<key>   |                                 |                           |                           |
 | group owner     | STATS#GOWNER#<d>#<key>#<uscc> | S         |                                 |                           |                           |
 | renewal waiting ⁴ | RENEWAL#<app id> | W         |                                 | RENEWALS#WAITING / <due>#<id> |  |
+| complaint       | COMPLAINT#<id>     | C         | COMPLAINTS#OWNER#<uscc> / <created>#<id> | COMPLAINTS#<status> / <due>#<id> ⁵ | COMPLAINTS / <created>#<id> |
+| its reviewer's copy | COMPLAINT#<id> | AGENCY    | COMPLAINTS#AGENCY#<agency> / <created>#<id> |        |                           |
 | material        | MAT#<id>           | M         |                                 |                           |                           |
 | material's use  | MAT#<id>           | APP#<app id> |                              |                           |                           |
 
@@ -38,6 +40,9 @@ so both lists are read backwards for newest first.
 transaction that ends that): the deadline schedule's Query (`GSI2SK < today`) finds the ones to
 send to the others.
 
+⁵ `COMPLAINTS#open` is also the deadline schedule's Query (`GSI2SK < today`): a complaint leaves
+it when it is flagged overdue or answered. A complaint about a review has a copy under its
+reviewer (a purchasing unit), written in the same transaction, so that reviewer lists its own.
 History entries (an application's and a ruleset's) are put only if absent: nothing rewrites one,
 and no code path deletes one.
 Documents are stored as JSON strings: one attribute to read, no Decimal conversions.
@@ -50,6 +55,7 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
+from ..domain.complaints import Complaint
 from ..domain.money import to_fen_decimal
 from ..domain.messages import NOTIFICATION, message_type
 from ..domain.notifications import NOTIFICATIONS_QUEUE, Notification
@@ -516,6 +522,73 @@ class DynamoApplicationStore:
             cursor = page.cursor
             if not cursor:
                 return
+
+    # ---- complaints ---------------------------------------------------------------------------
+    def save_complaint(self, complaint: Complaint, *, notifications: list[Notification] = (),
+                       idempotency: IdempotencyRecord | None = None) -> None:
+        ops = [self._put_complaint(complaint)]
+        if complaint.agency:
+            ops.append(self._put_complaint_copy(complaint))
+        for n in notifications:
+            ops += [*self._put_notification(n), self._put_outbox(gateway_message(n), n.at)]
+        if idempotency is not None:
+            ops.append(self._put_idempotency(idempotency))
+        try:
+            self._db.transact_write_items(TransactItems=ops)
+        except self._db.exceptions.TransactionCanceledException as exc:
+            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if idempotency is not None and len(codes) == len(ops) and codes[-1] == "ConditionalCheckFailed":
+                raise IdempotencyKeyTaken() from exc
+            raise StaleVersion(f"complaint {complaint.id} changed concurrently: {codes}") from exc
+
+    def complaint(self, complaint_id: str) -> Complaint | None:
+        item = self._db.get_item(TableName=self._table, ConsistentRead=True,
+                                 Key={"PK": _s(f"COMPLAINT#{complaint_id}"), "SK": _s("C")}).get("Item")
+        return self._complaint(item) if item else None
+
+    def complaints_for_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
+        return self._page("GSI1", f"COMPLAINTS#OWNER#{owner}", limit, cursor, newest_first=True,
+                          parse=self._complaint)
+
+    def complaints_for_agency(self, agency: str, limit: int, cursor: str | None) -> Page:
+        return self._page("GSI1", f"COMPLAINTS#AGENCY#{agency}", limit, cursor, newest_first=True,
+                          parse=self._complaint)
+
+    def complaints(self, status: str | None, limit: int, cursor: str | None) -> Page:
+        if status is None:
+            return self._page("GSI3", "COMPLAINTS", limit, cursor, newest_first=True, parse=self._complaint)
+        return self._page("GSI2", f"COMPLAINTS#{status}", limit, cursor, newest_first=status == "closed",
+                          parse=self._complaint)
+
+    def complaints_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
+        return self._page("GSI2", "COMPLAINTS#open", limit, cursor, newest_first=False, parse=self._complaint,
+                          sk_below=day)
+
+    def _put_complaint(self, c: Complaint) -> dict:
+        order = f"{c.created_at}#{c.id}"
+        item = {"PK": _s(f"COMPLAINT#{c.id}"), "SK": _s("C"), "doc": _s(_dumps(c.to_record())),
+                "version": {"N": str(c.version + 1)},
+                "GSI1PK": _s(f"COMPLAINTS#OWNER#{c.owner}"), "GSI1SK": _s(order),
+                "GSI2PK": _s(f"COMPLAINTS#{c.status}"), "GSI2SK": _s(f"{c.due}#{c.id}"),
+                "GSI3PK": _s("COMPLAINTS"), "GSI3SK": _s(order)}
+        put = {"TableName": self._table, "Item": item}
+        if c.version == 0:
+            put["ConditionExpression"] = "attribute_not_exists(PK)"
+        else:
+            put["ConditionExpression"] = "version = :v"
+            put["ExpressionAttributeValues"] = {":v": {"N": str(c.version)}}
+        return {"Put": put}
+
+    def _put_complaint_copy(self, c: Complaint) -> dict:
+        """The reviewer's listing: the same document under its agency (kept with the complaint)."""
+        return {"Put": {"TableName": self._table, "Item": {
+            "PK": _s(f"COMPLAINT#{c.id}"), "SK": _s("AGENCY"), "doc": _s(_dumps(c.to_record())),
+            "version": {"N": str(c.version + 1)},
+            "GSI1PK": _s(f"COMPLAINTS#AGENCY#{c.agency}"), "GSI1SK": _s(f"{c.created_at}#{c.id}")}}}
+
+    @staticmethod
+    def _complaint(item: dict) -> Complaint:
+        return Complaint.from_record(json.loads(item["doc"]["S"]), int(item["version"]["N"]))
 
     # ---- helpers --------------------------------------------------------------------------
     @staticmethod

@@ -13,6 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ..domain.application import Application, HistoryEntry
+from ..domain.complaints import Complaint
 from ..domain.notifications import Notification
 from ..domain.material import AWAITING_UPLOAD, Material
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
@@ -63,6 +64,7 @@ class InMemoryApplicationStore:
         self._proposals: dict[tuple[str, str], RuleProposal] = {}
         self._materials: dict[str, Material] = {}
         self._material_uses: dict[str, list[str]] = defaultdict(list)
+        self._complaints: dict[str, tuple[dict, int]] = {}   # id → (record, version)
 
     def get(self, app_id: str) -> Application | None:
         with self._lock:
@@ -302,6 +304,56 @@ class InMemoryApplicationStore:
 
     def all_applications(self, page_size: int = 100):
         return iter(self._sorted_apps(lambda r: True))
+
+
+    # ---- complaints ---------------------------------------------------------------------------
+    def save_complaint(self, complaint: Complaint, *, notifications: list[Notification] = (),
+                       idempotency: IdempotencyRecord | None = None) -> None:
+        with self._lock:
+            stored = self._complaints.get(complaint.id)
+            if (stored[1] if stored else 0) != complaint.version:
+                raise StaleVersion(complaint.id)
+            if any((n.recipient, n.id) in self._notifications for n in notifications):
+                raise StaleVersion(f"notification of complaint {complaint.id} exists")
+            if idempotency and (idempotency.scope, idempotency.key) in self._idem:
+                raise IdempotencyKeyTaken()
+            self._complaints[complaint.id] = (copy.deepcopy(complaint.to_record()), complaint.version + 1)
+            for n in notifications:
+                self._notifications[(n.recipient, n.id)] = n
+                item = gateway_message(n)
+                self._outbox[item.message_id] = item
+            if idempotency:
+                self._idem[(idempotency.scope, idempotency.key)] = idempotency
+
+    def complaint(self, complaint_id: str) -> Complaint | None:
+        with self._lock:
+            found = self._complaints.get(complaint_id)
+            return Complaint.from_record(copy.deepcopy(found[0]), found[1]) if found else None
+
+    def _complaints_where(self, keep) -> list[Complaint]:
+        with self._lock:
+            return [Complaint.from_record(copy.deepcopy(rec), v) for rec, v in self._complaints.values() if keep(rec)]
+
+    def _newest_complaints(self, keep, limit: int, cursor: str | None) -> Page:
+        rows = sorted(self._complaints_where(keep), key=lambda c: (c.created_at, c.id), reverse=True)
+        return _page(rows, limit, cursor)
+
+    def complaints_for_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
+        return self._newest_complaints(lambda r: r["owner"] == owner, limit, cursor)
+
+    def complaints_for_agency(self, agency: str, limit: int, cursor: str | None) -> Page:
+        return self._newest_complaints(lambda r: r["agency"] == agency, limit, cursor)
+
+    def complaints(self, status: str | None, limit: int, cursor: str | None) -> Page:
+        if status is None:
+            return self._newest_complaints(lambda r: True, limit, cursor)
+        rows = sorted(self._complaints_where(lambda r: r["status"] == status), key=lambda c: (c.due, c.id),
+                      reverse=status == "closed")
+        return _page(rows, limit, cursor)
+
+    def complaints_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
+        rows = self._complaints_where(lambda r: r["status"] == "open" and r["due"] < day)
+        return _page_after(rows, lambda c: (c.due, c.id), limit, cursor)
 
 
 class InMemorySender:

@@ -185,3 +185,35 @@ def problems(name: str, body, material_kinds: tuple[str, ...] = ()) -> list[Fiel
                                  f"Say what to provide (1–{NOTE_MAX} characters)")
             found.setdefault((out.path, out.code), out)
     return sorted(found.values(), key=lambda e: (e.path, e.code))
+
+
+# ---- complaints (services/complaints.py) -----------------------------------------------------------
+COMPLAINT_TEXT_MAX = 2000
+_COMPLAINT_TEXT = {"type": "string", "minLength": 1, "maxLength": COMPLAINT_TEXT_MAX, "format": "plain_text",
+                   "pattern": r"\S", "title": "What the complaint says", "x-title-zh": "投诉内容"}
+COMPLAINT = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "A complaint", "x-title-zh": "投诉",
+    "type": "object", "additionalProperties": False, "required": ["about", "text"],
+    "properties": {
+        "about": {"enum": ["review", "bank", "service"], "title": "About: review, bank or service",
+                  "x-title-zh": "投诉对象：review（部门审核）、bank（银行）或 service（服务）"},
+        "text": _COMPLAINT_TEXT,
+        "application_id": {"type": "string", "pattern": "^[0-9A-Za-z-]{1,64}$", "title": "Application",
+                           "x-title-zh": "相关申请"},
+        "agency": {"type": "string", "pattern": "^(hr|ipo|realestate|purchaser:[A-Za-z0-9][A-Za-z0-9-]{0,63})$",
+                   "title": "The reviewing agency complained about", "x-title-zh": "被投诉的审核部门"},
+        # window staff recording a complaint for an enterprise: whose, and by which channel
+        # (the channels are data: data/complaints.yaml, checked by the service)
+        "uscc": {"type": "string", "format": "uscc", "title": "Enterprise's unified social credit code",
+                 "x-title-zh": "企业统一社会信用代码"},
+        "channel": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$", "title": "Channel", "x-title-zh": "投诉渠道"},
+    },
+}
+COMPLAINT_ANSWER = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "The window's answer to a complaint", "x-title-zh": "投诉答复",
+    "type": "object", "additionalProperties": False, "required": ["text"],
+    "properties": {"text": {**_COMPLAINT_TEXT, "title": "The answer", "x-title-zh": "答复内容"}},
+}
+SCHEMAS.update(complaint=COMPLAINT, complaint_answer=COMPLAINT_ANSWER)

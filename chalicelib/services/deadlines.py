@@ -1,5 +1,6 @@
 """Deadlines that escalate: a review still pending after its due day is flagged late, once; a
-renewal its previous bank let its working days pass on goes to the other chosen banks, once.
+renewal its previous bank let its working days pass on goes to the other chosen banks, once;
+an open complaint past its due day is flagged overdue, once (services/complaints.py, on `sweep`).
 
 Run on a schedule (app.py; every 5 s in `make run`). It reads only the reviews the index holds
 as pending and not yet late whose due day has passed (a Query, never a Scan), and flags each
@@ -22,11 +23,11 @@ MAX_PAGES = 50   # 5,000 reviews per run at most: a run ends well inside Lambda'
 
 def flag_overdue_reviews(deps) -> int:
     """Flag every late review this run reaches; how many it flagged (0 when another run did)."""
-    return _sweep(deps, deps.store.reviews_due_before,
+    return sweep(deps, deps.store.reviews_due_before,
                   lambda entry, day: flag_one(deps, entry.application_id, entry.id, day), "review")
 
 
-def _sweep(deps, due_before, act, what: str) -> int:
+def sweep(deps, due_before, act, what: str) -> int:
     """`act(entry, day)` on every entry `due_before(day, …)` lists, a page at a time up to
     MAX_PAGES; how many it changed. An application that kept changing is left to the next run."""
     day = today(deps).isoformat()
@@ -37,8 +38,8 @@ def _sweep(deps, due_before, act, what: str) -> int:
             try:
                 changed += act(entry, day)
             except Conflict:   # lost every race this time: the next run tries again
-                log.warning("%s of application %s left to the next run: the application kept changing",
-                            what, entry.application_id)
+                log.warning("%s %s left to the next run: it kept changing", what,
+                            getattr(entry, "id", None) or entry.application_id)
         cursor = page.cursor
         if not cursor:
             break
@@ -48,7 +49,7 @@ def _sweep(deps, due_before, act, what: str) -> int:
 def release_renewals(deps) -> int:
     """Renewals whose previous bank let its working days pass without an answer, sent to the
     other chosen banks, each once; how many this run sent."""
-    return _sweep(deps, deps.store.renewals_due_before,
+    return sweep(deps, deps.store.renewals_due_before,
                   lambda entry, day: release_one(deps, entry.application_id, day), "renewal")
 
 

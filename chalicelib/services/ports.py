@@ -16,6 +16,7 @@ from ..domain.material import Material
 
 if TYPE_CHECKING:  # names for the Deps annotations only: nothing here is imported at run time
     from ..catalog import Catalog
+    from ..domain.complaints import Complaint
     from ..forms import FormRegistry
     from ..rules_engine import DecisionEngine
     from ..settings import Settings
@@ -270,6 +271,26 @@ class MaterialStore(Protocol):
         returns what is stored afterwards (a concurrent settlement wins, never both)."""
 
 
+class ComplaintStore(Protocol):
+    """Complaints (domain/complaints.py), in the application table."""
+    def save_complaint(self, complaint: "Complaint", *, notifications: list[Notification] = (),
+                       idempotency: IdempotencyRecord | None = None) -> None:
+        """Write the complaint as version `complaint.version + 1`, its listings, `notifications`
+        with their gateway messages and the idempotency record atomically. StaleVersion if the
+        stored version is not `complaint.version` (0: none stored); IdempotencyKeyTaken if the key
+        was used meanwhile. Leaves `complaint` as it is: the caller marks it `committed()`."""
+    def complaint(self, complaint_id: str) -> "Complaint | None": ...
+    def complaints_for_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
+        """One enterprise's complaints, newest first."""
+    def complaints_for_agency(self, agency: str, limit: int, cursor: str | None) -> Page:
+        """The complaints about a reviewer's reviews (a purchasing unit's), newest first."""
+    def complaints(self, status: str | None, limit: int, cursor: str | None) -> Page:
+        """Every complaint newest first; with a status, open and overdue ones earliest due first,
+        closed ones latest due first."""
+    def complaints_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
+        """Open complaints (not yet found late) whose `due` is before `day`, earliest due first."""
+
+
 class FileStore(Protocol):
     """The materials bucket. Signing makes no call: an upload goes from the browser to S3."""
     def presign_upload(self, key: str, content_type: str, size: int, expires_in: int) -> dict:
@@ -361,8 +382,8 @@ class WorkingCalendar(Protocol):
     def add_working_days(self, start: date, days: int) -> date: ...
 
 
-class Store(ApplicationStore, PolicyStore, MaterialStore, Protocol):
-    """The one table behind all three: applications, materials and the rules' publications."""
+class Store(ApplicationStore, PolicyStore, MaterialStore, ComplaintStore, Protocol):
+    """The one table behind them all: applications, materials, the rules' publications, complaints."""
 
 
 class Deps(Protocol):

@@ -427,3 +427,79 @@ def test_a_returned_and_amended_application_keeps_every_round_and_moves_between_
         ("submitted", 1), ("review_approved", 1), ("review_returned", 1), ("returned", 1), ("amended", 2)]
     assert snap.application.round == 2 and snap.application.notice is None
     assert {m.message_id for m in store.pending_outbox(100)} >= {"A1-R0", "A1-R1", "A1-R2"}
+
+
+# ---- complaints ------------------------------------------------------------------------------------
+def complaint(cid: str, owner: str = "U1", due: str = "2026-12-02", agency: str | None = None,
+              created: str = "2026-11-25T09:00:00.000+08:00"):
+    from chalicelib.domain.complaints import Complaint
+    return Complaint.file(complaint_id=cid, owner=owner, channel="online", about="review" if agency else "service",
+                          text="投诉", due=due, now=created, application_id="A1" if agency else None, agency=agency)
+
+
+def save_complaint(store, c, **kwargs) -> None:
+    store.save_complaint(c, **kwargs)
+    c.committed()
+
+
+def test_a_complaint_reads_back_and_a_stale_version_loses_and_writes_nothing(store):
+    save_complaint(store, complaint("C1"))
+    assert store.complaint("C1").to_record() == complaint("C1").to_record() and store.complaint("C1").version == 1
+    assert store.complaint("C2") is None
+    with pytest.raises(StaleVersion):
+        save_complaint(store, complaint("C1"))                 # the same new complaint twice
+    first, second = store.complaint("C1"), store.complaint("C1")
+    first.answer_with("已处理", "w1", "2026-11-26T09:00:00.000+08:00")
+    save_complaint(store, first, notifications=[notification(1)])
+    assert second.mark_overdue("2026-12-03", "2026-12-03T00:00:00.000+08:00")
+    with pytest.raises(StaleVersion):
+        save_complaint(store, second, notifications=[notification(2)])
+    assert store.complaint("C1").status == "closed" and store.complaint("C1").version == 2
+    assert [n.id for n in store.notifications("U1", False, 10, None).items] == ["N0001"]
+    assert {m.message_id for m in store.pending_outbox(10) if m.queue == "notifications"} == {"N0001"}
+
+
+def test_a_complaint_idempotency_key_is_taken_once(store):
+    rec = IdempotencyRecord("enterprise:U1:complaint", "k1", "h", 201, {"id": "C1"}, 2_000_000_000)
+    save_complaint(store, complaint("C1"), idempotency=rec)
+    with pytest.raises(IdempotencyKeyTaken):
+        save_complaint(store, complaint("C2"), idempotency=rec)
+    assert store.complaint("C2") is None
+
+
+def test_complaints_list_by_owner_and_reviewer_newest_first_in_pages(store):
+    for n in range(3):
+        save_complaint(store, complaint(f"C{n}", agency="purchaser:PU-1", created=f"2026-11-2{n}T09:00:00.000+08:00"))
+    save_complaint(store, complaint("C9", owner="U2", agency="purchaser:PU-2"))
+    first = store.complaints_for_owner("U1", 2, None)
+    assert [c.id for c in first.items] == ["C2", "C1"] and first.cursor
+    assert [c.id for c in store.complaints_for_owner("U1", 2, first.cursor).items] == ["C0"]
+    assert [c.id for c in store.complaints_for_agency("purchaser:PU-1", 10, None).items] == ["C2", "C1", "C0"]
+    assert [c.id for c in store.complaints_for_agency("purchaser:PU-2", 10, None).items] == ["C9"]
+    assert store.complaints_for_agency("hr", 10, None).items == []
+    assert [c.id for c in store.complaints(None, 10, None).items] == ["C9", "C2", "C1", "C0"]
+    c1 = store.complaint("C1")
+    c1.answer_with("已处理", "w1", "2026-11-26T09:00:00.000+08:00")
+    save_complaint(store, c1)
+    [copy] = [c for c in store.complaints_for_agency("purchaser:PU-1", 10, None).items if c.id == "C1"]
+    assert copy.status == "closed" and copy.answer["text"] == "已处理"      # the reviewer's copy follows
+
+
+def test_open_complaints_past_due_are_listed_until_flagged_or_answered(store):
+    save_complaint(store, complaint("C1", due="2026-12-01"))
+    save_complaint(store, complaint("C2", due="2026-12-02"))
+    save_complaint(store, complaint("C3", due="2026-12-03"))
+    assert [c.id for c in store.complaints_due_before("2026-12-03", 10, None).items] == ["C1", "C2"]
+    page = store.complaints_due_before("2026-12-03", 1, None)
+    assert [c.id for c in page.items] == ["C1"]
+    late = store.complaint("C1")
+    late.mark_overdue("2026-12-03", "2026-12-03T00:00:00.000+08:00")
+    save_complaint(store, late)                                 # leaves the list while it is paged
+    assert [c.id for c in store.complaints_due_before("2026-12-03", 1, page.cursor).items] == ["C2"]
+    answered = store.complaint("C2")
+    answered.answer_with("已处理", "w1", "2026-12-03T01:00:00.000+08:00")
+    save_complaint(store, answered)
+    assert store.complaints_due_before("2026-12-03", 10, None).items == []
+    assert [c.id for c in store.complaints("overdue", 10, None).items] == ["C1"]
+    assert [c.id for c in store.complaints("open", 10, None).items] == ["C3"]
+    assert [c.id for c in store.complaints("closed", 10, None).items] == ["C2"]

@@ -108,11 +108,11 @@ def test_notifications_page_with_a_sealed_cursor_bound_to_the_listing(world):
 def test_the_deadline_schedule_flags_a_late_review_once_and_window_staff_see_it(world, monkeypatch):
     me = world.enterprise()
     app_id = world.submit("ip_pledge", who=me).json["id"]
-    assert tick(world, "deadlines") == {"flagged": 0, "released": 0}
+    assert tick(world, "deadlines") == {"flagged": 0, "released": 0, "complaints_flagged": 0}
     later = world.container.clock.now() + timedelta(days=30)
     monkeypatch.setattr(world.container.clock, "now", lambda: later)
-    assert tick(world, "deadlines") == {"flagged": 1, "released": 0}
-    assert tick(world, "deadlines") == {"flagged": 0, "released": 0}          # a retried or second run changes nothing
+    assert tick(world, "deadlines") == {"flagged": 1, "released": 0, "complaints_flagged": 0}
+    assert tick(world, "deadlines") == {"flagged": 0, "released": 0, "complaints_flagged": 0}          # a retried or second run changes nothing
     [late] = world.call("GET", "/reviews?status=overdue", as_=("window", "w001")).json["items"]
     assert (late["application_id"], late["agency"], late["status"]) == (app_id, "ipo", "pending")
     assert late["overdue_at"]

@@ -52,10 +52,10 @@ def test_the_previous_bank_alone_gets_a_renewal_and_the_others_once_it_declines(
 def test_after_three_working_days_without_an_answer_the_schedule_sends_it_to_the_others_once(world, monkeypatch):
     me = world.enterprise()
     app_id = renewal(world, me)
-    assert tick(world) == {"flagged": 0, "released": 0}
+    assert tick(world) == {"flagged": 0, "released": 0, "complaints_flagged": 0}
     later(world, monkeypatch, 10)        # ten calendar days hold more than three working days, holidays or not
-    assert tick(world) == {"flagged": 0, "released": 1}
-    assert tick(world) == {"flagged": 0, "released": 0}        # a second run changes nothing
+    assert tick(world) == {"flagged": 0, "released": 1, "complaints_flagged": 0}
+    assert tick(world) == {"flagged": 0, "released": 0, "complaints_flagged": 0}        # a second run changes nothing
     assert on_queue(world, "ICBC-BJ") == ["application"]
     history = world.call("GET", f"/applications/{app_id}", as_=me).json["history"]
     assert (history[-1]["action"], history[-1]["actor"], history[-1]["detail"]["after"]) == (
