@@ -136,19 +136,36 @@ def reviews_overdue(store, today: str) -> dict[str, int]:
     return counts
 
 
+def complaints_overdue(store, today: str) -> int:
+    """Complaints unanswered past their due day: flagged by the deadline schedule, or to be flagged
+    on its next run. Queries of the two indexes that hold them (a page each per 100), no Scan."""
+    count = 0
+    for page_of in (lambda cursor: store.complaints("overdue", 100, cursor),
+                    lambda cursor: store.complaints_due_before(today, 100, cursor)):
+        cursor = None
+        while True:
+            page = page_of(cursor)
+            count += len(page.items)
+            cursor = page.cursor
+            if not cursor:
+                break
+    return count
+
+
 # Every agency gets a figure, 0 included, so an alarm on it has data even on a quiet day.
 GAUGED_AGENCIES = ("hr", "ipo", "realestate", "purchaser")
 
 
 def measure(deps, bank_codes) -> list[dict]:
-    """The scheduled gauges: DLQ depth per queue, reviews overdue per agency, and the outbox's
-    oldest message age."""
+    """The scheduled gauges: DLQ depth per queue, reviews overdue per agency, complaints overdue,
+    and the outbox's oldest message age."""
     lines = [emf({"DlqDepth": depth}, {"Queue": name})
              for name, depth in dlq_depths(deps.sqs, deps.resources.all_queues(bank_codes)).items()]
     from .services.applications import today as beijing_today
     today = beijing_today(deps).isoformat()
     lines += [emf({"ReviewsOverdue": count}, {"Agency": agency})
               for agency, count in reviews_overdue(deps.store, today).items()]
+    lines.append(emf({"ComplaintsOverdue": complaints_overdue(deps.store, today)}))
     age = outbox_age_seconds(deps.dynamodb, deps.resources.table_name, datetime.now(timezone.utc))
     lines.append(emf({"OutboxAgeSeconds": age}, unit="Seconds"))
     return lines

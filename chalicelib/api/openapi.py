@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ..domain.application import ROLES, STATS_GROUPS, Status
 from ..domain.offers import REPAYMENTS
-from ..forms.requests import ACCEPTANCE, AMENDMENT, BANK_DECISION, MATERIAL, WITHDRAWAL, review_decision
+from ..forms.requests import (ACCEPTANCE, AMENDMENT, BANK_DECISION, COMPLAINT, COMPLAINT_ANSWER, MATERIAL, WITHDRAWAL,
+                              review_decision)
 from .http import ROUTE_DOCS
 
 ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
@@ -22,6 +23,8 @@ BODIES = {
     ("POST", "/applications/{app_id}/accept"): ACCEPTANCE,
     ("POST", "/applications/{app_id}/withdraw"): WITHDRAWAL,
     ("POST", "/materials"): MATERIAL,
+    ("POST", "/complaints"): COMPLAINT,
+    ("POST", "/complaints/{complaint_id}/answer"): COMPLAINT_ANSWER,
     ("POST", "/auth/dev-token"): {
         "type": "object", "required": ["role", "subject"], "additionalProperties": False,
         "properties": {"role": {"enum": list(ROLES)},
@@ -101,6 +104,13 @@ OFFER = _object({"bank": STRING, "amount": YUAN, "annual_rate": NUMBER, "term_mo
                  "interest_by_repayment": _object({name: YUAN for name in REPAYMENTS}),
                  "interest_subsidy": YUAN, "guarantee_fee": YUAN, "guarantee_fee_subsidy": YUAN,
                  "subsidy": {"enum": ["interest", "guarantee_fee", None]}, "net_cost": YUAN, "accepted": BOOLEAN})
+COMPLAINT_VIEW = _object(
+    {"id": STRING, "status": {"enum": ["open", "overdue", "closed"]}, "due": STRING, "channel": STRING,
+     "channel_name": {"oneOf": [_object({"zh": STRING, "en": STRING}), {"type": "null"}]},
+     "about": {"enum": ["review", "bank", "service"]}, "text": STRING, "uscc": STRING, "created_at": STRING,
+     "application_id": NULLABLE_STRING, "agency": NULLABLE_STRING, "overdue_at": NULLABLE_STRING,
+     "answer": {"oneOf": [_object({"text": STRING, "by": STRING, "at": STRING}), {"type": "null"}]}},
+    recorded_by=STRING)
 SUMMARY = _object({"id": STRING, "scenario": STRING, "status": STATUS, "amount": NUMBER, "created_at": STRING})
 STATS_FIGURES = _object({"approved_count": INTEGER, "approved_amount": NUMBER,
                          "average_amount_per_enterprise": NUMBER, "sme_share": NUMBER, "first_loan_share": NUMBER})
@@ -148,6 +158,10 @@ RESPONSES = {
     ("GET", "/materials/{material_id}"): _object(
         {"id": STRING, "kind": STRING, "filename": STRING, "content_type": STRING, "size": INTEGER,
          "sha256": STRING, "status": {"enum": ["awaiting_upload", "uploaded", "rejected"]}}, download_url=STRING),
+    ("POST", "/complaints"): COMPLAINT_VIEW,
+    ("GET", "/complaints"): _page(COMPLAINT_VIEW),
+    ("GET", "/complaints/{complaint_id}"): COMPLAINT_VIEW,
+    ("POST", "/complaints/{complaint_id}/answer"): COMPLAINT_VIEW,
     ("GET", "/openapi.json"): _object({"openapi": STRING, "paths": {"type": "object"}}),
     ("GET", "/enterprises/{uscc}/records"): RECORDS,
     ("GET", "/enterprises/{uscc}/records/reads"): _page(RECORDS_READ),
@@ -167,6 +181,7 @@ QUERY = {
     ("GET", "/notifications"): ["unread", "cursor", "limit"],
     ("GET", "/enterprises/{uscc}/records/reads"): ["cursor", "limit"],
     ("GET", "/ip/whitelist"): ["cursor", "limit"],
+    ("GET", "/complaints"): ["status", "cursor", "limit"],
     ("GET", "/stats"): ["group_by", "format"],
 }
 QUERY_SCHEMAS = {"group_by": {"type": "string", "enum": list(STATS_GROUPS)},
@@ -186,7 +201,7 @@ def _application_body(forms) -> dict:
 
 # The POSTs that take an Idempotency-Key (a retry with it changes nothing twice).
 IDEMPOTENT = {"/applications", "/applications/{app_id}/withdraw", "/applications/{app_id}/amend",
-              "/applications/{app_id}/accept",
+              "/applications/{app_id}/accept", "/complaints",
               "/applications/{app_id}/bank-decision", "/reviews/{review_id}/decision"}
 
 

@@ -47,9 +47,13 @@ MATRIX = {
     ("PUT", "/ip/whitelist/{uscc}"): {"agency"},
     ("DELETE", "/ip/whitelist/{uscc}"): {"agency"},
     ("GET", "/applications/{app_id}/ip-background"): {"bank"},
+    ("POST", "/complaints"): {"enterprise", "window"},
+    ("GET", "/complaints"): {"enterprise", "agency", "window"},
+    ("GET", "/complaints/{complaint_id}"): {"enterprise", "agency", "window"},
+    ("POST", "/complaints/{complaint_id}/answer"): {"window"},
 }
 FILLED = {"{scenario}": "credit", "{app_id}": "01NOSUCHAPPLICATION0000000", "{review_id}": "01NOSUCHREVIEW",
-          "{notification_id}": "01NOSUCHNOTIFICATION",
+          "{notification_id}": "01NOSUCHNOTIFICATION", "{complaint_id}": "01NOSUCHCOMPLAINT",
           "{code}": "ICBC-BJ", "{ruleset}": "eligibility",
           "{version}": "2099.1", "{material_id}": "01NOSUCHMATERIAL", "{uscc}": "91110108000000991N"}
 

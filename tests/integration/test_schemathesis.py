@@ -112,7 +112,8 @@ def live(read_only_parts):
 def seed_real_objects(live: Live) -> dict[str, list[str]]:
     """Things that exist, for path parameters to name now and then, so the fuzzer gets past the
     404: a credit loan at ICBC-BJ (bank decisions, then withdrawal), an IP-pledge loan (withdrawal)
-    and a second IP-pledge loan whose review only the review route sees (withdrawal runs first)."""
+    and a second IP-pledge loan whose review only the review route sees (withdrawal runs first);
+    a complaint of the fuzzing enterprise (read, then answered)."""
     ids = {}
 
     def as_enterprise(method, path, body):
@@ -127,7 +128,9 @@ def seed_real_objects(live: Live) -> dict[str, list[str]]:
     review = [r["id"] for r in reviews if r["application_id"] == ids["ip_reviewed"]]
     assert review, "the IP-pledge application should wait for the IP office"
     material = live.call("GET", f"/applications/{ids['ip']}", "enterprise").json()["materials"][0]
-    return {"app_id": [ids["credit"], ids["ip"]], "review_id": review, "code": [FUZZER["bank"]],
+    complaint = live.call("POST", "/complaints", "enterprise", {"about": "service", "text": "热线打不通"})
+    assert complaint.status_code == 201, complaint.text
+    return {"complaint_id": [complaint.json()["id"]],"app_id": [ids["credit"], ids["ip"]], "review_id": review, "code": [FUZZER["bank"]],
             "material_id": [material],
             "scenario": ["credit", "ip_pledge"], "ruleset": ["eligibility", "first_loan_subsidy"]}
 
