@@ -13,7 +13,9 @@ zone reading its records and prefilling a form, and a bank holding its applicati
 (one Query for the application it holds, one PutItem for the read's log entry; locally the
 records themselves come from the data-zone file, counted as our code); credit loans both of their
 banks approved, their offers compared (one GetItem, the cost over the term computed in Decimal) and
-one of them accepted by the enterprise (the accepted and closed messages in the same transaction).
+one of them accepted by the enterprise (the accepted and closed messages in the same transaction);
+complaints filed online, listed by window staff and answered (the notification and its gateway
+message in the answer's transaction).
 """
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ ENTERPRISES = 25
 OWN_CODE_TARGET = {"submission", "unread notifications", "notification read", "overdue reviews (window)",
                    "material declared (signed upload)", "material read (signed download)",
                    "review returned", "amendment", "records read (enterprise)", "records read (bank, logged)",
-                   "prefill", "offers compared", "offer accepted"}
+                   "prefill", "offers compared", "offer accepted", "complaint filed", "complaints listed (window)",
+                   "complaint answered"}
 S3_OPERATIONS = ("GetObject", "HeadObject", "PutObject", "PutObjectTagging", "HeadBucket", "ListObjectsV2")
 SIGNING_ONLY = ("material declared (signed upload)", "material read (signed download)")
 
@@ -194,6 +197,24 @@ def offers_and_accept(world, count: int) -> tuple[list, list]:
     return compared, accepted
 
 
+def complaints(world, count: int) -> tuple[list, list, list]:
+    """Complaints filed online, window staff's first page of the open ones, and each answered."""
+    from tests.builders import valid_uscc
+    window = ("window", "w001")
+    filed = []
+    for n in range(count):
+        reply = world.call("POST", "/complaints", as_=("enterprise", valid_uscc(n % ENTERPRISES)),
+                           body={"about": "service", "text": f"bench {n}"})
+        assert reply.status == 201, reply.body
+        filed.append(reply)
+    listed = [world.call("GET", "/complaints?status=open", as_=window) for _ in range(count)]
+    assert all(r.status == 200 and len(r.body["items"]) == 20 for r in listed)
+    answered = [world.call("POST", f"/complaints/{f.body['id']}/answer", as_=window, body={"text": "bench"})
+                for f in filed]
+    assert all(r.status == 200 and r.body["status"] == "closed" for r in answered)
+    return filed, listed, answered
+
+
 def summarise(replies: list) -> dict:
     """Medians (and the 90th percentile of time) over the measured requests of one kind."""
     own = [r.own_seconds * 1000 for r in replies]
@@ -226,6 +247,7 @@ def lifecycle(world, count: int, warmup: int = 10) -> dict[str, list]:
     returns, amendments = returned_and_amended(world, min(count, 100))
     own_reads, bank_reads, prefills = records_and_prefill(world, min(count, 200))
     compared, accepted = offers_and_accept(world, min(count, 100))
+    filed, listed, answered = complaints(world, min(count, 100))
     return {"records read (enterprise)": own_reads, "records read (bank, logged)": bank_reads,
             "prefill": prefills,
             "submission": submissions, "review decision": reviews, "bank decision": decisions,
@@ -233,7 +255,8 @@ def lifecycle(world, count: int, warmup: int = 10) -> dict[str, list]:
             "overdue reviews (window)": overdue_list(world, min(count, 200)),
             "material declared (signed upload)": declared, "material read (signed download)": material_reads,
             "review returned": returns, "amendment": amendments,
-            "offers compared": compared, "offer accepted": accepted}
+            "offers compared": compared, "offer accepted": accepted,
+            "complaint filed": filed, "complaints listed (window)": listed, "complaint answered": answered}
 
 
 def run(results, submissions: int = 300) -> None:
