@@ -193,6 +193,29 @@ def test_an_unanswered_complaint_is_flagged_overdue_once_across_runs_and_listed_
     assert flag_overdue_complaints(deps) == 0
 
 
+def test_two_runs_racing_on_one_complaint_flag_it_once(deps):
+    """Run B reads the complaint, run A flags it and commits meanwhile; B's conditional write loses
+    on the version, B reads again, finds it flagged and writes nothing."""
+    file(deps, ME)
+    deps.clock.set(date(2025, 10, 20))
+    store, real_read = deps.store, deps.store.complaint
+    results = []
+
+    def read_then_let_the_other_run_win(complaint_id):
+        found = real_read(complaint_id)
+        if not results:
+            results.append("other run")
+            store.complaint = real_read
+            results.append(flag_overdue_complaints(deps))   # run A, complete, between B's read and write
+            store.complaint = read_then_let_the_other_run_win
+        return found
+
+    store.complaint = read_then_let_the_other_run_win
+    assert flag_overdue_complaints(deps) == 0               # run B
+    assert results == ["other run", 1]
+    assert [n["kind"] for n in my_notices(deps)] == ["complaint_overdue"]
+
+
 def test_an_answered_complaint_is_never_flagged(deps):
     complaint = file(deps, ME)
     complaints.answer_complaint(deps, WINDOW, complaint["id"], {"text": "已处理"})
