@@ -19,7 +19,7 @@ RULES_CHECK_SECONDS = 30  # how stale a warm container's view of published rules
 # The pieces a test may hand in ready-made instead of having them built (`engine` included).
 PIECES = frozenset({"resources", "dynamodb", "sqs", "store", "sender", "files", "cursors", "clock", "ids",
                     "calendar", "forms", "facts_provider", "catalog", "engine", "notice_texts",
-                    "datazone", "records_log"})
+                    "datazone", "records_log", "service_hours"})
 
 
 class Container:
@@ -176,6 +176,13 @@ class Container:
         from .services.notifications import NoticeTexts
         with self._lock:
             return NoticeTexts.load()
+
+    @cached_property
+    def service_hours(self):
+        """When the window takes calls (data/service_hours.yaml, checked when loaded)."""
+        from .services.threads import load_service_hours
+        with self._lock:
+            return load_service_hours()
 
     @cached_property
     def catalog(self):

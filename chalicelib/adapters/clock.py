@@ -48,3 +48,6 @@ class ChinaWorkingCalendar:
             if cal.is_working_day(current):
                 left -= 1
         return current
+
+    def is_working_day(self, day: date) -> bool:
+        return self._cal().is_working_day(day)

@@ -25,6 +25,7 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | its reviewer's copy | COMPLAINT#<id> | AGENCY    | COMPLAINTS#AGENCY#<agency> / <created>#<id> |        |                           |
 | material        | MAT#<id>           | M         |                                 |                           |                           |
 | material's use  | MAT#<id>           | APP#<app id> |                              |                           |                           |
+| thread, message | THREAD#<id>        | T, M#<msg>   | (see adapters/dynamodb_threads.py)                                                      |
 
 The application, its history, review index, outbox and counters change in one transaction, with
 a condition on the application's version: the optimistic lock that turns a race into a 409.
@@ -60,6 +61,7 @@ from ..domain.money import to_fen_decimal
 from ..domain.messages import NOTIFICATION, message_type
 from ..domain.notifications import NOTIFICATIONS_QUEUE, Notification
 from ..domain.material import AWAITING_UPLOAD, Material
+from .dynamodb_threads import DynamoThreadStore
 from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
                               Page, ParkedMessage,
                               PublishedRuleset, parked_message, RenewalEntry, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
@@ -103,7 +105,7 @@ def decode_cursor(cursor: str | None) -> dict | None:
     return key
 
 
-class DynamoApplicationStore:
+class DynamoApplicationStore(DynamoThreadStore):
     def __init__(self, client, table_name: str):
         self._db = client
         self._table = table_name

@@ -21,6 +21,7 @@ from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRe
                               PublishedRuleset, parked_message, RenewalEntry, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
 from .dynamodb import COUNTERS, gateway_message
+from .memory_threads import InMemoryThreadStore
 
 
 def _page(rows: list, limit: int, cursor: str | None) -> Page:
@@ -43,7 +44,7 @@ def _page_after(rows: list, key, limit: int, cursor: str | None) -> Page:
     return Page(chunk, "\x1f".join(key(chunk[-1])) if more else None)
 
 
-class InMemoryApplicationStore:
+class InMemoryApplicationStore(InMemoryThreadStore):
     def __init__(self):
         self._lock = threading.Lock()
         self._apps: dict[str, dict] = {}

@@ -135,7 +135,46 @@ ACCEPTANCE = {
                             "x-title-zh": "银行代码"}},
 }
 
-SCHEMAS = {"bank_decision": BANK_DECISION, "amendment": AMENDMENT, "material": MATERIAL, "acceptance": ACCEPTANCE}
+# Consultation (domain/threads.py): lengths are checked once blanks are trimmed, by the service.
+_THREAD_TEXT = {"type": "string", "format": "plain_text", "minLength": 1, "title": "Message (1–2000 characters)",
+                "x-title-zh": "留言（1–2000 字）"}
+_SLOT = {"type": "string", "minLength": 1, "maxLength": 40,
+         "title": "Slot: ISO date and time, Asia/Shanghai if it has no offset",
+         "x-title-zh": "预约时间：ISO 日期时间，无时区时按北京时间"}
+THREAD = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "A question to the service window", "x-title-zh": "向服务窗口咨询",
+    "type": "object", "additionalProperties": False, "required": ["subject", "text"],
+    "properties": {
+        "application_id": {"type": "string", "minLength": 1, "maxLength": 64, "title": "Application (yours)",
+                           "x-title-zh": "相关申请（本企业的）"},
+        "subject": {"type": "string", "format": "plain_text", "minLength": 1, "title": "Subject (1–200 characters)",
+                    "x-title-zh": "主题（1–200 字）"},
+        "text": _THREAD_TEXT},
+}
+THREAD_MESSAGE = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "A message in a thread", "x-title-zh": "咨询留言",
+    "type": "object", "additionalProperties": False, "required": ["text"], "properties": {"text": _THREAD_TEXT},
+}
+CALL_REQUEST = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "A call request", "x-title-zh": "预约通话",
+    "type": "object", "additionalProperties": False, "required": ["kind", "slot"],
+    "properties": {"kind": {"enum": ["voice", "video"], "title": "Kind: voice or video",
+                            "x-title-zh": "方式：voice（语音）或 video（视频）"},
+                   "slot": _SLOT},
+}
+CALL_PROPOSAL = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Another slot for a call", "x-title-zh": "建议的其他通话时间",
+    "type": "object", "additionalProperties": False, "required": ["slot"], "properties": {"slot": _SLOT},
+}
+THREAD_SCHEMAS = {"thread": THREAD, "thread_message": THREAD_MESSAGE, "call_request": CALL_REQUEST,
+                  "call_proposal": CALL_PROPOSAL}
+
+SCHEMAS = {"bank_decision": BANK_DECISION, "amendment": AMENDMENT, "material": MATERIAL, "acceptance": ACCEPTANCE,
+           **THREAD_SCHEMAS}
 
 
 def schema(name: str, material_kinds: tuple[str, ...] = ()) -> dict:

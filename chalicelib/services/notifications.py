@@ -20,7 +20,7 @@ TEXTS_FILE = "notifications.yaml"
 LANGUAGES = ("zh", "en")
 # The placeholders a text may use: each is filled from the notice's facts, in the text's language.
 FIELDS = frozenset({"scenario", "agency", "bank", "reason", "amount", "annual_rate", "term_months", "due",
-                    "items"})
+                    "items", "subject", "slot"})
 KIND_NAME = re.compile(r"[a-z][a-z_]{0,39}")
 MAX_TEXT = 300   # characters: an SMS gateway splits longer ones
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # names for the Deps annotations only: nothing here is import
     from ..rules_engine import DecisionEngine
     from ..settings import Settings
     from .cursors import CursorSeal
+    from ..domain.threads import Thread
 
 
 class StaleVersion(Exception):
@@ -380,10 +381,31 @@ class IdGenerator(Protocol):
 
 class WorkingCalendar(Protocol):
     def add_working_days(self, start: date, days: int) -> date: ...
+    def is_working_day(self, day: date) -> bool:
+        """A PRC working day: not a public holiday, a weekday or a 调休 make-up weekend day."""
 
 
-class Store(ApplicationStore, PolicyStore, MaterialStore, ComplaintStore, Protocol):
-    """The one table behind them all: applications, materials, the rules' publications, complaints."""
+class ThreadStore(Protocol):
+    """Consultation threads (domain/threads.py) in the same table; every list a Query."""
+    def thread(self, thread_id: str) -> "Thread | None": ...
+    def thread_messages(self, thread_id: str) -> list:
+        """The thread's messages, oldest first."""
+    def threads_for_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
+        """The enterprise's threads, newest activity first."""
+    def all_threads(self, unanswered: bool, limit: int, cursor: str | None) -> Page:
+        """Every thread (or those awaiting the window), newest activity first."""
+    def thread_unread_total(self, owner: str) -> int:
+        """How many window messages the enterprise has not read, over all its threads."""
+    def save_thread(self, thread: "Thread", *, notifications: list[Notification] = (),
+                    idempotency: IdempotencyRecord | None = None) -> None:
+        """Write the thread as version `thread.version + 1` with its new messages, the change of
+        its owner's unread total, `notifications` with their gateway messages and the idempotency
+        record, atomically. StaleVersion if the stored version is not `thread.version`,
+        IdempotencyKeyTaken if the key was used meanwhile. The caller marks it `committed()`."""
+
+
+class Store(ApplicationStore, PolicyStore, MaterialStore, ComplaintStore, ThreadStore, Protocol):
+    """The one table behind them all: applications, materials, the rules' publications, complaints, threads."""
 
 
 class Deps(Protocol):
