@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ..domain.application import ROLES, STATS_GROUPS, Status
 from ..domain.offers import REPAYMENTS
-from ..forms.requests import (ACCEPTANCE, AMENDMENT, BANK_DECISION, COMPLAINT, COMPLAINT_ANSWER, MATERIAL, WITHDRAWAL,
-                              review_decision)
+from ..forms.requests import (ACCEPTANCE, AMENDMENT, BANK_DECISION, CALL_PROPOSAL, CALL_REQUEST, COMPLAINT,
+                              COMPLAINT_ANSWER, MATERIAL, THREAD, THREAD_MESSAGE, WITHDRAWAL, review_decision)
 from .http import ROUTE_DOCS
 
 ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
@@ -25,6 +25,10 @@ BODIES = {
     ("POST", "/materials"): MATERIAL,
     ("POST", "/complaints"): COMPLAINT,
     ("POST", "/complaints/{complaint_id}/answer"): COMPLAINT_ANSWER,
+    ("POST", "/threads"): THREAD,
+    ("POST", "/threads/{thread_id}/messages"): THREAD_MESSAGE,
+    ("POST", "/threads/{thread_id}/call-requests"): CALL_REQUEST,
+    ("POST", "/threads/{thread_id}/call-requests/{request_id}/propose"): CALL_PROPOSAL,
     ("POST", "/auth/dev-token"): {
         "type": "object", "required": ["role", "subject"], "additionalProperties": False,
         "properties": {"role": {"enum": list(ROLES)},
@@ -111,6 +115,17 @@ COMPLAINT_VIEW = _object(
      "application_id": NULLABLE_STRING, "agency": NULLABLE_STRING, "overdue_at": NULLABLE_STRING,
      "answer": {"oneOf": [_object({"text": STRING, "by": STRING, "at": STRING}), {"type": "null"}]}},
     recorded_by=STRING)
+CALL = _object({"id": STRING, "kind": {"enum": ["voice", "video"]}, "slot": STRING,
+                "status": {"enum": ["requested", "confirmed", "proposed"]}, "requested_at": STRING},
+               proposed_slot=STRING, answered_at=STRING)
+THREAD_SUMMARY = _object({"id": STRING, "subject": STRING, "owner": STRING, "created_at": STRING, "last_at": STRING,
+                          "last_from": {"enum": ["enterprise", "window"]}, "unanswered": BOOLEAN,
+                          "unread_enterprise": INTEGER, "unread_window": INTEGER, "call_requests": _list(CALL)},
+                         application_id=STRING)
+THREAD_MESSAGE_VIEW = _object({"id": STRING, "from": {"enum": ["enterprise", "window"]}, "text": STRING,
+                               "at": STRING, "read": BOOLEAN}, author=STRING)
+THREAD_VIEW = {**THREAD_SUMMARY, "required": [*THREAD_SUMMARY["required"], "messages"],
+               "properties": {**THREAD_SUMMARY["properties"], "messages": _list(THREAD_MESSAGE_VIEW)}}
 SUMMARY = _object({"id": STRING, "scenario": STRING, "status": STATUS, "amount": NUMBER, "created_at": STRING})
 STATS_FIGURES = _object({"approved_count": INTEGER, "approved_amount": NUMBER,
                          "average_amount_per_enterprise": NUMBER, "sme_share": NUMBER, "first_loan_share": NUMBER})
@@ -133,6 +148,16 @@ RESPONSES = {
     ("POST", "/applications/{app_id}/bank-decision"): _object(
         {"application_id": STRING, "bank": STRING, "status": STRING, "application_status": STATUS}),
     ("GET", "/notifications"): _page(NOTIFICATION),
+    ("POST", "/threads"): THREAD_VIEW,
+    ("GET", "/threads"): {**_page(THREAD_SUMMARY), "properties": {**_page(THREAD_SUMMARY)["properties"],
+                                                                  "unread": INTEGER}},
+    ("GET", "/threads/{thread_id}"): THREAD_VIEW,
+    ("POST", "/threads/{thread_id}/messages"): {**THREAD_MESSAGE_VIEW, "required": [
+        *THREAD_MESSAGE_VIEW["required"], "thread"], "properties": {**THREAD_MESSAGE_VIEW["properties"],
+                                                                    "thread": THREAD_SUMMARY}},
+    ("POST", "/threads/{thread_id}/call-requests"): CALL,
+    ("POST", "/threads/{thread_id}/call-requests/{request_id}/confirm"): CALL,
+    ("POST", "/threads/{thread_id}/call-requests/{request_id}/propose"): CALL,
     ("POST", "/notifications/{notification_id}/read"): NOTIFICATION,
     ("GET", "/stats"): {"oneOf": [STATS_FIGURES, _object({
         "group_by": {"enum": list(STATS_GROUPS)},
@@ -179,6 +204,7 @@ QUERY = {
     ("GET", "/applications"): ["status", "cursor", "limit"],
     ("GET", "/reviews"): ["status", "cursor", "limit"],
     ("GET", "/notifications"): ["unread", "cursor", "limit"],
+    ("GET", "/threads"): ["unanswered", "cursor", "limit"],
     ("GET", "/enterprises/{uscc}/records/reads"): ["cursor", "limit"],
     ("GET", "/ip/whitelist"): ["cursor", "limit"],
     ("GET", "/complaints"): ["status", "cursor", "limit"],
@@ -202,7 +228,8 @@ def _application_body(forms) -> dict:
 # The POSTs that take an Idempotency-Key (a retry with it changes nothing twice).
 IDEMPOTENT = {"/applications", "/applications/{app_id}/withdraw", "/applications/{app_id}/amend",
               "/applications/{app_id}/accept", "/complaints",
-              "/applications/{app_id}/bank-decision", "/reviews/{review_id}/decision"}
+              "/applications/{app_id}/bank-decision", "/reviews/{review_id}/decision",
+              "/threads", "/threads/{thread_id}/messages"}
 
 
 def _operation(doc, forms, bodies: dict) -> dict:

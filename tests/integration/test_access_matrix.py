@@ -51,9 +51,17 @@ MATRIX = {
     ("GET", "/complaints"): {"enterprise", "agency", "window"},
     ("GET", "/complaints/{complaint_id}"): {"enterprise", "agency", "window"},
     ("POST", "/complaints/{complaint_id}/answer"): {"window"},
+    ("POST", "/threads"): {"enterprise"},
+    ("GET", "/threads"): {"enterprise", "window"},
+    ("GET", "/threads/{thread_id}"): {"enterprise", "window"},
+    ("POST", "/threads/{thread_id}/messages"): {"enterprise", "window"},
+    ("POST", "/threads/{thread_id}/call-requests"): {"enterprise"},
+    ("POST", "/threads/{thread_id}/call-requests/{request_id}/confirm"): {"window"},
+    ("POST", "/threads/{thread_id}/call-requests/{request_id}/propose"): {"window"},
 }
 FILLED = {"{scenario}": "credit", "{app_id}": "01NOSUCHAPPLICATION0000000", "{review_id}": "01NOSUCHREVIEW",
           "{notification_id}": "01NOSUCHNOTIFICATION", "{complaint_id}": "01NOSUCHCOMPLAINT",
+          "{thread_id}": "01NOSUCHTHREAD", "{request_id}": "01NOSUCHCALL",
           "{code}": "ICBC-BJ", "{ruleset}": "eligibility",
           "{version}": "2099.1", "{material_id}": "01NOSUCHMATERIAL", "{uscc}": "91110108000000991N"}
 

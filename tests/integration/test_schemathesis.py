@@ -130,9 +130,24 @@ def seed_real_objects(live: Live) -> dict[str, list[str]]:
     material = live.call("GET", f"/applications/{ids['ip']}", "enterprise").json()["materials"][0]
     complaint = live.call("POST", "/complaints", "enterprise", {"about": "service", "text": "热线打不通"})
     assert complaint.status_code == 201, complaint.text
-    return {"complaint_id": [complaint.json()["id"]],"app_id": [ids["credit"], ids["ip"]], "review_id": review, "code": [FUZZER["bank"]],
-            "material_id": [material],
+    thread, call = seed_thread(live)
+    return {"app_id": [ids["credit"], ids["ip"]], "review_id": review, "code": [FUZZER["bank"]],
+            "material_id": [material], "thread_id": [thread], "request_id": [call],
+            "complaint_id": [complaint.json()["id"]],
             "scenario": ["credit", "ip_pledge"], "ruleset": ["eligibility", "first_loan_subsidy"]}
+
+
+def seed_thread(live: Live) -> tuple[str, str]:
+    """A consultation thread of the fuzzing enterprise with a call request for the next working day."""
+    from datetime import date
+    from chalicelib.adapters.clock import ChinaWorkingCalendar
+    thread = live.call("POST", "/threads", "enterprise", {"subject": "fuzz", "text": "a question"})
+    assert thread.status_code == 201, thread.text
+    day = ChinaWorkingCalendar().add_working_days(date.today(), 1)
+    call = live.call("POST", f"/threads/{thread.json()['id']}/call-requests", "enterprise",
+                     {"kind": "voice", "slot": f"{day}T10:00:00+08:00"})
+    assert call.status_code == 201, call.text
+    return thread.json()["id"], call.json()["id"]
 
 
 @pytest.fixture(scope="module")
