@@ -15,7 +15,10 @@ records themselves come from the data-zone file, counted as our code); credit lo
 banks approved, their offers compared (one GetItem, the cost over the term computed in Decimal) and
 one of them accepted by the enterprise (the accepted and closed messages in the same transaction);
 complaints filed online, listed by window staff and answered (the notification and its gateway
-message in the answer's transaction).
+message in the answer's transaction); consultation: an enterprise's question, window staff's
+unanswered list and answer (its notification in the same transaction), the enterprise's list with
+its unread total, the thread read (marking the answer read) and a call request checked against
+the hours and the calendar.
 """
 from __future__ import annotations
 
@@ -31,7 +34,8 @@ OWN_CODE_TARGET = {"submission", "unread notifications", "notification read", "o
                    "material declared (signed upload)", "material read (signed download)",
                    "review returned", "amendment", "records read (enterprise)", "records read (bank, logged)",
                    "prefill", "offers compared", "offer accepted", "complaint filed", "complaints listed (window)",
-                   "complaint answered"}
+                   "complaint answered", "thread started", "unanswered threads (window)", "thread answered",
+                   "threads listed (enterprise)", "thread read", "call requested"}
 S3_OPERATIONS = ("GetObject", "HeadObject", "PutObject", "PutObjectTagging", "HeadBucket", "ListObjectsV2")
 SIGNING_ONLY = ("material declared (signed upload)", "material read (signed download)")
 
@@ -215,6 +219,33 @@ def complaints(world, count: int) -> tuple[list, list, list]:
     return filed, listed, answered
 
 
+def consultation(world, count: int) -> dict[str, list]:
+    """Each enterprise asks, the window lists the unanswered and answers, the enterprise lists its
+    threads (with its unread total), reads the answer and asks for a call on the next working day."""
+    from datetime import date
+    from chalicelib.adapters.clock import ChinaWorkingCalendar
+    from tests.builders import valid_uscc
+    staff = ("window", "w-bench")
+    slot = f"{ChinaWorkingCalendar().add_working_days(date.today(), 1)}T10:00:00+08:00"
+    measured: dict[str, list] = {kind: [] for kind in ("thread started", "unanswered threads (window)", "thread answered",
+                                                       "threads listed (enterprise)", "thread read", "call requested")}
+    for n in range(count):
+        who = ("enterprise", valid_uscc(n % ENTERPRISES))
+        started = world.call("POST", "/threads", as_=who, body={"subject": "首贷贴息", "text": "需要哪些材料？"})
+        path = f"/threads/{started.body['id']}"
+        replies = [("thread started", started),
+                   ("unanswered threads (window)", world.call("GET", "/threads?unanswered=true&limit=20", as_=staff)),
+                   ("thread answered", world.call("POST", f"{path}/messages", as_=staff, body={"text": "营业执照即可。"})),
+                   ("threads listed (enterprise)", world.call("GET", "/threads?limit=20", as_=who)),
+                   ("thread read", world.call("GET", path, as_=who)),
+                   ("call requested", world.call("POST", f"{path}/call-requests", as_=who,
+                                                 body={"kind": "voice", "slot": slot}))]
+        for kind, reply in replies:
+            assert reply.status in (200, 201), (kind, reply.body)
+            measured[kind].append(reply)
+    return measured
+
+
 def summarise(replies: list) -> dict:
     """Medians (and the 90th percentile of time) over the measured requests of one kind."""
     own = [r.own_seconds * 1000 for r in replies]
@@ -256,7 +287,8 @@ def lifecycle(world, count: int, warmup: int = 10) -> dict[str, list]:
             "material declared (signed upload)": declared, "material read (signed download)": material_reads,
             "review returned": returns, "amendment": amendments,
             "offers compared": compared, "offer accepted": accepted,
-            "complaint filed": filed, "complaints listed (window)": listed, "complaint answered": answered}
+            "complaint filed": filed, "complaints listed (window)": listed, "complaint answered": answered,
+            **consultation(world, min(count, 100))}
 
 
 def run(results, submissions: int = 300) -> None:
