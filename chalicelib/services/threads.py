@@ -19,6 +19,7 @@ from .cursors import bad_cursor
 from .ports import Deps, IdempotencyKeyTaken, StaleVersion
 
 HOURS_FILE = "service_hours.yaml"
+THREAD_BUSY = ("咨询正被同时修改，请稍后重试", "The thread is being changed by someone else; try again")
 TEXT = ("留言", "message")
 SUBJECT = ("主题", "subject")
 
@@ -113,7 +114,7 @@ def list_threads(deps: Deps, actor: Actor, unanswered: str | None, cursor: str |
 def get_thread(deps: Deps, actor: Actor, thread_id: str) -> dict:
     """The thread with its messages, oldest first; the other side's messages are now read by the
     reader's side (its unread count drops to 0, and the enterprise's total with it)."""
-    for _ in attempts():
+    for _ in attempts(busy=THREAD_BUSY):
         thread = deps.store.thread(thread_id)
         if not visible(thread, actor):
             raise no_thread()
@@ -135,7 +136,7 @@ def post_message(deps: Deps, actor: Actor, thread_id: str, body, idempotency_key
     if first := replayed(deps, request):
         return first[1]
     message = _message(deps, thread_id, actor, text)
-    for _ in attempts():
+    for _ in attempts(busy=THREAD_BUSY):
         thread.post(message)
         response = lambda t: message.to_view(False, actor.role == "window") | {"thread": t.summary()}
         if (sent := _save(deps, thread, response, request, status=201)) is not None:
@@ -150,7 +151,7 @@ def request_call(deps: Deps, actor: Actor, thread_id: str, body) -> dict:
         raise no_thread()
     slot = _slot(deps, body["slot"])
     request_id = deps.ids.new_id()
-    for _ in attempts():
+    for _ in attempts(busy=THREAD_BUSY):
         call = thread.request_call(request_id, body["kind"], slot, now_iso(deps))
         if (sent := _save(deps, thread, lambda t: call.to_view(), None, status=201)) is not None:
             return sent
@@ -160,7 +161,7 @@ def request_call(deps: Deps, actor: Actor, thread_id: str, body) -> dict:
 def answer_call(deps: Deps, actor: Actor, thread_id: str, request_id: str, body=None) -> dict:
     """Window staff confirm the requested slot, or (with a body `{slot}`) propose another."""
     proposed = _slot(deps, checked(body, "call_proposal")["slot"]) if body is not None else None
-    for _ in attempts():
+    for _ in attempts(busy=THREAD_BUSY):
         thread = deps.store.thread(thread_id)
         if not visible(thread, actor):
             raise no_thread()

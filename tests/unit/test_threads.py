@@ -256,3 +256,26 @@ def test_the_shipped_hours_load_and_say_they_are_an_assumption():
 def test_hours_that_make_no_sense_are_refused_when_loaded(doc):
     with pytest.raises(ServiceHoursError):
         ServiceHours.from_dict(doc)
+
+
+def test_an_answer_that_loses_a_race_is_written_once_on_a_fresh_read(deps):
+    """Another message lands between the answer's read and its write: the answer is retried on
+    the thread as it now is, and neither message nor count is lost or doubled."""
+    from chalicelib.domain.threads import ThreadMessage
+    thread = start(deps)
+    save = deps.store.save_thread
+
+    def racing(changed, **kwargs):
+        if changed.new_messages and changed.new_messages[0].side == "window" and not racing.done:
+            racing.done = True
+            meanwhile = deps.store.thread(changed.id)
+            meanwhile.post(ThreadMessage("ID9999", changed.id, "enterprise", ME.label, "等一下", changed.last_at))
+            save(meanwhile)
+        return save(changed, **kwargs)
+    racing.done = False
+    deps.store.save_thread = racing
+    answer(deps, thread["id"])
+    read = use_cases.get_thread(deps, STAFF, thread["id"])
+    assert [m["from"] for m in read["messages"]] == ["enterprise", "window", "enterprise"]
+    assert use_cases.list_threads(deps, ME, None, None, 20)["unread"] == 1
+    assert len(notifications.list_notifications(deps, ME, None, None, 20)["items"]) == 1
