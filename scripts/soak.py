@@ -15,7 +15,10 @@ reviews the next round. Every notification (a rejection, a return, each bank dec
 late review, an acceptance) must be stored once and reach the gateway's queue. Some applications
 are withdrawn at the banks; every approved one is accepted at one of the banks that approved (some
 twice, as a retrying client would): the chosen bank must get one `accepted` message, every other
-bank that had it one `closed`, and the approved amount must be the accepted offers'.
+bank that had it one `closed`, and the approved amount must be the accepted offers'. Finally every
+figure of `GET /stats`, city-wide and by month, scenario, bank and district, must equal the same
+figure recomputed from the stored applications (scripts/stats_check.py); each difference is
+printed with its figure, group, counter value and recomputed value.
 
     make soak                      # 5,000 applications, 5% of AWS calls failing
     SOAK_APPS=500 make soak        # a quicker run
@@ -114,6 +117,7 @@ class Driver:
         self.left: set[str] = set()           # reviews nobody decides
         self.delivered: Counter = Counter()   # message_id -> times a consumer received it
         self.pump = lambda: None              # fan-out and queue reading, run every few changes
+        self.stats_mismatches: list[str] = []  # GET /stats against the applications, after the run
         self.changes = 0
 
     def changed(self) -> None:
@@ -371,6 +375,9 @@ def reconcile(driver) -> dict:
     for queue in QUEUES:
         delivered.update(drain(container, queue))
     stats = container.store.stats()
+    from scripts import stats_check
+    driver.stats_mismatches = stats_check.check(
+        lambda path: _ok(driver.request("GET", path, ("window", "w001"), None), path), stored.values())
     approved = sum(1 for e in driver.expected.values() if e["outcome"] == "accepted")
     approved_amount = sum(OFFERED[e["accepted"]] for e in driver.expected.values() if e["accepted"])
     return {
@@ -396,7 +403,15 @@ def reconcile(driver) -> dict:
         "approved_counter_mismatch": abs(int(stats["approved_count"]) - approved),
         "approved_amount_mismatch_(yuan)": float(abs(stats["approved_amount"] - approved_amount)),
         "bank_messages_of_the_wrong_type": len(WRONG_TYPE),
+        "statistics_figures_unlike_the_applications": len(driver.stats_mismatches),
     }
+
+
+def _ok(reply: tuple[int, object], path: str):
+    status, body = reply
+    if status != 200:
+        raise RuntimeError(f"GET {path}: HTTP {status} {body}")
+    return body
 
 
 def stored_notifications(container, owners) -> list:
@@ -465,10 +480,13 @@ def main() -> int:
     print("\nSoak reconciliation")
     for key, value in report.items():
         print(f"  {key.ljust(width)}  {value}")
+    for line in driver.stats_mismatches:
+        print(f"  statistics: {line}")
     bad = [k for k in ("lost_applications", "unexpected_applications", "wrong_final_status",
                        "transitions_applied_twice", "lost_messages", "unexpected_messages",
                        "approved_counter_mismatch", "approved_amount_mismatch_(yuan)", "bank_messages_of_the_wrong_type",
-                       "applications_told_wrongly_(notifications_lost_or_twice)")
+                       "applications_told_wrongly_(notifications_lost_or_twice)",
+                       "statistics_figures_unlike_the_applications")
            if report[k]]
     if report["late_reviews_flagged"] != report["late_reviews_expected"]:
         bad.append("late_reviews_flagged")
