@@ -10,12 +10,8 @@ import sys
 
 
 def main() -> int:
-    from scripts.local_stack import start_moto
-    server, port = start_moto(0)
-    print(port, flush=True)
-    sys.stdin.read()
-    server.stop()
-    return 0
+    from scripts.local_stack import serve_moto
+    return serve_moto(0)
 
 
 if __name__ == "__main__":

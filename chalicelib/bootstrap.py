@@ -22,6 +22,9 @@ PIECES = frozenset({"resources", "dynamodb", "sqs", "store", "sender", "files", 
                     "datazone", "records_log", "service_hours"})
 
 
+MAX_POOL_CONNECTIONS = 64
+
+
 class Container:
     def __init__(self, settings: Settings | None = None, **pieces):
         """`pieces` replace the ones this container would build (tests: fakes, or parts shared
@@ -55,8 +58,12 @@ class Container:
         return boto3.session.Session(region_name=self.settings.region)
 
     def client(self, service: str, **config):
+        """A client shared by every thread of the process. Its connection pool is as large as the
+        request threads `make run` serves at once (botocore's default of 10 made a 20-client load
+        open and discard a connection on most AWS calls); a Lambda, one request at a time, uses one."""
         from botocore.config import Config
-        cfg = Config(retries={"max_attempts": 4, "mode": "standard"}, **config)
+        cfg = Config(**{"retries": {"max_attempts": 4, "mode": "standard"},
+                        "max_pool_connections": MAX_POOL_CONNECTIONS, **config})
         return self._session.client(service, endpoint_url=self.settings.aws_endpoint_url, config=cfg)
 
     @cached_property

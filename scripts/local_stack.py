@@ -1,6 +1,7 @@
 """`make run`: the whole service on this machine, no AWS account, no network.
 
-Starts an embedded moto server on loopback as the AWS backend, creates the table, queues and
+Starts a moto server on loopback as the AWS backend (in a child process of its own: AWS is not
+inside our process, and its stand-in should not share the API's interpreter lock), creates the table, queues and
 bucket from `chalicelib.resources`, follows the table's stream into the same fan-out handler
 Lambda runs, and serves the Chalice app on http://127.0.0.1:$PORT until Ctrl-C.
 """
@@ -31,6 +32,45 @@ def start_moto(port: int):
     return server, server.get_host_and_port()[1]
 
 
+class Child:
+    """A part of the stack in a process of its own (`python -m scripts.local_stack --moto`): it
+    prints one line when ready and runs until its standard input closes, which `stop` does (and
+    the kernel does if this process dies), so a child never outlives the stack."""
+
+    def __init__(self, *args: str):
+        import subprocess
+        self.child = subprocess.Popen([sys.executable, "-m", "scripts.local_stack", *args],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.ready = self.child.stdout.readline().strip()
+        if not self.ready:
+            self.child.kill()
+            raise RuntimeError(f"{' '.join(args)} did not start")
+
+    def stop(self) -> None:
+        import subprocess
+        self.child.stdin.close()
+        try:
+            self.child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.child.kill()
+
+
+def until_stdin_closes() -> None:
+    """A child's life: Ctrl-C in the terminal reaches the whole process group, but the parent
+    decides when a child stops (it closes the child's standard input)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stdin.read()
+
+
+def serve_moto(port: int = 0) -> int:
+    """The moto child: moto (patched) on `port`; its first line is the port."""
+    server, port = start_moto(port)
+    print(port, flush=True)
+    until_stdin_closes()
+    server.stop()
+    return 0
+
+
 def configure_environment(moto_port: int) -> None:
     # Dummy credentials: the embedded moto server accepts any; real ones must never be used here.
     os.environ.update({
@@ -58,6 +98,7 @@ class FanOutLoop(threading.Thread):
         self.reader = StreamReader(container.dynamodb, streams, container.resources.table_name)
         self.container, self.handler = container, handler
         self.stopping = threading.Event()
+        self.found = 0   # records the last poll returned
 
     def run(self) -> None:
         from chalicelib.services import fanout
@@ -71,7 +112,9 @@ class FanOutLoop(threading.Thread):
             except Exception:  # keep going: the batch is fed again, the sweep is a safety net
                 log.exception("fan-out failed; will retry")
                 fed = False
-            wait = POLL_SECONDS if fed else min(wait * 2, SWEEP_SECONDS)
+            # Records found: look again at once (more are likely coming; a wait here was most of a
+            # message's way to its queue under load). Nothing new: wait POLL_SECONDS. Failed: back off.
+            wait = (0 if self.found else POLL_SECONDS) if fed else min(max(wait, POLL_SECONDS) * 2, SWEEP_SECONDS)
             if time.monotonic() - last_sweep > SWEEP_SECONDS:
                 last_sweep = time.monotonic()
                 try:
@@ -90,6 +133,7 @@ class FanOutLoop(threading.Thread):
     def feed(self) -> bool:
         """One batch through the handler; False if some of it must be fed again."""
         event = self.reader.poll()
+        self.found = len(event["Records"])
         if not event["Records"]:
             return True
         try:
@@ -168,7 +212,8 @@ def main() -> int:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     port = int(os.environ.get("PORT", "8000"))
-    moto, moto_port = start_moto(int(os.environ.get("MOTO_PORT", "0")))
+    moto = Child("--moto", os.environ.get("MOTO_PORT", "0"))
+    moto_port = int(moto.ready)
     configure_environment(moto_port)
 
     import app as app_module
@@ -203,4 +248,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(serve_moto(int(sys.argv[2])) if sys.argv[1:2] == ["--moto"] else main())

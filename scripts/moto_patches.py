@@ -18,6 +18,11 @@ file whose size or fields the policy does not allow, and applies the `tagging` f
 does both (the signature is not checked: moto accepts any credentials), so a material upload
 behaves locally as on AWS: the wrong size or content type is refused by "S3" itself.
 
+moto 5.2's server lists its own package directory (a `listdir` and an `isdir` per service, about
+150) on every request, to find the service a request is for, while holding the dispatcher's one
+lock: under 20 concurrent clients of `make run` every AWS call queued behind those file-system
+calls. The installed services do not change while the server runs: they are listed once.
+
 Used only by the tests, `make run`, `make soak` and `make bench`, never in AWS.
 """
 from __future__ import annotations
@@ -226,6 +231,16 @@ def _post_policy_enforced(real_post):
     return post
 
 
+def _listed_once(real_list):
+    listed: list = []
+
+    def list_of_moto_modules():
+        if not listed:
+            listed.append(tuple(real_list()))
+        return listed[0]
+    return list_of_moto_modules
+
+
 _originals: dict = {}
 
 
@@ -235,11 +250,14 @@ def apply() -> None:
         return
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
+    from moto import backends
     from moto.s3.responses import S3Response
-    _originals.update({(DynamoDBBackend, "transact_write_items"): DynamoDBBackend.transact_write_items,
+    _originals.update({(backends, "list_of_moto_modules"): backends.list_of_moto_modules,
+                       (DynamoDBBackend, "transact_write_items"): DynamoDBBackend.transact_write_items,
                        (Table, "all_items"): Table.all_items, (Table, "query"): Table.query,
                        (S3Response, "_bucket_response_post"): S3Response._bucket_response_post})
     S3Response._bucket_response_post = _post_policy_enforced(S3Response._bucket_response_post)
+    backends.list_of_moto_modules = _listed_once(backends.list_of_moto_modules)
     DynamoDBBackend.transact_write_items = _check_then_apply
     Table.all_items = _all_items_cheaply
     Table.query = _partition_query(Table.query)

@@ -8,6 +8,10 @@ failed record (or from the batch's start if the handler raised), followed by new
 """
 from __future__ import annotations
 
+import time
+
+SHARD_REFRESH_SECONDS = 1.0   # how often the stream's shard list is read again (a new shard is rare)
+
 
 class StreamReader:
     def __init__(self, dynamodb, streams, table_name: str):
@@ -16,8 +20,14 @@ class StreamReader:
         self._iterators: dict[str, str | None] = {}
         self._given: dict[str, list[dict]] = {}    # shard -> records of the last poll
         self._again: dict[str, list[dict]] = {}    # shard -> records to give again, in order
+        self._refreshed = float("-inf")
 
     def _refresh_shards(self) -> None:
+        """New shards, at most once a second: a DescribeStream on every poll was a third of an
+        idle poll's calls, and polls follow each other at once while records keep coming."""
+        if time.monotonic() - self._refreshed < SHARD_REFRESH_SECONDS:
+            return
+        self._refreshed = time.monotonic()
         shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
         for shard in shards:
             shard_id = shard["ShardId"]

@@ -90,3 +90,18 @@ def test_a_query_on_one_partition_returns_its_items_in_key_order(table):
     items = table.query(TableName=TABLE, KeyConditionExpression="PK = :p AND begins_with(SK, :h)",
                         ExpressionAttributeValues={":p": {"S": "a"}, ":h": {"S": "H#"}}, ScanIndexForward=False)
     assert [i["SK"]["S"] for i in items["Items"]] == ["H#000010", "H#000002"]
+
+
+def test_moto_server_lists_the_same_services_once_not_on_every_request(monkeypatch):
+    """moto's server listed its package directory on every request, under its dispatcher's lock."""
+    import os
+
+    from moto import backends
+    moto_patches.apply()
+    shipped = list(moto_patches._originals[(backends, "list_of_moto_modules")]())
+    assert list(backends.list_of_moto_modules()) == shipped and "sqs" in shipped
+
+    def no_listing(path):
+        raise AssertionError("moto listed its directory again")
+    monkeypatch.setattr(os, "listdir", no_listing)
+    assert list(backends.list_of_moto_modules()) == shipped
