@@ -25,7 +25,7 @@ SECTIONS = {
     "queue": ("bench.queue_throughput", {"applications": 500}, {"applications": 60}),
     "population": ("bench.population", {"profiles": 2_000_000}, {"profiles": 100_000}),
     "burst": ("bench.burst", {"clients": (50, 200), "requests": 4}, {"clients": (20, 50), "requests": 2}),
-    "e2e": ("bench.e2e_latency", {"applications": {1: 30, 20: 100}}, {"applications": {1: 10, 20: 40}}),
+    "e2e": ("bench.e2e_latency", {"applications": {1: 30, 20: 200}}, {"applications": {1: 10, 20: 40}}),
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
