@@ -199,3 +199,39 @@ def check_composite_example(field: Field, assembled) -> None:
 
 def _text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
+
+
+ENUM_LABELS = "x-enum-labels"
+
+
+def enum_label_key(value) -> str:
+    """The key naming an allowed value in `x-enum-labels`: the text itself, else as JSON writes it."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def check_enum_labels(name: str, doc: dict) -> None:
+    """Every `enum` carries `x-enum-labels` giving each allowed value a zh and an en label (and
+    no label for a value it does not allow): the portal shows "海淀区" and submits `haidian`."""
+    stack = [((), doc)]
+    while stack:
+        parts, node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(((*parts, n), value) for n, value in enumerate(node))
+        if not isinstance(node, dict):
+            continue
+        stack.extend(((*parts, key), value) for key, value in node.items() if key != ENUM_LABELS)
+        if "enum" in node:
+            _check_labels(f"{file_name(name)}: {pointer(parts)}", node["enum"], node.get(ENUM_LABELS))
+
+
+def _check_labels(where: str, allowed, labels) -> None:
+    if not isinstance(labels, dict):
+        raise FormDefinitionError(f"{where}/{ENUM_LABELS}: missing (a zh and an en label for each allowed value)")
+    keys = [enum_label_key(value) for value in allowed]
+    for key in keys:
+        label = labels.get(key)
+        if not (isinstance(label, dict) and _text(label.get("zh")) and _text(label.get("en"))):
+            raise FormDefinitionError(f"{where}/{ENUM_LABELS}/{escape(key)}: needs a zh and an en label")
+    extra = sorted(set(labels) - set(keys))
+    if extra:
+        raise FormDefinitionError(f"{where}/{ENUM_LABELS}: labels values the enum does not allow: {extra}")

@@ -14,7 +14,8 @@ from pathlib import Path
 from ..domain.errors import BODY_NOT_AN_OBJECT, FieldError, NotFound
 from . import identifiers
 from .definitions import (COMMON, SCENARIOS, Documents, FormDefinitionError, check_composite_example,
-                          check_field, check_scenario_file, file_name, read_documents)
+                          check_enum_labels, check_field, check_scenario_file, file_name,
+                          read_documents)
 from .messages import Label, label_of, translate
 
 _SEGMENT = re.compile(r"/([^/]*)")
@@ -370,6 +371,8 @@ class FormRegistry:
         docs = read_documents(directory, _validator_class().check_schema)
         for sid in SCENARIOS:
             check_scenario_file(sid, docs[sid])
+        for name, doc in docs.items():
+            check_enum_labels(name, doc)
         registry = cls(docs)
         registry._check_fields(directory)
         return registry

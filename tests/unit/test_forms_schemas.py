@@ -204,6 +204,14 @@ BROKEN = [
     ("credit", lambda d: d["x-scenario"].pop("description_en"), "credit.schema.json: /x-scenario/description_en"),
     ("ip_pledge", lambda d: d["properties"]["scenario"].update(const="credit", examples=["credit"]),
      "ip_pledge.schema.json: /properties/scenario/const"),
+    ("common", lambda d: d["$defs"]["district"]["x-enum-labels"].pop("haidian"),
+     "common.schema.json: /$defs/district/x-enum-labels/haidian: needs a zh and an en label"),
+    ("credit", lambda d: details(d)["tax_credit_rating"]["x-enum-labels"]["B"].pop("en"),
+     "credit.schema.json: /properties/details/properties/tax_credit_rating/x-enum-labels/B: needs a zh and an en"),
+    ("ip_pledge", lambda d: details(d)["patents"]["items"]["properties"]["type"].pop("x-enum-labels"),
+     "ip_pledge.schema.json: /properties/details/properties/patents/items/properties/type/x-enum-labels: missing"),
+    ("common", lambda d: d["$defs"]["district"]["enum"].remove("yanqing"),
+     "common.schema.json: /$defs/district/x-enum-labels: labels values the enum does not allow: ['yanqing']"),
 ]
 
 
@@ -219,7 +227,9 @@ def test_a_broken_form_is_refused_naming_the_file_and_pointer(forms_copy, name, 
 def test_allowed_values_that_are_not_text_are_named_as_json_writes_them(forms_copy):
     directory, edit = forms_copy
     edit("real_estate_mortgage", lambda d: details(d)["owner_is_applicant"].update(const=True))
-    edit("credit", lambda d: details(d)["tax_credit_rating"].update(enum=["A", 1, None], examples=["A"]))
+    edit("credit", lambda d: details(d)["tax_credit_rating"].update(
+        enum=["A", 1, None], examples=["A"],
+        **{"x-enum-labels": {key: {"zh": key, "en": key} for key in ("A", "1", "null")}}))
     edited = FormRegistry.load(directory)
     [error] = edited.validate(valid_body("real_estate_mortgage", **{"details.owner_is_applicant": False}))
     assert (error.code, error.message_zh, error.message_en) == (
