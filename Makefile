@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast rules-check bench soak package clean
+.PHONY: run test test-fast rules-check bench soak package clean portal browser-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (durable-rules does not build on newer versions); set PYTHON=/path/to/python3.11")'
@@ -14,10 +14,33 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+# The web portal (portal/): npm packages from the lock file, bundled by esbuild into chalicelib/_portal/
+# (not committed; Chalice packages it). Rebuilt only when a source or the lock file changed.
+PORTAL_STAMP := chalicelib/_portal/index.html
+PORTAL_SOURCES := $(shell find portal/src -type f 2>/dev/null) portal/build.mjs portal/package-lock.json
+
+portal/node_modules/.installed: portal/package.json portal/package-lock.json
+	cd portal && npm ci --no-audit --no-fund
+	touch $@
+
+$(PORTAL_STAMP): portal/node_modules/.installed $(PORTAL_SOURCES)
+	cd portal && node build.mjs
+
+portal: $(PORTAL_STAMP)
+
+# The browser tests need Debian's chromium and a CJK font: installed when missing and root,
+# otherwise tests/e2e/test_portal.py skips saying what to install.
+browser-deps:
+	@if ! { command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi 'wqy\|noto sans cjk'; }; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; \
+		else echo "browser tests will skip: install chromium and fonts-wqy-zenhei (apt-get, as root)"; fi; \
+	fi
+
+run: $(STAMP) portal
 	PORT=$(PORT) $(PY) -m scripts.local_stack
 
-test: $(STAMP)
+test: $(STAMP) portal browser-deps
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
 test-fast: $(STAMP)
@@ -33,8 +56,8 @@ bench: $(STAMP)
 soak: $(STAMP)
 	$(PY) -m scripts.soak
 
-package: $(STAMP)
+package: $(STAMP) portal
 	$(PY) -m scripts.package
 
 clean:
-	rm -rf $(VENV) chalicelib/_bundled build .pytest_cache
+	rm -rf $(VENV) chalicelib/_bundled chalicelib/_portal portal/node_modules build .pytest_cache

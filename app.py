@@ -5,8 +5,8 @@ No business decision lives here; see chalicelib/services for the use cases.
 from chalice import Chalice, Rate
 
 from chalicelib.settings import Settings
-from chalicelib.api import (agency, applications, bank, complaints, materials, notifications, policy, public, records,
-                            staff, threads)
+from chalicelib.api import (agency, applications, bank, complaints, materials, notifications, policy, portal, public,
+                            records, staff, threads)
 from chalicelib.api.http import log_requests, normalize_errors
 from chalicelib.handlers import (deliver_stream_batch, flag_overdue_complaints, flag_overdue_reviews, release_renewals,
                                  sweep_outbox)
@@ -18,7 +18,7 @@ app = Chalice(app_name="getting-credit")
 app.register_middleware(normalize_errors, "http")
 app.register_middleware(log_requests, "http")
 for blueprint in (public.bp, applications.bp, materials.bp, agency.bp, bank.bp, staff.bp, policy.bp, notifications.bp,
-                  records.bp, complaints.bp, threads.bp):
+                  records.bp, complaints.bp, threads.bp, portal.bp):
     app.register_blueprint(blueprint)
 if Settings.dev_routes_wanted():
     from chalicelib.api import dev

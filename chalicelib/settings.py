@@ -39,6 +39,7 @@ class Settings:
     datazone_file: str | None = None   # None: build/datazone/ named by size and seed
     datazone_size: int = 50_000
     datazone_seed: int = 2022
+    portal_sign_in_url: str | None = None   # the hosted sign-in page (Cognito) the portal links to
 
     @property
     def dev_tokens_enabled(self) -> bool:
@@ -111,6 +112,7 @@ class Settings:
             datazone_file=env.get("GC_DATAZONE_FILE") or None,
             datazone_size=zone_size,
             datazone_seed=zone_seed,
+            portal_sign_in_url=env.get("GC_PORTAL_SIGN_IN_URL") or None,
         )
 
 

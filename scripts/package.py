@@ -1,7 +1,8 @@
 """`make package`: the deployable bundle and one template for any account and region.
 
 Chalice packages only app.py, chalicelib/ and vendor/. This stages the project in build/stage/
-(the working tree is left as it is), copies rules/, forms/ and data/ into its
+(the working tree is left as it is; the portal `make portal` built into chalicelib/_portal/ goes with
+the code), copies rules/, forms/ and data/ into its
 chalicelib/_bundled/ (where `chalicelib.datafiles` finds them in Lambda), renders the table,
 queues and bucket from `chalicelib.resources` as a template to merge, runs `chalice package`,
 and then finishes the template with `deploy.template.finish` (roles, Cognito, the stream source,
@@ -50,6 +51,8 @@ def stage_project(dest: Path, source: Path = ROOT) -> str:
     """The project as Chalice should package it, in `dest`: code, config, data folders, the
     vendored durable-rules, and requirements without it. Returns auditwheel's tag for the wheel."""
     from deploy.wheels import vendor_durable_rules
+    if not (source / "chalicelib" / "_portal" / "index.html").is_file():
+        raise FileNotFoundError("the web portal is not built (chalicelib/_portal/): run `make portal` first")
     dest.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(dest / "chalicelib", ignore_errors=True)
     shutil.copy(source / "app.py", dest)

@@ -214,7 +214,11 @@ QUERY_SCHEMAS = {"group_by": {"type": "string", "enum": list(STATS_GROUPS)},
                  "format": {"type": "string", "enum": ["json", "csv"]}}
 # Routes that also answer in another media type than JSON (by a query parameter).
 OTHER_CONTENT = {("GET", "/stats"): {"text/csv; charset=utf-8": {"schema": {
-    "type": "string", "description": "?format=csv: UTF-8 with a BOM, a zh+en header row, a row per group"}}}}
+    "type": "string", "description": "?format=csv: UTF-8 with a BOM, a zh+en header row, a row per group"}}},
+    ("GET", "/"): {"text/html; charset=utf-8": {"schema": {
+        "type": "string", "description": "Accept: text/html: the web portal's page"}}},
+    ("GET", "/portal/{file}"): {"text/javascript; charset=utf-8": {"schema": {"type": "string"}},
+                                "text/css; charset=utf-8": {"schema": {"type": "string"}}}}
 FAILURES = {"400": "bad input", "401": "no or bad token", "403": "a role that may never do this",
             "404": "unknown, or not yours", "409": "conflict", "413": "body over the size limit",
             "415": "not JSON", "422": "breaks a business rule"}

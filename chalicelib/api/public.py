@@ -4,6 +4,7 @@ from chalice import Blueprint
 from ..bootstrap import deps
 from ..domain.errors import NotFound
 from ..services import applications
+from . import portal
 from .http import endpoint, require_object
 
 bp = Blueprint(__name__)
@@ -11,6 +12,9 @@ bp = Blueprint(__name__)
 
 @endpoint(bp, "/", auth_required=False)
 def index(request, actor):
+    """The web portal for a browser (Accept: text/html); the API's index for any other client."""
+    if portal.wants_html(request):
+        return portal.index_response()
     return {"service": "Getting Credit One-Stop (获得信贷“一件事”)", "version": "v1",
             "links": ["/banks", "/products", "/forms", "/eligibility", "/applications", "/reviews",
                       "/stats"]}

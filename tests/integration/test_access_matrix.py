@@ -8,6 +8,8 @@ PUBLIC = "anyone"
 SUBJECTS = {"agency": "ipo", "bank": "ICBC-BJ", "policy": "p001", "window": "w001"}
 MATRIX = {
     ("GET", "/"): PUBLIC,
+    ("GET", "/portal/config.json"): PUBLIC,
+    ("GET", "/portal/{file}"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/banks"): PUBLIC,
     ("GET", "/products"): PUBLIC,
@@ -59,7 +61,8 @@ MATRIX = {
     ("POST", "/threads/{thread_id}/call-requests/{request_id}/confirm"): {"window"},
     ("POST", "/threads/{thread_id}/call-requests/{request_id}/propose"): {"window"},
 }
-FILLED = {"{scenario}": "credit", "{app_id}": "01NOSUCHAPPLICATION0000000", "{review_id}": "01NOSUCHREVIEW",
+FILLED = {"{file}": "nosuchfile.js", "{scenario}": "credit", "{app_id}": "01NOSUCHAPPLICATION0000000",
+          "{review_id}": "01NOSUCHREVIEW",
           "{notification_id}": "01NOSUCHNOTIFICATION", "{complaint_id}": "01NOSUCHCOMPLAINT",
           "{thread_id}": "01NOSUCHTHREAD", "{request_id}": "01NOSUCHCALL",
           "{code}": "ICBC-BJ", "{ruleset}": "eligibility",

@@ -40,6 +40,8 @@ def test_the_zip_holds_rules_forms_and_catalog(packaged):
     for kind, example in (("rules", ".yaml"), ("forms", "credit.schema.json"), ("data", "catalog.yaml")):
         assert any(n.startswith(f"chalicelib/_bundled/{kind}/") and n.endswith(example) for n in names), kind
     assert "app.py" in names
+    assert "chalicelib/_portal/index.html" in names   # the web portal, built by `make portal`
+    assert any(n.startswith("chalicelib/_portal/main-") and n.endswith(".js") for n in names)
     # the fan-out handler imports Powertools' batch processor at run time
     assert "aws_lambda_powertools/utilities/batch/__init__.py" in names
 

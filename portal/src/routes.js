@@ -1,0 +1,25 @@
+// Every page of the portal, in one table. To add a page: write src/pages/<role>/<name>.jsx with a
+// default-exported component (it receives the path's parameters as props: {params}), then add a
+// line here. `roles` says who may open it (none: anyone, signed in or not); `nav` puts it in the
+// header's menu for those roles. Pages load on first use (esbuild makes each its own chunk).
+export const routes = [
+  { path: "/sign-in", page: () => import("./pages/signin.jsx") },
+
+  // Enterprise (企业)
+  { path: "/enterprise/apply", roles: ["enterprise"], nav: ["申请贷款", "Apply for a loan"],
+    page: () => import("./pages/enterprise/scenarios.jsx") },
+  { path: "/enterprise/apply/:scenario", roles: ["enterprise"], page: () => import("./pages/enterprise/apply.jsx") },
+  { path: "/enterprise/applications/:id", roles: ["enterprise"],
+    page: () => import("./pages/enterprise/application.jsx") },
+  // next: /enterprise/applications (list), /enterprise/notifications, /enterprise/banks, ...
+
+  // Consoles: one home page per role, to be filled in (pages/<role>/...)
+  { path: "/agency", roles: ["agency"], nav: ["待办审核", "Pending reviews"], page: () => import("./pages/agency/home.jsx") },
+  { path: "/bank", roles: ["bank"], nav: ["待办申请", "Pending applications"], page: () => import("./pages/bank/home.jsx") },
+  { path: "/window", roles: ["window"], nav: ["全部申请", "All applications"], page: () => import("./pages/window/home.jsx") },
+  { path: "/policy", roles: ["policy"], nav: ["规则版本", "Rule versions"], page: () => import("./pages/policy/home.jsx") },
+];
+
+// Where each role lands after signing in.
+export const HOME = { enterprise: "/enterprise/apply", agency: "/agency", bank: "/bank", window: "/window",
+                      policy: "/policy" };
