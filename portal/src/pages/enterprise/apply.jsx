@@ -79,7 +79,8 @@ export default function Apply({ params }) {
         <Form schema={schema} uiSchema={uiSchemaFor()} validator={validator} formData={formData}
               onChange={(e) => setFormData(e.formData)} onSubmit={submit} noValidate noHtml5Validate
               showErrorList={false} extraErrors={errors?.schema} translateString={translateString}
-              idPrefix="root" disabled={busy}>
+              idPrefix="root" disabled={busy}
+              experimental_defaultFormStateBehavior={{ emptyObjectFields: "populateRequiredDefaults" }}>
           <div className="actions">
             <button type="button" className="button secondary" onClick={prefill} disabled={busy}>
               {t("从数据专区预填", "Prefill from the data zone")}

@@ -15,7 +15,7 @@ export function Precheck({ result }) {
   const size = SIZES[result.enterprise_size];
   const subsidy = result.first_loan_subsidy;
   return (
-    <section className="card precheck" aria-labelledby="precheck-title" role="status">
+    <section className="card precheck" aria-labelledby="precheck-title" aria-live="polite">
       <h2 id="precheck-title">{t("预检结果", "Pre-check result")}</h2>
       <p className={result.eligible ? "ok" : "error"}>
         {result.eligible ? t("符合申请条件", "Eligible") : t("不符合申请条件", "Not eligible")}
