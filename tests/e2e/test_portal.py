@@ -2,11 +2,12 @@
 enterprise sees and does, in Chinese and English, at desktop and phone width, checked by axe-core.
 Screenshots land in tests/e2e/screenshots/ (not committed)."""
 import gzip
+import json
 import re
 from urllib.parse import urlsplit
 
 from scripts import datazone
-from tests.e2e.conftest import screenshots_in_both_languages
+from tests.e2e.conftest import ROOT, screenshots_in_both_languages, set_language
 
 FIRST_PAGE_LIMIT = 300 * 1024   # bytes, gzipped: everything the sign-in page loads
 
@@ -51,8 +52,12 @@ def test_an_enterprise_prefills_prechecks_corrects_and_submits_an_ip_pledge_appl
     page.get_by_role("heading", name="知识产权质押贷", exact=True).wait_for()
     page.get_by_role("status").filter(has_text="已从数据专区预填").wait_for()     # prefilled on opening
     assert page.get_by_label("企业名称").input_value() == record["registration"]["name"]
-    district = page.get_by_label("所在区")
-    assert district.locator("option:checked").inner_text() == "海淀区" or record["registration"]["district"] != "haidian"
+    labels = json.loads((ROOT / "forms" / "common.schema.json").read_text())["$defs"]["district"]["x-enum-labels"]
+    label = labels[record["registration"]["district"]]
+    assert page.get_by_label("注册地所在区").locator("option:checked").inner_text() == label["zh"]   # 海淀区, not haidian
+    set_language(page, "en")
+    assert page.get_by_label("District of registration").locator("option:checked").inner_text() == label["en"]
+    set_language(page, "zh")
 
     page.get_by_label("申请金额（元）").fill("1000000")
     page.get_by_label("贷款期限（月）").fill("12")
@@ -78,6 +83,7 @@ def test_an_enterprise_prefills_prechecks_corrects_and_submits_an_ip_pledge_appl
     purpose.fill("补充流动资金，采购研发设备")
     page.get_by_role("button", name="提交申请").click()
     page.get_by_role("heading", name="申请进度").wait_for()
+    page.get_by_text("审核中").wait_for()   # in_review: the IP office reviews first
     assert re.search(r"#/enterprise/applications/\w+", page.url)
     screenshots_in_both_languages(page, "application-status")
     origin = urlsplit(stack[0]).netloc
