@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..domain.errors import BODY_NOT_AN_OBJECT, FieldError, NotFound
 from . import identifiers
-from .definitions import (COMMON, SCENARIOS, Documents, FormDefinitionError, check_composite_example,
+from .definitions import (COMMON, ENUM_LABELS, SCENARIOS, Documents, FormDefinitionError, check_composite_example,
                           check_enum_labels, check_field, check_scenario_file, file_name,
                           read_documents)
 from .messages import Label, label_of, translate
@@ -196,7 +196,7 @@ def format_locations(schema: dict) -> list[tuple[tuple, str]]:
             elif key in _CONDITIONS and not _names_a_format(value):
                 continue   # jsonschema-rs judges if/then itself; nothing in it for our formats
             elif isinstance(value, (dict, list)) and key not in ("examples", "default", "const", "enum",
-                                                                    "x-scenario", "required"):
+                                                                    "x-scenario", ENUM_LABELS, "required"):
                 raise NoFastPath(f"`{key}` at {'/'.join(map(str, steps))}")
     walk(schema, ())
     return found
