@@ -218,18 +218,20 @@ class DynamoApplicationStore(DynamoThreadStore):
         ops += [self._put_material_use(material_id, app.id) for material_id in app.new_materials]
         if stats is not None:
             ops += self._count_approval(stats)
-        idem_index = None
+        self._commit(ops, idempotency, f"application {app.id}")
+
+    def _commit(self, ops: list, idempotency: IdempotencyRecord | None, what: str) -> None:
+        """One transaction: `ops`, then the idempotency record if any. IdempotencyKeyTaken when
+        that record's condition failed (the key was used meanwhile), else StaleVersion."""
         if idempotency is not None:
-            idem_index = len(ops)
-            ops.append(self._put_idempotency(idempotency))
+            ops = [*ops, self._put_idempotency(idempotency)]
         try:
             self._db.transact_write_items(TransactItems=ops)
         except self._db.exceptions.TransactionCanceledException as exc:
-            reasons = exc.response.get("CancellationReasons", [])
-            codes = [r.get("Code") for r in reasons]
-            if idem_index is not None and idem_index < len(codes) and codes[idem_index] == "ConditionalCheckFailed":
+            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if idempotency is not None and len(codes) == len(ops) and codes[-1] == "ConditionalCheckFailed":
                 raise IdempotencyKeyTaken() from exc
-            raise StaleVersion(f"application {app.id} changed concurrently: {codes}") from exc
+            raise StaleVersion(f"{what} changed concurrently: {codes}") from exc
 
     def outbox_pending(self, message_ids: list[str]) -> set[str]:
         """Which of these messages are still waiting in the outbox (not yet delivered)."""
@@ -533,15 +535,7 @@ class DynamoApplicationStore(DynamoThreadStore):
             ops.append(self._put_complaint_copy(complaint))
         for n in notifications:
             ops += [*self._put_notification(n), self._put_outbox(gateway_message(n), n.at)]
-        if idempotency is not None:
-            ops.append(self._put_idempotency(idempotency))
-        try:
-            self._db.transact_write_items(TransactItems=ops)
-        except self._db.exceptions.TransactionCanceledException as exc:
-            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-            if idempotency is not None and len(codes) == len(ops) and codes[-1] == "ConditionalCheckFailed":
-                raise IdempotencyKeyTaken() from exc
-            raise StaleVersion(f"complaint {complaint.id} changed concurrently: {codes}") from exc
+        self._commit(ops, idempotency, f"complaint {complaint.id}")
 
     def complaint(self, complaint_id: str) -> Complaint | None:
         item = self._db.get_item(TableName=self._table, ConsistentRead=True,

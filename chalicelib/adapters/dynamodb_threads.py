@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 
 from ..domain.threads import Thread, ThreadMessage
-from ..services.ports import IdempotencyKeyTaken, Page, StaleVersion
+from ..services.ports import Page
 
 ALL_THREADS, UNANSWERED = "THREADS", "THREADS#UNANSWERED"
 
@@ -67,17 +67,7 @@ class DynamoThreadStore:
             ops.append({"Update": {"TableName": self._table, "UpdateExpression": "ADD n :d",
                                    "Key": {"PK": _s(f"THREADUNREAD#{thread.owner}"), "SK": _s("U")},
                                    "ExpressionAttributeValues": {":d": {"N": str(thread.owner_unread_change)}}}})
-        idem_index = None
-        if idempotency is not None:
-            idem_index = len(ops)
-            ops.append(self._put_idempotency(idempotency))
-        try:
-            self._db.transact_write_items(TransactItems=ops)
-        except self._db.exceptions.TransactionCanceledException as exc:
-            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-            if idem_index is not None and idem_index < len(codes) and codes[idem_index] == "ConditionalCheckFailed":
-                raise IdempotencyKeyTaken() from exc
-            raise StaleVersion(f"thread {thread.id} changed concurrently: {codes}") from exc
+        self._commit(ops, idempotency, f"thread {thread.id}")
 
     def _put_thread(self, thread: Thread) -> dict:
         from .dynamodb import _dumps

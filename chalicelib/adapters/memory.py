@@ -85,10 +85,7 @@ class InMemoryApplicationStore(InMemoryThreadStore):
             stored = self._apps.get(app.id)
             if (stored["version"] if stored else 0) != app.version:
                 raise StaleVersion(app.id)
-            if idempotency and (idempotency.scope, idempotency.key) in self._idem:
-                raise IdempotencyKeyTaken()
-            if any((n.recipient, n.id) in self._notifications for n in notifications):
-                raise StaleVersion(f"notification of {app.id} exists")
+            self._refuse_taken(app.id, notifications, idempotency)
             history, outbox, stats = app.new_history, app.outbox, app.stats_change()
             self._apps[app.id] = copy.deepcopy(app.to_record()) | {"version": app.version + 1}
             self._history[app.id].extend(history)
@@ -100,17 +97,29 @@ class InMemoryApplicationStore(InMemoryThreadStore):
                 self._renewals.pop(app.id, None)
             for m in outbox:
                 self._outbox[m.message_id] = OutboxItem(m.message_id, m.queue, copy.deepcopy(m.body), m.type)
-            for n in notifications:
-                self._notifications[(n.recipient, n.id)] = n
-                item = gateway_message(n)
-                self._outbox[item.message_id] = item
             if stats:
                 self._count(stats)
             for material_id in app.new_materials:
                 if app.id not in self._material_uses[material_id]:
                     self._material_uses[material_id].append(app.id)
-            if idempotency:
-                self._idem[(idempotency.scope, idempotency.key)] = idempotency
+            self._keep(notifications, idempotency)
+
+    def _refuse_taken(self, what: str, notifications, idempotency: IdempotencyRecord | None) -> None:
+        """What DynamoDB's conditions refuse in the same transaction: a used idempotency key first
+        (its item is the transaction's last), then a notification written already."""
+        if idempotency and (idempotency.scope, idempotency.key) in self._idem:
+            raise IdempotencyKeyTaken()
+        if any((n.recipient, n.id) in self._notifications for n in notifications):
+            raise StaleVersion(f"notification of {what} exists")
+
+    def _keep(self, notifications, idempotency: IdempotencyRecord | None) -> None:
+        """A change's notifications, their gateway messages and its idempotency record."""
+        for n in notifications:
+            self._notifications[(n.recipient, n.id)] = n
+            item = gateway_message(n)
+            self._outbox[item.message_id] = item
+        if idempotency:
+            self._idem[(idempotency.scope, idempotency.key)] = idempotency
 
     def _count(self, change: StatsChange) -> None:
         for g in change.groups:
@@ -314,17 +323,9 @@ class InMemoryApplicationStore(InMemoryThreadStore):
             stored = self._complaints.get(complaint.id)
             if (stored[1] if stored else 0) != complaint.version:
                 raise StaleVersion(complaint.id)
-            if any((n.recipient, n.id) in self._notifications for n in notifications):
-                raise StaleVersion(f"notification of complaint {complaint.id} exists")
-            if idempotency and (idempotency.scope, idempotency.key) in self._idem:
-                raise IdempotencyKeyTaken()
+            self._refuse_taken(f"complaint {complaint.id}", notifications, idempotency)
             self._complaints[complaint.id] = (copy.deepcopy(complaint.to_record()), complaint.version + 1)
-            for n in notifications:
-                self._notifications[(n.recipient, n.id)] = n
-                item = gateway_message(n)
-                self._outbox[item.message_id] = item
-            if idempotency:
-                self._idem[(idempotency.scope, idempotency.key)] = idempotency
+            self._keep(notifications, idempotency)
 
     def complaint(self, complaint_id: str) -> Complaint | None:
         with self._lock:

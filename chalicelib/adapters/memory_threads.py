@@ -5,8 +5,7 @@ from __future__ import annotations
 import copy
 
 from ..domain.threads import Thread, ThreadMessage
-from ..services.ports import IdempotencyKeyTaken, Page, StaleVersion
-from .dynamodb import gateway_message
+from ..services.ports import Page, StaleVersion
 
 
 class InMemoryThreadStore:
@@ -53,16 +52,8 @@ class InMemoryThreadStore:
             stored = self._thread_rows().get(thread.id)
             if (stored["version"] if stored else 0) != thread.version:
                 raise StaleVersion(thread.id)
-            if idempotency and (idempotency.scope, idempotency.key) in self._idem:
-                raise IdempotencyKeyTaken()
-            if any((n.recipient, n.id) in self._notifications for n in notifications):
-                raise StaleVersion(f"notification of thread {thread.id} exists")
+            self._refuse_taken(f"thread {thread.id}", notifications, idempotency)
             self._threads[thread.id] = copy.deepcopy(thread.to_record()) | {"version": thread.version + 1}
             self._thread_msgs.setdefault(thread.id, []).extend(thread.new_messages)
             self._thread_unread[thread.owner] = self._thread_unread.get(thread.owner, 0) + thread.owner_unread_change
-            for n in notifications:
-                self._notifications[(n.recipient, n.id)] = n
-                item = gateway_message(n)
-                self._outbox[item.message_id] = item
-            if idempotency:
-                self._idem[(idempotency.scope, idempotency.key)] = idempotency
+            self._keep(notifications, idempotency)

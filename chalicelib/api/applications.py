@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from ..bootstrap import deps
 from ..services import applications, offers
-from .http import endpoint, idempotency_key, query_limit, require_object
+from .http import created, endpoint, idempotency_key, query_limit, require_object
 
 bp = Blueprint(__name__)
 
@@ -11,9 +11,7 @@ bp = Blueprint(__name__)
 @endpoint(bp, "/applications", method="POST", roles=("enterprise",), body=True, status=201)
 def submit(request, actor, body):
     status, result = applications.submit(deps(), actor, require_object(body), idempotency_key(request))
-    from chalice import Response
-    return Response(body=result, status_code=status, headers={"Content-Type": "application/json",
-                                                             "Location": f"/applications/{result['id']}"})
+    return created(status, result, "/applications")
 
 
 @endpoint(bp, "/applications", roles=("enterprise", "window"))

@@ -1,10 +1,10 @@
 """Routes on complaints: an enterprise files its own, window staff record one from the 12345
 hotline or an app and answer them; the reviewer a complaint is about reads it."""
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..bootstrap import deps
 from ..services import complaints
-from .http import endpoint, idempotency_key, query_limit, require_object
+from .http import created, endpoint, idempotency_key, query_limit, require_object
 
 bp = Blueprint(__name__)
 READERS = ("enterprise", "agency", "window")
@@ -14,8 +14,7 @@ READERS = ("enterprise", "agency", "window")
 def file_complaint(request, actor, body):
     """File a complaint (enterprise, online), or record one for an enterprise (window: uscc, channel)."""
     status, result = complaints.file_complaint(deps(), actor, require_object(body), idempotency_key(request))
-    return Response(body=result, status_code=status, headers={"Content-Type": "application/json",
-                                                             "Location": f"/complaints/{result['id']}"})
+    return created(status, result, "/complaints")
 
 
 @endpoint(bp, "/complaints", roles=READERS)

@@ -131,6 +131,13 @@ def idempotency_key(request) -> str | None:
 _LIMIT = re.compile(r"[0-9]{1,4}")   # ASCII digits only: "²" and "①" are digits to str.isdigit
 
 
+def created(status: int, result: dict, collection: str) -> Response:
+    """A POST's answer: 201 with the new resource's `Location`, or the status an idempotent
+    replay recorded (200/201 alike carry it)."""
+    return Response(body=result, status_code=status, headers={"Content-Type": "application/json",
+                                                             "Location": f"{collection}/{result['id']}"})
+
+
 def query_limit(request, default: int = 20, maximum: int = 100) -> int:
     raw = (request.query_params or {}).get("limit")
     if raw is None:

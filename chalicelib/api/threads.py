@@ -1,9 +1,9 @@
 """Routes of consultation (咨询): an enterprise's threads with the service window, and call requests."""
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..bootstrap import deps
 from ..services import threads
-from .http import endpoint, idempotency_key, query_limit, require_object
+from .http import created, endpoint, idempotency_key, query_limit, require_object
 
 bp = Blueprint(__name__)
 BOTH = ("enterprise", "window")
@@ -13,8 +13,7 @@ BOTH = ("enterprise", "window")
 def start_thread(request, actor, body):
     """Ask the service window a question, in general or about one of your applications."""
     status, result = threads.start_thread(deps(), actor, require_object(body), idempotency_key(request))
-    return Response(body=result, status_code=status, headers={"Content-Type": "application/json",
-                                                             "Location": f"/threads/{result['id']}"})
+    return created(status, result, "/threads")
 
 
 @endpoint(bp, "/threads", roles=BOTH)

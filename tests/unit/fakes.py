@@ -38,3 +38,20 @@ def in_memory_deps(engine, clock, calendar) -> Container:
     return Container(Settings.from_env({"GC_STAGE": "test"}), store=InMemoryApplicationStore(),
                      sender=InMemorySender(), clock=clock, ids=CountingIds(), calendar=calendar,
                      engine=engine, forms=forms(), catalog=catalog(), files=InMemoryFiles())
+
+
+def another_run_between_read_and_write(store, read: str, other_run) -> list:
+    """Let the next `store.<read>(…)` call `other_run()` to completion before returning what it
+    read: the race a conditional write must lose. Returns the list that will hold what the other
+    run returned."""
+    real, results = getattr(store, read), []
+
+    def read_then_let_the_other_run_win(*args):
+        found = real(*args)
+        if not results:
+            setattr(store, read, real)
+            results.append(other_run())
+            setattr(store, read, read_then_let_the_other_run_win)
+        return found
+    setattr(store, read, read_then_let_the_other_run_win)
+    return results

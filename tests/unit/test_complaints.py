@@ -15,7 +15,7 @@ from chalicelib.services import applications as use_cases
 from chalicelib.services import complaints, notifications
 from chalicelib.services.complaints import complaint_rules, flag_overdue_complaints
 from tests.builders import uploaded_in_memory, valid_body, valid_uscc
-from tests.unit.fakes import MovableClock, in_memory_deps
+from tests.unit.fakes import MovableClock, another_run_between_read_and_write, in_memory_deps
 
 ME = Actor("enterprise", valid_uscc(1))
 OTHER = Actor("enterprise", valid_uscc(2))
@@ -198,21 +198,9 @@ def test_two_runs_racing_on_one_complaint_flag_it_once(deps):
     on the version, B reads again, finds it flagged and writes nothing."""
     file(deps, ME)
     deps.clock.set(date(2025, 10, 20))
-    store, real_read = deps.store, deps.store.complaint
-    results = []
-
-    def read_then_let_the_other_run_win(complaint_id):
-        found = real_read(complaint_id)
-        if not results:
-            results.append("other run")
-            store.complaint = real_read
-            results.append(flag_overdue_complaints(deps))   # run A, complete, between B's read and write
-            store.complaint = read_then_let_the_other_run_win
-        return found
-
-    store.complaint = read_then_let_the_other_run_win
+    other_run = another_run_between_read_and_write(deps.store, "complaint", lambda: flag_overdue_complaints(deps))
     assert flag_overdue_complaints(deps) == 0               # run B
-    assert results == ["other run", 1]
+    assert other_run == [1]
     assert [n["kind"] for n in my_notices(deps)] == ["complaint_overdue"]
 
 

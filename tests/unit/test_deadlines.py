@@ -13,7 +13,7 @@ from chalicelib.services import applications as use_cases
 from chalicelib.services import notifications
 from chalicelib.services.deadlines import flag_overdue_reviews
 from tests.builders import uploaded_in_memory, valid_body, valid_uscc
-from tests.unit.fakes import MovableClock, in_memory_deps
+from tests.unit.fakes import MovableClock, another_run_between_read_and_write, in_memory_deps
 
 ME = Actor("enterprise", valid_uscc(1))
 IPO = Actor("agency", "ipo")
@@ -100,21 +100,9 @@ def test_two_runs_racing_on_one_review_flag_it_once(deps):
     version race, B reads again, finds it flagged and writes nothing."""
     submit_ip_pledge(deps, date(2025, 9, 30))
     deps.clock.set(date(2025, 10, 20))
-    store, real_get = deps.store, deps.store.get
-    results = []
-
-    def get_then_let_the_other_run_win(app_id):
-        app = real_get(app_id)
-        if not results:
-            results.append("other run")
-            store.get = real_get
-            results.append(flag_overdue_reviews(deps))    # run A, complete, between B's read and write
-            store.get = get_then_let_the_other_run_win
-        return app
-
-    store.get = get_then_let_the_other_run_win
+    other_run = another_run_between_read_and_write(deps.store, "get", lambda: flag_overdue_reviews(deps))
     assert flag_overdue_reviews(deps) == 0                # run B
-    assert results == ["other run", 1]
+    assert other_run == [1]
     assert [n["kind"] for n in my_notices(deps)] == ["overdue"]
 
 
