@@ -10,7 +10,8 @@ template:
 - a Cognito user pool (one group per role, `custom:subject` writable by administrators only)
   and a hosted-UI client for the portal; the functions read issuer, audience and JWKS from it;
 - GC_CURSOR_SECRET is generated in Secrets Manager and resolved at deploy time (never a literal);
-- API Gateway's own responses (unknown route, throttling, 4XX, 5XX) in the contract's error shape;
+- API Gateway's own responses (unknown route, throttling, 4XX, 5XX) in the contract's error shape,
+  and a 405 with `Allow` for a method a path lacks, as the app answers locally;
 - one consumer identity per queue (a bank, an agency kind, the notifications gateway) that may
   receive and delete on its own queue and nothing else.
 
@@ -76,6 +77,32 @@ def _gateway_responses() -> dict:
             response["statusCode"] = str(status)
         out[kind] = response
     return out
+
+
+VERBS = ("get", "put", "post", "delete", "patch")
+
+
+def _method_not_allowed(paths: dict) -> None:
+    """API Gateway answers a method a path lacks as an unknown route (MISSING_AUTHENTICATION_TOKEN).
+    Give each path a mock integration for its other verbs that answers 405 with `Allow` and the
+    contract's error body, as `normalize_errors` does locally; no function is invoked."""
+    from chalicelib.api.http import _CHALICE_CODES
+    code, zh, en = _CHALICE_CODES[405]
+    body = json.dumps({"errors": [{"path": "", "code": code, "message_zh": zh, "message_en": en}]}, ensure_ascii=False)
+    for operations in paths.values():
+        allowed = ", ".join(sorted(verb.upper() for verb in operations if verb in VERBS))
+        for verb in VERBS:
+            operations.setdefault(verb, {
+                "responses": {"405": {"description": "Method not allowed",
+                                      "headers": {"Allow": {"type": "string"}, "Content-Type": {"type": "string"}}}},
+                "x-amazon-apigateway-integration": {
+                    "type": "mock", "passthroughBehavior": "when_no_match",
+                    "requestTemplates": {"application/json": '{"statusCode": 405}'},
+                    "responses": {"default": {
+                        "statusCode": "405",
+                        "responseParameters": {"method.response.header.Allow": f"'{allowed}'",
+                                               "method.response.header.Content-Type": "'application/json'"},
+                        "responseTemplates": {"application/json": body}}}}})
 
 
 def _cognito(prefix: str) -> dict:
@@ -244,7 +271,9 @@ def finish(sam: dict, resources: Resources, bank_codes) -> dict:
     if not stream_sources:
         raise ValueError("no DynamoDB stream event source in the packaged template")
     res.update(_cognito(prefix))
-    res["RestAPI"]["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"] = _gateway_responses()
+    api = res["RestAPI"]["Properties"]["DefinitionBody"]
+    api["x-amazon-apigateway-gateway-responses"] = _gateway_responses()
+    _method_not_allowed(api.get("paths", {}))
     res.update(_consumers(resources, bank_codes))
     res["CursorSecret"] = {"Type": "AWS::SecretsManager::Secret", "Properties": {
         "Name": f"{prefix}/cursor-secret",

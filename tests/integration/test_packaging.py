@@ -198,6 +198,27 @@ def test_api_gateway_answers_unknown_routes_and_its_own_errors_in_the_contracts_
         assert set(error) == {"path", "code", "message_zh", "message_en"} and error["message_zh"]
 
 
+@pytest.mark.slow
+def test_api_gateway_answers_a_method_a_path_lacks_with_405_and_allow_as_the_app_does(packaged):
+    """Without these, API Gateway answers DELETE /applications as an unknown route (404)."""
+    import app  # noqa: F401 - registers the routes allowed_methods reads
+    from chalicelib.api.http import allowed_methods
+    paths = _template(packaged)["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    integration = paths["/applications"]["delete"]["x-amazon-apigateway-integration"]
+    assert integration["type"] == "mock"
+    answer = integration["responses"]["default"]
+    assert answer["statusCode"] == "405"
+    assert answer["responseParameters"]["method.response.header.Allow"] == "'GET, POST'"
+    (error,) = json.loads(answer["responseTemplates"]["application/json"])["errors"]
+    assert error["code"] == "method_not_allowed" and error["message_zh"] and error["message_en"]
+    for path, operations in paths.items():   # every path's Allow is what the app itself says
+        mocked = [op for op in operations.values() if op.get("x-amazon-apigateway-integration", {}).get("type") == "mock"]
+        for op in mocked:
+            allow = op["x-amazon-apigateway-integration"]["responses"]["default"]["responseParameters"][
+                "method.response.header.Allow"]
+            assert allow == "'" + ", ".join(allowed_methods(path)) + "'", path
+
+
 def test_packaging_refuses_a_template_without_the_stream_event_source():
     template = {"Resources": {"APIHandler": {"Type": "AWS::Serverless::Function", "Properties": {"Events": {}}},
                               "RestAPI": {"Type": "AWS::Serverless::Api", "Properties": {"DefinitionBody": {}}}}}
