@@ -70,3 +70,8 @@ export function errorSchemaOf(errors) {
   }
   return { schema, summary };
 }
+
+// Any error a call threw, as one line in the current language (for a page's alert).
+export function errorText(error) {
+  return error?.errors ? error.errors.map(message).join("；") : String(error?.message || error);
+}

@@ -4,6 +4,7 @@ import { routes } from "./routes.js";
 import { lang, setLang, t } from "./i18n.js";
 import { session, signOut } from "./session.js";
 import { navigate } from "./router.js";
+import { UnreadBadge } from "./components/unread.jsx";
 
 const ROLE_NAMES = { enterprise: ["企业", "Enterprise"], agency: ["审核部门", "Agency"], bank: ["银行", "Bank"],
                      window: ["综合窗口", "Service window"], policy: ["政策管理", "Policy"] };
@@ -33,7 +34,7 @@ export function Layout({ path, children }) {
             <ul>
               {menu.map((r) => (
                 <li key={r.path}>
-                  <a href={`#${r.path}`} aria-current={path.startsWith(r.path) ? "page" : undefined}>{t(...r.nav)}</a>
+                  <a href={`#${r.path}`} aria-current={path === r.path || path.startsWith(`${r.path}/`) ? "page" : undefined}>{t(...r.nav)}{r.badge === "unread" && <UnreadBadge />}</a>
                 </li>
               ))}
             </ul>

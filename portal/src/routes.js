@@ -11,7 +11,17 @@ export const routes = [
   { path: "/enterprise/apply/:scenario", roles: ["enterprise"], page: () => import("./pages/enterprise/apply.jsx") },
   { path: "/enterprise/applications/:id", roles: ["enterprise"],
     page: () => import("./pages/enterprise/application.jsx") },
-  // next: /enterprise/applications (list), /enterprise/notifications, /enterprise/banks, ...
+  { path: "/enterprise/applications", roles: ["enterprise"], nav: ["我的申请", "My applications"],
+    page: () => import("./pages/enterprise/applications.jsx") },
+  { path: "/enterprise/products", roles: ["enterprise"], nav: ["银行与产品", "Banks and products"],
+    page: () => import("./pages/enterprise/products.jsx") },
+  { path: "/enterprise/notifications", roles: ["enterprise"], nav: ["消息", "Notifications"], badge: "unread",
+    page: () => import("./pages/enterprise/notifications.jsx") },
+  { path: "/enterprise/threads", roles: ["enterprise"], nav: ["咨询", "Ask the window"],
+    page: () => import("./pages/enterprise/threads.jsx") },
+  { path: "/enterprise/threads/:id", roles: ["enterprise"], page: () => import("./pages/enterprise/thread.jsx") },
+  { path: "/enterprise/complaints", roles: ["enterprise"], nav: ["投诉", "Complaints"],
+    page: () => import("./pages/enterprise/complaints.jsx") },
 
   // Consoles: one home page per role, to be filled in (pages/<role>/...)
   { path: "/agency", roles: ["agency"], nav: ["待办审核", "Pending reviews"], page: () => import("./pages/agency/home.jsx") },

@@ -51,7 +51,7 @@ export function uiSchemaFor() {
     banks: { "ui:widget": "checkboxes" },
     products: { "ui:widget": "checkboxes" },
     purpose: { "ui:widget": "textarea" },
-    // materials: the upload widget goes here (pages/enterprise/...)
+    materials: { "ui:field": "materials" },   // components/materials.jsx: choose, hash, upload, check
     "ui:submitButtonOptions": { norender: true },
   };
 }

@@ -9,11 +9,14 @@ import { navigate } from "../../router.js";
 import { localizeSchema, translateString, uiSchemaFor } from "../../forms/localize.js";
 import { validator } from "../../forms/validator.js";
 import { Precheck } from "./precheck.jsx";
+import { MaterialsField } from "../../components/materials.jsx";
+
+const FIELDS = { materials: MaterialsField };
 
 export default function Apply({ params }) {
   const { scenario } = params;
   const [loaded, setLoaded] = useState(null);
-  const [formData, setFormData] = useState({ scenario });
+  const [formData, setFormData] = useState(() => ({ scenario, ...preselected() }));
   const [errors, setErrors] = useState(null); // {schema, summary}
   const [check, setCheck] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -79,7 +82,8 @@ export default function Apply({ params }) {
         <Form schema={schema} uiSchema={uiSchemaFor()} validator={validator} formData={formData}
               onChange={(e) => setFormData(e.formData)} onSubmit={submit} noValidate noHtml5Validate
               showErrorList={false} extraErrors={errors?.schema} translateString={translateString}
-              idPrefix="root" disabled={busy}
+              idPrefix="root" disabled={busy} fields={FIELDS}
+              formContext={{ missing: check?.missing_materials, checked: Boolean(check) }}
               experimental_defaultFormStateBehavior={{ emptyObjectFields: "populateRequiredDefaults" }}>
           <div className="actions">
             <button type="button" className="button secondary" onClick={prefill} disabled={busy}>
@@ -95,6 +99,12 @@ export default function Apply({ params }) {
       {check && <Precheck result={check} />}
     </section>
   );
+}
+
+// A bank chosen on the products page (#/enterprise/apply/<scenario>?bank=CODE) comes ticked.
+function preselected() {
+  const bank = new URLSearchParams(location.hash.split("?")[1] || "").get("bank");
+  return bank ? { banks: [bank] } : {};
 }
 
 function focusField(id) {

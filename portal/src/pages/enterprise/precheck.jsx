@@ -2,12 +2,12 @@
 // subsidies, the reviews ahead, and one notice naming every material still missing.
 import { pick, t, formatYuan } from "../../i18n.js";
 
-const SIZES = { large: ["大型企业", "Large"], medium: ["中型企业", "Medium-sized"], small: ["小型企业", "Small"],
+export const SIZES = { large: ["大型企业", "Large"], medium: ["中型企业", "Medium-sized"], small: ["小型企业", "Small"],
                 micro: ["微型企业", "Micro"] };
-const AGENCIES = { ipo: ["知识产权局", "IP office"], hr: ["人力社保局", "HR & social security bureau"],
+export const AGENCIES = { ipo: ["知识产权局", "IP office"], hr: ["人力社保局", "HR & social security bureau"],
                    realestate: ["不动产登记中心", "Real-estate registry"], purchaser: ["采购单位", "Purchaser"] };
 
-function percent(rate) {
+export function percent(rate) {
   return `${Math.round(rate * 1000) / 10}%`;
 }
 
