@@ -64,7 +64,7 @@ export function Offers({ app, onAccepted }) {
           </thead>
           <tbody>
             {offers.map((o, i) => (
-              <tr key={o.bank} className={o.accepted ? "accepted" : undefined}>
+              <tr key={o.bank} data-bank={o.bank} className={o.accepted ? "accepted" : undefined}>
                 <th scope="row">{bankName(o.bank)}{i === 0 && <span className="tag">{t("最低成本", "Cheapest")}</span>}</th>
                 {cells(o).map(([head, value]) => <td key={head} data-label={head}>{value}</td>)}
                 <td data-label={t("操作", "Action")}>

@@ -31,24 +31,24 @@ export default function Products() {
       <h1 id="page-title">{t("银行与贷款产品", "Banks and loan products")}</h1>
       {error && <p role="alert" className="error">{error}</p>}
       <form className="card filters" onSubmit={(e) => e.preventDefault()} aria-label={t("筛选", "Filters")}>
-        <label className="field">{t("贷款类型", "Kind of loan")}
-          <select value={filter.scenario} onChange={set("scenario")}>
+        <div className="filter"><label className="field" htmlFor="f-scenario">{t("贷款类型", "Kind of loan")}</label>
+          <select id="f-scenario" value={filter.scenario} onChange={set("scenario")}>
             <option value="">{t("全部", "All")}</option>
             {forms.map((f) => <option key={f.id} value={f.id}>{pick(f, "name")}</option>)}
           </select>
-        </label>
-        <label className="field">{t("银行", "Bank")}
-          <select value={filter.bank} onChange={set("bank")}>
+        </div>
+        <div className="filter"><label className="field" htmlFor="f-bank">{t("银行", "Bank")}</label>
+          <select id="f-bank" value={filter.bank} onChange={set("bank")}>
             <option value="">{t("全部", "All")}</option>
             {banks.map((b) => <option key={b.code} value={b.code}>{pick(b, "name")}</option>)}
           </select>
-        </label>
-        <label className="field">{t("需要金额（元）", "Amount needed (yuan)")}
-          <input type="number" inputMode="numeric" min="0" value={filter.amount} onChange={set("amount")} />
-        </label>
-        <label className="field">{t("期限（月）", "Term (months)")}
-          <input type="number" inputMode="numeric" min="1" value={filter.term} onChange={set("term")} />
-        </label>
+        </div>
+        <div className="filter"><label className="field" htmlFor="f-amount">{t("需要金额（元）", "Amount needed (yuan)")}</label>
+          <input id="f-amount" type="number" inputMode="numeric" min="0" value={filter.amount} onChange={set("amount")} />
+        </div>
+        <div className="filter"><label className="field" htmlFor="f-term">{t("期限（月）", "Term (months)")}</label>
+          <input id="f-term" type="number" inputMode="numeric" min="1" value={filter.term} onChange={set("term")} />
+        </div>
       </form>
       <p role="status">{products ? t(`共 ${shown.length} 个产品`, `${shown.length} product${shown.length === 1 ? "" : "s"}`) : t("正在加载…", "Loading…")}</p>
       <ul className="cards">
