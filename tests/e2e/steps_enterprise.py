@@ -86,9 +86,10 @@ def open_application(page, base_url: str, app_id: str, uscc: str | None) -> None
     page.locator("dd.status").wait_for()
 
 
-def amend_returned(page, base_url: str, app_id: str, uscc: str | None = None) -> list[str]:
-    """Read the one notice of missing items, upload a file for each, send the amendment; the
-    notice's items as shown."""
+def amend_returned(page, base_url: str, app_id: str, uscc: str | None = None,
+                   appraised_value: int | None = None) -> list[str]:
+    """Read the one notice of missing items, upload a file for each (and, if given, correct the
+    pledge's appraised value in the details), send the amendment; the notice's items as shown."""
     open_application(page, base_url, app_id, uscc)
     notice = page.get_by_role("region", name="补正通知")
     notice.wait_for()
@@ -98,7 +99,10 @@ def amend_returned(page, base_url: str, app_id: str, uscc: str | None = None) ->
         label = row.locator("label").last.inner_text()
         row.get_by_label(label, exact=True).set_input_files(small_pdf(f"amendment-{number}"))
         row.get_by_role("status").filter(has_text="已上传").wait_for(timeout=20_000)
-    form.get_by_role("button", name="提交补正").click()
+    if appraised_value is not None:
+        notice.get_by_label("同时修改场景信息").check()
+        notice.get_by_label("评估价值（元）").fill(str(appraised_value))
+    notice.get_by_role("button", name="提交补正").click()
     page.get_by_role("status").filter(has_text="补正已提交").wait_for()
     return items
 

@@ -74,10 +74,11 @@ def test_an_enterprise_uploads_amends_after_the_one_notice_and_accepts_the_cheap
     page.reload()
     page.get_by_role("region", name="补正通知").wait_for()
     screenshots_in_both_languages(page, "application-returned")
-    items = amend_returned(page, base, app_id)
+    items = amend_returned(page, base, app_id, appraised_value=3200000)
     assert len(items) == 1 and "质押登记申请表（加盖公章）" in items[0] and "知识产权局" in items[0]
     app = call(base, "GET", f"/applications/{app_id}", token=enterprise)[1]
     assert app["status"] == "in_review" and app["round"] == 2 and len(app["materials"]) == 2
+    assert app["details"]["appraised_value"] == 3200000
 
     ipo_decides(base, app_id, {"approved": True, "reason": "材料齐全，审核通过"})
     rates = banks_approve(base, app_id)

@@ -128,7 +128,7 @@ function Reviews({ reviews }) {
       <ol className="timeline">
         {reviews.map((r) => (
           <li key={r.id}>
-            <strong>{agencyName(r.agency)}</strong>{t(`（第 ${r.round} 轮）`, ` (round ${r.round})`)}：
+            <strong>{agencyName(r.agency)}</strong>{t(`（第 ${r.round} 轮）：`, ` (round ${r.round}): `)}
             {REVIEW[r.status] ? t(...REVIEW[r.status]) : r.status}
             {r.overdue_at && r.status === "pending" && <span className="error">{t("（已超期）", " (overdue)")}</span>}
             {" · "}<Countdown due={r.due} open={r.status === "pending"} />
@@ -148,7 +148,7 @@ function Banks({ banks }) {
       <ul className="timeline">
         {banks.map((b) => (
           <li key={b.code}>
-            <strong>{pick(b, "name") || b.code}</strong>：{BANK[b.status] ? t(...BANK[b.status]) : b.status}
+            <strong>{pick(b, "name") || b.code}</strong>{t("：", ": ")}{BANK[b.status] ? t(...BANK[b.status]) : b.status}
             {b.accepted_at && <strong className="ok">{t("（已接受此方案）", " (offer accepted)")}</strong>}
             {b.status === "approved" && (
               <div>{formatYuan(b.amount)} · {percent(b.annual_rate)} · {t(`${b.term_months} 个月`, `${b.term_months} months`)}</div>
@@ -175,7 +175,7 @@ function History({ history }) {
               <li key={h.seq}>
                 <time dateTime={h.at}>{h.at.slice(0, 16).replace("T", " ")}</time>{" "}
                 {ACTIONS[h.action] ? t(...ACTIONS[h.action]) : h.action}
-                {h.detail?.agency && `（${agencyName(h.detail.agency)}）`}
+                {h.detail?.agency && t(`（${agencyName(h.detail.agency)}）`, ` (${agencyName(h.detail.agency)})`)}
                 {h.detail?.reason && <span className="hint"> {h.detail.reason}</span>}
               </li>
             ))}
