@@ -83,7 +83,7 @@ def test_an_enterprise_prefills_prechecks_corrects_and_submits_an_ip_pledge_appl
     purpose.fill("补充流动资金，采购研发设备")
     page.get_by_role("button", name="提交申请").click()
     page.get_by_role("heading", name="申请进度").wait_for()
-    page.get_by_text("审核中").wait_for()   # in_review: the IP office reviews first
+    page.locator("dd.status", has_text="审核中").wait_for()   # in_review: the IP office reviews first
     assert re.search(r"#/enterprise/applications/\w+", page.url)
     screenshots_in_both_languages(page, "application-status")
     origin = urlsplit(stack[0]).netloc
