@@ -46,12 +46,15 @@ def upload(row_scope, label: str, title: str) -> None:
     row.get_by_role("status").filter(has_text="已上传").wait_for(timeout=20_000)
 
 
-def upload_patent_certificate(page) -> None:
-    """In the row the pre-check asked for, or (a registered patent needs no upload) the other row."""
+def upload_materials(page) -> None:
+    """A file for every kind the pre-check asked for, and the patent certificate in any case (a
+    registered patent needs no upload, so it may be given in the row for any other kind)."""
     materials = page.locator("fieldset.materials")
-    if materials.get_by_label("专利证书", exact=True).count():
-        upload(materials, "专利证书", "patent-certificate")
-    else:
+    asked = [row.locator("label").first.inner_text() for row in materials.locator(".material-row").all()
+             if row.locator("select").count() == 0]
+    for number, label in enumerate(asked):
+        upload(materials, label, f"material-{number}")
+    if "专利证书" not in asked:
         materials.get_by_label("材料类别").select_option(label="专利证书")
         upload(materials, "其他材料（选择类别）", "patent-certificate")
 
@@ -71,7 +74,7 @@ def submit_ip_pledge(page, base_url: str, uscc: str) -> str:
     page.get_by_label("评估价值（元）").fill("3000000")
     page.get_by_role("button", name="预检").click()
     page.get_by_role("region", name="预检结果").wait_for()
-    upload_patent_certificate(page)
+    upload_materials(page)
     page.get_by_role("button", name="提交申请").click()
     page.get_by_role("heading", name="申请进度").wait_for()
     return re.search(r"#/enterprise/applications/(\w+)", page.url).group(1)

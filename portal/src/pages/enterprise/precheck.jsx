@@ -8,7 +8,7 @@ export const AGENCIES = { ipo: ["知识产权局", "IP office"], hr: ["人力社
                    realestate: ["不动产登记中心", "Real-estate registry"], purchaser: ["采购单位", "Purchaser"] };
 
 export function percent(rate) {
-  return `${Math.round(rate * 1000) / 10}%`;
+  return `${Math.round(rate * 10000) / 100}%`;
 }
 
 export function Precheck({ result }) {
