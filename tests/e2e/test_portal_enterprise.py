@@ -9,8 +9,8 @@ import re
 import urllib.error
 import urllib.request
 
-from tests.e2e.conftest import screenshots_in_both_languages, set_language
-from tests.e2e.steps_enterprise import accept_offer, amend_returned, sign_in, submit_ip_pledge
+from tests.e2e.conftest import screenshots_in_both_languages
+from tests.e2e.steps_enterprise import accept_offer, amend_returned, sign_in, submit_ip_pledge, upload
 from tests.e2e.test_portal import ip_enterprise
 
 
@@ -182,4 +182,11 @@ def test_an_enterprise_asks_the_window_requests_a_call_complains_and_browses_pro
     page.locator("main .cards > li").first.get_by_role("link").click()
     page.get_by_role("status").filter(has_text="已从数据专区预填").wait_for()
     assert page.get_by_role("checkbox", name="北京银行", exact=True).is_checked()
-    set_language(page, "zh")
+
+    # The form's upload widget: a file hashed, sent to the local S3, checked; its progress at 100%.
+    materials = page.locator("fieldset.materials")
+    materials.get_by_label("材料类别").select_option(label="营业执照")
+    upload(materials, "其他材料（选择类别）", "business-licence")
+    assert materials.locator("progress").get_attribute("value") == "100"
+    assert "营业执照：business-licence.pdf" in materials.inner_text()
+    screenshots_in_both_languages(page, "apply-materials")

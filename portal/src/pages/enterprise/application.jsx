@@ -61,7 +61,7 @@ export function Countdown({ due, open }) {
 export default function Application({ params }) {
   const [app, setApp] = useState(null);
   const [error, setError] = useState(null);
-  const [announce, setAnnounce] = useState("");
+  const [announce, setAnnounce] = useState(null); // [zh, en]
   const load = useCallback(() => api("GET", `/applications/${encodeURIComponent(params.id)}`).then(setApp)
     .catch((e) => setError(e.errors ? e.errors.map(message).join("；") : String(e))), [params.id]);
   useEffect(() => { load(); }, [load]);
@@ -70,7 +70,7 @@ export default function Application({ params }) {
     <section aria-labelledby="page-title">
       <p><a href="#/enterprise/applications">{t("← 我的申请", "← My applications")}</a></p>
       <h1 id="page-title">{t("申请进度", "Application status")}</h1>
-      <p role="status" className={announce ? "notice" : "visually-hidden"}>{announce}</p>
+      <p role="status" className={announce ? "notice" : "visually-hidden"}>{announce ? t(...announce) : ""}</p>
       {error && <p role="alert" className="error">{error}</p>}
       {!app && !error && <p>{t("正在加载…", "Loading…")}</p>}
       {app && (
@@ -85,13 +85,13 @@ export default function Application({ params }) {
             {app.round > 1 && (<><dt>{t("审核轮次", "Round")}</dt><dd>{app.round}</dd></>)}
           </dl>
           {app.status === "returned" && app.notice && (
-            <Amend app={app} onAmended={() => changed(t("补正已提交，已退回审核部门重新审核。", "Amendment sent: back to the reviewers."))} />
+            <Amend app={app} onAmended={() => changed(["补正已提交，已退回审核部门重新审核。", "Amendment sent: back to the reviewers."])} />
           )}
           <Decision decision={app.decision} />
           <Reviews reviews={app.reviews || []} />
           <Banks banks={app.banks || []} />
           {(app.banks || []).some((b) => b.status === "approved") && (
-            <Offers app={app} onAccepted={() => changed(t("已接受方案。", "Offer accepted."))} />
+            <Offers app={app} onAccepted={() => changed(["已接受方案。", "Offer accepted."])} />
           )}
           <History history={app.history || []} />
         </>

@@ -14,7 +14,7 @@ export default function Complaints() {
   const [draft, setDraft] = useState({ about: "service", application_id: "", text: "" });
   const [errors, setErrors] = useState(null);
   const [error, setError] = useState(null);
-  const [announce, setAnnounce] = useState("");
+  const [announce, setAnnounce] = useState(null); // [zh, en]
   const [busy, setBusy] = useState(false);
   const load = () => api("GET", "/complaints").then((r) => setList(r.items)).catch((e) => setError(errorText(e)));
   useEffect(() => {
@@ -30,7 +30,7 @@ export default function Complaints() {
     try {
       const made = await api("POST", "/complaints", { body, idempotent: true });
       setDraft({ ...draft, text: "" });
-      setAnnounce(t(`投诉已提交，将于 ${made.due} 前答复。`, `Complaint filed; an answer is due by ${made.due}.`));
+      setAnnounce([`投诉已提交，将于 ${made.due} 前答复。`, `Complaint filed; an answer is due by ${made.due}.`]);
       await load();
     } catch (e) {
       setErrors(errorSchemaOf(e.errors || [{ path: "", message_zh: errorText(e), message_en: errorText(e) }]).schema);
@@ -42,7 +42,7 @@ export default function Complaints() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("投诉", "Complaints")}</h1>
-      <p role="status" className={announce ? "notice" : "visually-hidden"}>{announce}</p>
+      <p role="status" className={announce ? "notice" : "visually-hidden"}>{announce ? t(...announce) : ""}</p>
       {error && <p role="alert" className="error">{error}</p>}
       <form className="card" onSubmit={file} aria-labelledby="file-title">
         <h2 id="file-title">{t("提交投诉", "File a complaint")}</h2>

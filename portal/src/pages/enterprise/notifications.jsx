@@ -10,7 +10,7 @@ export default function Notifications() {
   const [data, setData] = useState(null);
   const [cursor, setCursor] = useState(null);
   const [error, setError] = useState(null);
-  const [announce, setAnnounce] = useState("");
+  const [announce, setAnnounce] = useState(null); // [zh, en]
   const load = (more) => api("GET", `/notifications?limit=20${onlyUnread ? "&unread=true" : ""}${more ? `&cursor=${encodeURIComponent(more)}` : ""}`)
     .then((r) => { setData((old) => (more ? [...old, ...r.items] : r.items)); setCursor(r.cursor); })
     .catch((e) => setError(errorText(e)));
@@ -20,7 +20,7 @@ export default function Notifications() {
     try {
       await api("POST", `/notifications/${encodeURIComponent(n.id)}/read`);
       setData((old) => (onlyUnread ? old.filter((x) => x.id !== n.id) : old.map((x) => (x.id === n.id ? { ...x, read: true } : x))));
-      setAnnounce(t("已标记为已读。", "Marked as read."));
+      setAnnounce(["已标记为已读。", "Marked as read."]);
       window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
     } catch (e) {
       setError(errorText(e));
@@ -32,7 +32,7 @@ export default function Notifications() {
       <h1 id="page-title">{t("消息", "Notifications")}</h1>
       <label className="choice"><input type="checkbox" checked={onlyUnread} onChange={(e) => setOnlyUnread(e.target.checked)} />
         {t("只看未读", "Unread only")}</label>
-      <p role="status" className="visually-hidden">{announce}</p>
+      <p role="status" className="visually-hidden">{announce ? t(...announce) : ""}</p>
       {error && <p role="alert" className="error">{error}</p>}
       {data && data.length === 0 && <p>{onlyUnread ? t("没有未读消息。", "No unread notifications.") : t("没有消息。", "No notifications.")}</p>}
       <ul className="plain">

@@ -16,7 +16,7 @@ export default function Thread({ params }) {
   const [reply, setReply] = useState("");
   const [call, setCall] = useState({ kind: "voice", slot: "" });
   const [errors, setErrors] = useState({});
-  const [announce, setAnnounce] = useState("");
+  const [announce, setAnnounce] = useState(null); // [zh, en]
   const [busy, setBusy] = useState(false);
   const load = useCallback(() => api("GET", `/threads/${encodeURIComponent(params.id)}`).then(setThread)
     .catch((e) => setError(errorText(e))), [params.id]);
@@ -38,16 +38,16 @@ export default function Thread({ params }) {
   }
 
   const sendReply = (e) => act(e, "messages", { text: reply },
-    () => { setReply(""); setAnnounce(t("留言已发送。", "Message sent.")); }, "reply");
+    () => { setReply(""); setAnnounce(["留言已发送。", "Message sent."]); }, "reply");
   const slot = call.slot.length === 16 ? `${call.slot}:00+08:00` : call.slot;
   const requestCall = (e) => act(e, "call-requests", { kind: call.kind, slot },
-    () => setAnnounce(t("通话预约已提交。", "Call requested.")), "call");
+    () => setAnnounce(["通话预约已提交。", "Call requested."]), "call");
 
   return (
     <section aria-labelledby="page-title">
       <p><a href="#/enterprise/threads">{t("← 全部咨询", "← All questions")}</a></p>
       <h1 id="page-title">{thread ? thread.subject : t("咨询", "Question")}</h1>
-      <p role="status" className={announce ? "notice" : "visually-hidden"}>{announce}</p>
+      <p role="status" className={announce ? "notice" : "visually-hidden"}>{announce ? t(...announce) : ""}</p>
       {error && <p role="alert" className="error">{error}</p>}
       {thread && (
         <>
