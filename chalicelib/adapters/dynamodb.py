@@ -7,6 +7,7 @@ Item layout (every access in the API contract is a GetItem or a Query; nothing S
 | application     | APP#<id>           | A         | OWNER#<uscc> / <created>#<id>   | STATUS#<s> / <created>#<id> | APPS / <created>#<id>     |
 | history entry   | APP#<id>           | H#<seq>   |                                 |                           |                           |
 | review (index)  | REVIEW#<rid>       | R         | AGENCY#<agency> / <status>#<created>#<rid> | REVIEWS#AWAITING / <due>#<rid> ¹ | REVIEWS#OVERDUE / <due>#<rid> ² |
+| bank's copy     | BANKAPP#<id>#<bank> | B        | BANK#<bank> / <status>#<sent>#<id> |                         |                           |
 | notification    | NOTICES#<uscc>     | N#<id>    |                                 |                           |                           |
 | unread copy ³   | NOTICES#<uscc>     | U#<id>    |                                 |                           |                           |
 | outbox message  | OUTBOX#<msg id>    | O         |                                 |                           | OUTBOX / <created>#<msg>  |
@@ -62,7 +63,7 @@ from ..domain.messages import NOTIFICATION, message_type
 from ..domain.notifications import NOTIFICATIONS_QUEUE, Notification
 from ..domain.material import AWAITING_UPLOAD, Material
 from .dynamodb_threads import DynamoThreadStore
-from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
+from ..services.ports import (BankEntry, IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
                               Page, ParkedMessage,
                               PublishedRuleset, parked_message, RenewalEntry, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
@@ -143,6 +144,10 @@ class DynamoApplicationStore(DynamoThreadStore):
                                  Key={"PK": _s(f"REVIEW#{review_id}"), "SK": _s("R")}).get("Item")
         return self._review(item) if item else None
 
+    def bank_pending(self, bank: str, limit: int, cursor: str | None) -> Page:
+        return self._page("GSI1", f"BANK#{bank}", limit, cursor, newest_first=False,
+                          parse=lambda i: BankEntry(**json.loads(i["doc"]["S"])), sk_prefix="sent#")
+
     def reviews_due_before(self, day: str, limit: int, cursor: str | None) -> Page:
         return self._page("GSI2", AWAITING, limit, cursor, newest_first=False, parse=self._review, sk_below=day)
 
@@ -210,6 +215,7 @@ class DynamoApplicationStore(DynamoThreadStore):
         ops = [self._put_application(app)]
         ops += [self._put_history(app.id, h) for h in history]
         ops += [self._put_review(app, r) for r in app.reviews]
+        ops += [self._put_bank_entry(b) for b in BankEntry.all_of(app)]
         if app.first_bank is not None:
             ops.append(self._renewal_index(app))
         ops += [self._put_outbox(m, app.updated_at) for m in outbox]
@@ -303,6 +309,13 @@ class DynamoApplicationStore(DynamoThreadStore):
             item |= {"GSI2PK": _s(AWAITING), "GSI2SK": _s(f"{entry.due}#{entry.id}")}
         elif entry.overdue:
             item |= {"GSI3PK": _s(OVERDUE), "GSI3SK": _s(f"{entry.due}#{entry.id}")}
+        return {"Put": {"TableName": self._table, "Item": item}}
+
+    def _put_bank_entry(self, entry: BankEntry) -> dict:
+        """The application as one bank has it, under that bank in GSI1 by status and sent time."""
+        item = {"PK": _s(f"BANKAPP#{entry.application_id}#{entry.bank}"), "SK": _s("B"),
+                "doc": _s(_dumps(entry.to_dict())), "GSI1PK": _s(f"BANK#{entry.bank}"),
+                "GSI1SK": _s(f"{entry.status}#{entry.sent_at}#{entry.application_id}")}
         return {"Put": {"TableName": self._table, "Item": item}}
 
     def _renewal_index(self, app: Application) -> dict:

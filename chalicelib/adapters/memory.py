@@ -16,7 +16,7 @@ from ..domain.application import Application, HistoryEntry
 from ..domain.complaints import Complaint
 from ..domain.notifications import Notification
 from ..domain.material import AWAITING_UPLOAD, Material
-from ..services.ports import (IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
+from ..services.ports import (BankEntry, IdempotencyKeyTaken, IdempotencyRecord, MaterialRecord, MaterialTaken, OutboxItem,
                               Page, ParkedMessage,
                               PublishedRuleset, parked_message, RenewalEntry, ReviewEntry, RuleProposal, RulesetPublication, Snapshot,
                               StaleVersion, StatsChange, VersionTaken)
@@ -50,6 +50,7 @@ class InMemoryApplicationStore(InMemoryThreadStore):
         self._apps: dict[str, dict] = {}
         self._history: dict[str, list[HistoryEntry]] = defaultdict(list)
         self._reviews: dict[str, ReviewEntry] = {}
+        self._bank_entries: dict[tuple[str, str], BankEntry] = {}
         self._renewals: dict[str, RenewalEntry] = {}
         self._idem: dict[tuple[str, str], IdempotencyRecord] = {}
         self._outbox: dict[str, OutboxItem] = {}
@@ -91,6 +92,8 @@ class InMemoryApplicationStore(InMemoryThreadStore):
             self._history[app.id].extend(history)
             for r in app.reviews:
                 self._reviews[r.id] = ReviewEntry.of(app.id, r)
+            for b in BankEntry.all_of(app):
+                self._bank_entries[(b.bank, b.application_id)] = b
             if (renewal := RenewalEntry.of(app)) is not None:
                 self._renewals[app.id] = renewal
             else:
@@ -171,6 +174,12 @@ class InMemoryApplicationStore(InMemoryThreadStore):
         with self._lock:
             rows = [r for r in self._reviews.values() if r.agency == agency and r.status == "pending"]
         rows.sort(key=lambda r: (r.created_at, r.id))
+        return _page(rows, limit, cursor)
+
+    def bank_pending(self, bank: str, limit: int, cursor: str | None) -> Page:
+        with self._lock:
+            rows = [b for (code, _), b in self._bank_entries.items() if code == bank and b.status == "sent"]
+        rows.sort(key=lambda b: (b.sent_at, b.application_id))
         return _page(rows, limit, cursor)
 
     def reviews_due_before(self, day: str, limit: int, cursor: str | None) -> Page:

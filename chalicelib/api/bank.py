@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from ..bootstrap import deps
 from ..services import applications
-from .http import endpoint, idempotency_key
+from .http import endpoint, idempotency_key, query_limit
 
 bp = Blueprint(__name__)
 
@@ -16,3 +16,10 @@ def queue(request, actor, code):
 @endpoint(bp, "/applications/{app_id}/bank-decision", method="POST", roles=("bank",), body=True)
 def decide(request, actor, body, app_id):
     return applications.bank_decision(deps(), actor, app_id, body, idempotency_key(request))
+
+
+@endpoint(bp, "/banks/{code}/applications", roles=("bank",))
+def pending(request, actor, code):
+    """The applications this bank has yet to decide, oldest sent first (for the portal)."""
+    return applications.bank_pending(deps(), actor, code, (request.query_params or {}).get("cursor"),
+                                     query_limit(request))

@@ -145,6 +145,9 @@ RESPONSES = {
     ("GET", "/reviews"): _page(REVIEW),
     ("POST", "/reviews/{review_id}/decision"): REVIEW,
     ("GET", "/banks/{code}/queue"): _object({"queue_url": STRING}),
+    ("GET", "/banks/{code}/applications"): _page(_object(
+        {"application_id": STRING, "bank": STRING, "status": STRING, "sent_at": STRING, "scenario": STRING,
+         "amount": NUMBER}, decided_at=NULLABLE_STRING)),
     ("POST", "/applications/{app_id}/bank-decision"): _object(
         {"application_id": STRING, "bank": STRING, "status": STRING, "application_status": STATUS}),
     ("GET", "/notifications"): _page(NOTIFICATION),
@@ -203,6 +206,7 @@ QUERY = {
     ("GET", "/products"): ["scenario", "bank"],
     ("GET", "/applications"): ["status", "cursor", "limit"],
     ("GET", "/reviews"): ["status", "cursor", "limit"],
+    ("GET", "/banks/{code}/applications"): ["cursor", "limit"],
     ("GET", "/notifications"): ["unread", "cursor", "limit"],
     ("GET", "/threads"): ["unanswered", "cursor", "limit"],
     ("GET", "/enterprises/{uscc}/records/reads"): ["cursor", "limit"],

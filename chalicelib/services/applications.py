@@ -419,6 +419,19 @@ def bank_queue(deps: Deps, actor: Actor, code: str) -> dict:
     return {"queue_url": deps.sender.queue_url(f"bank:{code}"), "region": deps.settings.region}
 
 
+def bank_pending(deps: Deps, actor: Actor, code: str, cursor: str | None, limit: int) -> dict:
+    """What the bank still has to decide, oldest sent first (the portal's list; its queue carries the same)."""
+    if actor.subject != code or deps.catalog.bank(code) is None:
+        raise NotFound.single("", "not_found", "该银行不存在或无权访问", "No such bank for you")
+    listing = f"{actor.label}:bank-pending"
+    position = deps.cursors.open(listing, cursor)
+    try:
+        page = deps.store.bank_pending(code, limit, position)
+    except ValueError:
+        raise bad_cursor() from None
+    return {"items": [b.to_dict() for b in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}
+
+
 def _offer(body) -> BankOffer:
     checked(body, "bank_decision")
     if not body["approved"]:

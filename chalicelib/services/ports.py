@@ -124,6 +124,28 @@ class RenewalEntry:
         return cls(app.id, app.first_bank["due"]) if app.renewal_waiting else None
 
 
+@dataclass(frozen=True)
+class BankEntry:
+    """An application as one bank has it (sent to it, and its own status there): the bank's
+    list of pending work in the portal, oldest sent first (banks also read their SQS queue)."""
+    application_id: str
+    bank: str
+    status: str          # sent (its decision awaited), approved, declined, cancelled
+    sent_at: str
+    scenario: str
+    amount: float
+    decided_at: str | None = None
+
+    @classmethod
+    def all_of(cls, app) -> list["BankEntry"]:
+        """One entry per bank the application reached (a bank still waiting has not seen it)."""
+        return [cls(app.id, b.code, b.status.value, b.sent_at, app.scenario, app.amount, b.decided_at)
+                for b in app.banks if b.sent_at is not None]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class Snapshot:
     application: Application
@@ -147,6 +169,8 @@ class ApplicationStore(Protocol):
     def list_all(self, status: str | None, limit: int, cursor: str | None) -> Page: ...
     def pending_reviews(self, agency: str, limit: int, cursor: str | None) -> Page: ...
     def review_entry(self, review_id: str) -> ReviewEntry | None: ...
+    def bank_pending(self, bank: str, limit: int, cursor: str | None) -> Page:
+        """Applications sent to `bank` still awaiting its decision, oldest sent first."""
     def idempotent_response(self, scope: str, key: str) -> IdempotencyRecord | None: ...
     def stats(self) -> dict: ...
     def grouped_stats(self, dimension: str) -> dict[str, dict]:

@@ -109,6 +109,19 @@ def test_pending_reviews_are_oldest_first_and_leave_the_list_once_decided(store)
     assert store.pending_reviews("ipo", 10, None).items == []
 
 
+def test_a_bank_lists_applications_sent_to_it_oldest_first_until_it_decides(store):
+    save(store, new_app("A1", reviews=(("hr", "2026-12-02"),)))          # still in review: not sent
+    for n in (2, 3):
+        save(store, new_app(f"A{n}", created=f"2026-11-25T09:00:0{n}.000+08:00", reviews=()))
+    assert [(b.application_id, b.status) for b in store.bank_pending("ICBC-BJ", 10, None).items] == [
+        ("A2", "sent"), ("A3", "sent")]
+    app = store.get("A2")
+    app.record_bank_decision(Actor("bank", "ICBC-BJ"), BankOffer(False, "no"), "2026-11-25T10:00:00.000+08:00")
+    save(store, app)
+    assert [b.application_id for b in store.bank_pending("ICBC-BJ", 10, None).items] == ["A3"]
+    assert store.bank_pending("BOB-BJ", 10, None).items == []
+
+
 def test_outbox_holds_messages_until_deleted(store):
     save(store, new_app("A1", reviews=()))
     pending = store.pending_outbox(10)

@@ -29,6 +29,7 @@ MATRIX = {
     ("POST", "/notifications/{notification_id}/read"): {"enterprise"},
     ("POST", "/reviews/{review_id}/decision"): {"agency"},
     ("GET", "/banks/{code}/queue"): {"bank"},
+    ("GET", "/banks/{code}/applications"): {"bank"},
     ("POST", "/applications/{app_id}/bank-decision"): {"bank"},
     ("GET", "/stats"): {"window", "policy"},
     ("GET", "/outbox/parked"): {"window"},
