@@ -25,8 +25,16 @@ export const routes = [
 
   // Consoles: one home page per role, to be filled in (pages/<role>/...)
   { path: "/agency", roles: ["agency"], nav: ["待办审核", "Pending reviews"], page: () => import("./pages/agency/home.jsx") },
+  { path: "/agency/applications/:id", roles: ["agency"], page: () => import("./pages/agency/case.jsx") },
   { path: "/bank", roles: ["bank"], nav: ["待办申请", "Pending applications"], page: () => import("./pages/bank/home.jsx") },
+  { path: "/bank/applications/:id", roles: ["bank"], page: () => import("./pages/bank/case.jsx") },
   { path: "/window", roles: ["window"], nav: ["全部申请", "All applications"], page: () => import("./pages/window/home.jsx") },
+  { path: "/window/applications/:id", roles: ["window"], page: () => import("./pages/window/case.jsx") },
+  { path: "/window/overdue", roles: ["window"], nav: ["逾期审核", "Overdue reviews"], page: () => import("./pages/window/overdue.jsx") },
+  { path: "/window/threads", roles: ["window"], nav: ["咨询", "Consultations"], page: () => import("./pages/window/threads.jsx") },
+  { path: "/window/threads/:id", roles: ["window"], page: () => import("./pages/window/thread.jsx") },
+  { path: "/window/complaints", roles: ["window"], nav: ["投诉", "Complaints"], page: () => import("./pages/window/complaints.jsx") },
+  { path: "/window/stats", roles: ["window"], nav: ["统计", "Statistics"], page: () => import("./pages/window/stats.jsx") },
   { path: "/policy", roles: ["policy"], nav: ["规则版本", "Rule versions"], page: () => import("./pages/policy/home.jsx") },
 ];
 

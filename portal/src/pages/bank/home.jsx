@@ -1,11 +1,63 @@
-// The bank console's home page: to be built (see routes.js for how pages are added).
-import { t } from "../../i18n.js";
+// The bank's pending applications, oldest sent first (GET /banks/{code}/applications), with how
+// long each has waited; each opens the case.
+import { api } from "../../api.js";
+import { formatYuan, t } from "../../i18n.js";
+import { Loading, Problem, formatTime, todayInBeijing, useApplications, useLoad } from "../../components/console.jsx";
+import { useNames } from "../../components/names.js";
+import { session } from "../../session.js";
+
+function waited(sentAt) {
+  const day = new Date(sentAt).toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
+  return Math.max(0, Math.round((Date.parse(todayInBeijing()) - Date.parse(day)) / 86400000));
+}
 
 export default function Home() {
+  const code = session()?.subject || "";
+  const { data, error } = useLoad(() => api("GET", `/banks/${encodeURIComponent(code)}/applications?limit=100`), [code]);
+  const items = data?.items || [];
+  const apps = useApplications(items.map((b) => b.application_id));
+  const names = useNames();
   return (
     <section aria-labelledby="page-title">
-      <h1 id="page-title">{t("工作台", "Console")}</h1>
-      <p>{t("此工作台正在建设中。", "This console is being built.")}</p>
+      <h1 id="page-title">{t("待办申请", "Pending applications")}</h1>
+      <p className="hint">{names.bank(code)} · {t("最早推送的排在最前。", "Oldest first.")}</p>
+      <Problem error={error} />
+      {!data && !error && <Loading />}
+      {data && items.length === 0 && <p role="status">{t("没有待审批的申请。", "No applications are waiting.")}</p>}
+      {items.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{t("待审批申请列表", "Applications waiting")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("企业", "Enterprise")}</th>
+                <th scope="col">{t("贷款类型", "Loan type")}</th>
+                <th scope="col">{t("申请金额", "Amount")}</th>
+                <th scope="col">{t("推送时间", "Received")}</th>
+                <th scope="col">{t("已等待", "Waiting")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((b) => {
+                const days = waited(b.sent_at);
+                return (
+                  <tr key={b.application_id} data-application={b.application_id}>
+                    <th scope="row">
+                      <a href={`#/bank/applications/${encodeURIComponent(b.application_id)}`}>
+                        {apps[b.application_id]?.enterprise?.name || b.application_id}
+                      </a>
+                    </th>
+                    <td>{names.scenario(b.scenario)}</td>
+                    <td>{formatYuan(b.amount)}</td>
+                    <td>{formatTime(b.sent_at)}</td>
+                    <td>{t(`${days} 天`, `${days} days`)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }
