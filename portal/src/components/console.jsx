@@ -118,7 +118,8 @@ function Decision({ decision }) {
   );
 }
 
-// Each material opened through its presigned download link (GET /materials/{id}, 5 minutes).
+// Each material opened through its presigned download link: asked for on demand (GET
+// /materials/{id}; the link lasts 5 minutes), then offered to open.
 export function Materials({ ids }) {
   const names = useNames();
   const [shown, setShown] = useState({});
@@ -128,7 +129,6 @@ export function Materials({ ids }) {
     try {
       const material = await api("GET", `/materials/${encodeURIComponent(id)}`);
       setShown((s) => ({ ...s, [id]: material }));
-      if (material.download_url) window.open(material.download_url, "_blank", "noopener");
     } catch (e) {
       setError(e);
     }
@@ -145,6 +145,9 @@ export function Materials({ ids }) {
               <button type="button" className="link-button" onClick={() => open(id)}>
                 {t("打开材料 ", "Open material ")}{m ? `${names.kind(m.kind)}（${m.filename}）` : n + 1}
               </button>
+              {m?.download_url && (
+                <> · <a href={m.download_url} target="_blank" rel="noopener noreferrer">
+                  {t(`下载 ${names.kind(m.kind)}`, `Download ${names.kind(m.kind)}`)}</a></>)}
               {m && !m.download_url && <span className="error"> {t("（暂无法下载：", "(cannot be downloaded: ")}{m.status}）</span>}
             </li>
           );
