@@ -90,13 +90,13 @@ def cases(stack):
     """An IP-pledge application with the IP office; another already at two banks; a credit
     application at two banks."""
     api = Api(stack[0])
-    first, second, third = enterprises(3)
+    first, second, third, fourth = enterprises(4)
     ip_review = api.apply(first, "ip_pledge", ["BOB-BJ", "ICBC-BJ"])
     ip_banks = api.apply(second, "ip_pledge", ["BOB-BJ", "ICBC-BJ"])
     api.call("POST", f"/reviews/{api.review_of('ipo', ip_banks)}/decision", {"approved": True, "reason": "通过"},
              ("agency", "ipo"))
     credit = api.apply(third, "credit", ["ICBC-BJ", "BOB-BJ"])
-    return {"api": api, "ip_review": ip_review, "ip_banks": ip_banks, "credit": credit, "owners": (first, second, third)}
+    return {"api": api, "ip_review": ip_review, "ip_banks": ip_banks, "credit": credit, "owners": (first, second, third, fourth)}
 
 
 def test_the_ip_office_returns_an_application_for_a_missing_item_then_approves_the_amended_one(page, stack, cases):
@@ -192,11 +192,13 @@ def test_window_staff_filter_applications_answer_threads_and_complaints_and_see_
     page.get_by_label("分组").select_option("bank")
     page.get_by_role("table").get_by_role("rowheader", name="北京银行").wait_for()
 
-    bank = ("bank", "ICBC-BJ")                                # one more approval through the API
-    api.call("POST", f"/applications/{cases['ip_banks']}/bank-decision",
-             {"approved": True, "amount": 500_000, "annual_rate": 0.04, "term_months": 12, "reason": "同意"}, bank)
+    fresh = api.apply(cases["owners"][3], "credit", ["ICBC-BJ"])      # one more approval through the API
+    api.call("POST", f"/applications/{fresh}/bank-decision",
+             {"approved": True, "amount": 500_000, "annual_rate": 0.04, "term_months": 12, "reason": "同意"},
+             ("bank", "ICBC-BJ"))
     after = window_stats(page, base)
-    assert after["approved_count"] >= before["approved_count"] and after != before
+    assert after == {"approved_count": before["approved_count"] + 1,
+                     "approved_amount": before["approved_amount"] + 500_000}
 
     page.get_by_role("link", name="全部申请", exact=True).click()
     page.get_by_role("heading", name="全部申请").wait_for()

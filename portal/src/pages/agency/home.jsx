@@ -18,7 +18,7 @@ export default function Home() {
       {!data && !error && <Loading />}
       {data && items.length === 0 && <p role="status">{t("没有待办审核。", "No reviews are waiting.")}</p>}
       {items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <caption className="visually-hidden">{t("待办审核列表", "Reviews waiting")}</caption>
             <thead>

@@ -25,7 +25,7 @@ export default function Home() {
       {!data && !error && <Loading />}
       {data && items.length === 0 && <p role="status">{t("没有待审批的申请。", "No applications are waiting.")}</p>}
       {items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <caption className="visually-hidden">{t("待审批申请列表", "Applications waiting")}</caption>
             <thead>

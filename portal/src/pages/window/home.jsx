@@ -50,7 +50,7 @@ export default function Home() {
       {!rows && !error && <Loading />}
       <p role="status" aria-live="polite">{rows && t(`显示 ${shown.length} 件`, `${shown.length} shown`)}</p>
       {shown.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <caption className="visually-hidden">{t("申请列表", "Applications")}</caption>
             <thead>

@@ -14,7 +14,7 @@ export default function Overdue() {
       {!data && !error && <Loading />}
       {data && items.length === 0 && <p role="status">{t("没有逾期的审核。", "No review is overdue.")}</p>}
       {items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <caption className="visually-hidden">{t("逾期审核列表", "Overdue reviews")}</caption>
             <thead>

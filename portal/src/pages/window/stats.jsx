@@ -50,7 +50,7 @@ export default function Stats() {
       {groups.length > 0 && (
         <>
           <Chart groups={groups} label={label} />
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <caption>{t("各组数字", "The figures by group")}</caption>
               <thead>
