@@ -10,11 +10,20 @@ import pytest
 
 from scripts import datazone
 from scripts.walkthrough import post_file
-from tests.e2e.conftest import screenshots_in_both_languages, set_language
+from tests.e2e.conftest import VIEWPORTS, screenshots_in_both_languages as _screenshots, set_language
 from tests.e2e.steps_consoles import (agency_approves, agency_returns, bank_offers, fill_offer, open_bank_case,
                                       sign_in, window_stats)
 
 NOTE = "请补充专利证书原件扫描件"
+
+
+def screenshots_in_both_languages(page, name: str) -> None:
+    """The shared helper (zh/en, desktop/phone, axe), and the page fits a phone's width: nothing
+    scrolls sideways but a wide table inside its own box."""
+    _screenshots(page, name)
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.wait_for_function("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.set_viewport_size(VIEWPORTS["desktop"])
 
 
 class Api:

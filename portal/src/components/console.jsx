@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, message } from "../api.js";
 import { formatYuan, lang, pick, t } from "../i18n.js";
-import { agencyName, statusName, useNames } from "./names.js";
+import { actionName, agencyName, sizeName, statusName, useDistricts, useNames } from "./names.js";
 
 // useLoad(() => api(...), [deps]) -> {data, error, reload}
 export function useLoad(load, deps) {
@@ -72,6 +72,7 @@ const YES_NO = (v) => (v ? t("是", "Yes") : t("否", "No"));
 // What the enterprise asked for, as the reader's role sees it (GET /applications/{id}).
 export function CaseDetails({ app }) {
   const names = useNames();
+  const district = useDistricts();
   const e = app.enterprise || {};
   const patents = app.details?.patents || [];
   return (
@@ -80,6 +81,7 @@ export function CaseDetails({ app }) {
       <dl className="pairs">
         <dt>{t("申请编号", "Application number")}</dt><dd>{app.id}</dd>
         <dt>{t("企业", "Enterprise")}</dt><dd>{e.name} <span className="hint">{e.uscc}</span></dd>
+        {e.district && <><dt>{t("所在区", "District")}</dt><dd>{district(e.district)}</dd></>}
         <dt>{t("贷款类型", "Loan type")}</dt><dd>{names.scenario(app.scenario)}</dd>
         <dt>{t("状态", "Status")}</dt><dd>{statusName(app.status)}{app.status_text && <> · {pick(app.status_text)}</>}</dd>
         <dt>{t("申请金额", "Amount")}</dt><dd>{formatYuan(app.amount)}</dd>
@@ -110,7 +112,7 @@ function Decision({ decision }) {
       <h3>{t("系统判定", "The platform's decision")}</h3>
       <ul>
         <li>{decision.eligible ? t("符合申请条件", "Eligible") : t("不符合申请条件", "Not eligible")}</li>
-        {decision.enterprise_size && <li>{t("企业规模：", "Enterprise size: ")}{decision.enterprise_size}</li>}
+        {decision.enterprise_size && <li>{t("企业规模：", "Enterprise size: ")}{sizeName(decision.enterprise_size)}</li>}
         {(decision.required_reviews || []).length > 0 && (
           <li>{t("需审核部门：", "Reviews needed: ")}{decision.required_reviews.map(agencyName).join(t("、", ", "))}</li>)}
       </ul>
@@ -164,7 +166,7 @@ export function History({ entries }) {
     <section aria-labelledby="case-history" className="card">
       <h2 id="case-history">{t("办理记录", "History")}</h2>
       <ol>
-        {entries.map((h) => <li key={h.seq}>{formatTime(h.at)} · {h.action} · {statusName(h.to_status)}</li>)}
+        {entries.map((h) => <li key={h.seq}>{formatTime(h.at)} · {actionName(h.action)} · {statusName(h.to_status)}</li>)}
       </ol>
     </section>
   );

@@ -56,3 +56,44 @@ export function reviewStatusName(status) {
 export function bankStatusName(status) {
   return BANK_STATUSES[status] ? t(...BANK_STATUSES[status]) : statusName(status);
 }
+
+const ACTIONS = { submitted: ["提交申请", "Submitted"], review_approved: ["审核通过", "Review approved"],
+                  review_rejected: ["审核不通过", "Review rejected"], review_returned: ["退回补正", "Returned for material"],
+                  review_overdue: ["审核逾期", "Review overdue"], returned: ["需补正材料", "Awaiting material"],
+                  amended: ["企业补正", "Amended"], rejected: ["未通过审核", "Rejected"], sent_to_banks: ["推送银行", "Sent to the banks"],
+                  bank_approved: ["银行批准", "A bank approved"], bank_declined: ["银行不予批准", "A bank declined"],
+                  declined: ["银行均未批准", "Declined by every bank"], accepted: ["企业接受方案", "Offer accepted"],
+                  withdrawn: ["企业撤回", "Withdrawn"], closed: ["已关闭", "Closed"] };
+const SIZES = { micro: ["微型企业", "Micro"], small: ["小型企业", "Small"], medium: ["中型企业", "Medium"], large: ["大型企业", "Large"] };
+
+export function actionName(action) {
+  return ACTIONS[action] ? t(...ACTIONS[action]) : action;
+}
+
+export function sizeName(size) {
+  return SIZES[size] ? t(...SIZES[size]) : size;
+}
+
+// The districts' zh/en names, from the forms' own labels (x-enum-labels of the district field).
+let districts = null;
+
+function findDistricts(node) {
+  if (!node || typeof node !== "object") return null;
+  if (node["x-enum-labels"] && node.enum?.includes("haidian")) return node["x-enum-labels"];
+  for (const value of Object.values(node)) {
+    const found = findDistricts(value);
+    if (found) return found;
+  }
+  return null;
+}
+
+// districtName(code) in the current language, once the credit form's labels are in.
+export function useDistricts() {
+  const [labels, setLabels] = useState(districts || {});
+  useEffect(() => {
+    if (districts) return;
+    api("GET", "/forms/credit").then((form) => { districts = findDistricts(form) || {}; setLabels(districts); })
+      .catch(() => {});
+  }, []);
+  return (code) => (labels[code] ? pick(labels[code]) : code);
+}

@@ -7,7 +7,7 @@ import { api } from "../../api.js";
 import { pick, t } from "../../i18n.js";
 import { CaseDetails, FieldError, History, Loading, Materials, Problem, fieldErrors, formatTime, useLoad }
   from "../../components/console.jsx";
-import { bankStatusName } from "../../components/names.js";
+import { bankStatusName, useDistricts } from "../../components/names.js";
 
 export default function Case({ params }) {
   const id = encodeURIComponent(params.id);
@@ -50,6 +50,7 @@ const FIELDS = { name: ["名称", "Name"], established: ["成立日期", "Establ
 
 // One source of records: its fields (a list source as a count and its items' main values).
 function Source({ name, record }) {
+  const district = useDistricts();
   const fields = Object.entries(record).filter(([k]) => !["source", "source_name", "as_of", "items"].includes(k));
   return (
     <div className="record">
@@ -59,7 +60,7 @@ function Source({ name, record }) {
           : <ul>{record.items.map((item, n) => <li key={n}>{Object.values(item).filter((v) => typeof v !== "object").join(" · ")}</li>)}</ul>
       ) : (
         <dl className="pairs">
-          {fields.map(([k, v]) => <div key={k}><dt>{FIELDS[k] ? t(...FIELDS[k]) : k}</dt><dd>{String(v)}</dd></div>)}
+          {fields.map(([k, v]) => <div key={k}><dt>{FIELDS[k] ? t(...FIELDS[k]) : k}</dt><dd>{k === "district" ? district(v) : String(v)}</dd></div>)}
         </dl>
       )}
     </div>

@@ -6,7 +6,7 @@ import { api } from "../../api.js";
 import { formatYuan, lang, t } from "../../i18n.js";
 import { Loading, Problem, useLoad } from "../../components/console.jsx";
 import { session } from "../../session.js";
-import { useNames } from "../../components/names.js";
+import { useDistricts, useNames } from "../../components/names.js";
 
 const GROUPS = [["month", "按月份", "By month"], ["scenario", "按贷款类型", "By loan type"], ["bank", "按银行", "By bank"],
                 ["district", "按区", "By district"]];
@@ -19,7 +19,7 @@ export default function Stats() {
   const names = useNames();
   const districts = useDistricts();
   const label = (key) => (groupBy === "bank" ? names.bank(key) : groupBy === "scenario" ? names.scenario(key)
-    : groupBy === "district" ? (districts[key] ? districts[key][lang()] : key) : key);
+    : groupBy === "district" ? districts(key) : key);
   const groups = grouped.data?.groups || [];
   const figures = total.data;
   return (
@@ -81,21 +81,6 @@ export default function Stats() {
       )}
     </section>
   );
-}
-
-// The districts' zh/en names, from the forms' own labels (x-enum-labels of the district field).
-function useDistricts() {
-  const { data } = useLoad(() => api("GET", "/forms/credit"), []);
-  const find = (node) => {
-    if (!node || typeof node !== "object") return null;
-    if (node["x-enum-labels"] && node.enum?.includes("haidian")) return node["x-enum-labels"];
-    for (const value of Object.values(node)) {
-      const found = find(value);
-      if (found) return found;
-    }
-    return null;
-  };
-  return (data && find(data)) || {};
 }
 
 function Chart({ groups, label }) {
