@@ -62,7 +62,7 @@ export function Due({ due, overdueAt }) {
     <span className={overdue ? "overdue" : undefined}>
       {due}{" "}
       {overdue ? <strong>{t("（已逾期）", "(overdue)")}</strong>
-        : days === 0 ? t("（今天到期）", "(due today)") : t(`（剩 ${days} 天）`, `(${days} days left)`)}
+        : days === 0 ? t("（今天到期）", "(due today)") : t(`（剩 ${days} 天）`, days === 1 ? "(1 day left)" : `(${days} days left)`)}
     </span>
   );
 }
