@@ -24,6 +24,9 @@ function skipToMain(event) {
 export function Layout({ path, children }) {
   const who = session();
   const menu = who ? routes.filter((r) => r.nav && r.roles?.includes(who.role)) : [];
+  // The menu entry holding this page: the longest path it lies under (/window/threads/x: threads).
+  const current = menu.filter((r) => path === r.path || path.startsWith(`${r.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
   return (
     <>
       <a className="skip-link" href="#main" onClick={skipToMain}>{t("跳到主要内容", "Skip to main content")}</a>
@@ -34,7 +37,7 @@ export function Layout({ path, children }) {
             <ul>
               {menu.map((r) => (
                 <li key={r.path}>
-                  <a href={`#${r.path}`} aria-current={path === r.path || path.startsWith(`${r.path}/`) ? "page" : undefined}>{t(...r.nav)}{r.badge === "unread" && <UnreadBadge />}</a>
+                  <a href={`#${r.path}`} aria-current={r === current ? "page" : undefined}>{t(...r.nav)}{r.badge === "unread" && <UnreadBadge />}</a>
                 </li>
               ))}
             </ul>

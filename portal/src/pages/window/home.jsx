@@ -58,7 +58,7 @@ export default function Home() {
                 <th scope="col">{t("企业", "Enterprise")}</th>
                 <th scope="col">{t("贷款类型", "Loan type")}</th>
                 <th scope="col">{t("状态", "Status")}</th>
-                <th scope="col">{t("金额", "Amount")}</th>
+                <th scope="col">{t("申请金额", "Amount asked")}</th>
                 <th scope="col">{t("银行", "Banks")}</th>
                 <th scope="col">{t("提交时间", "Submitted")}</th>
               </tr>
