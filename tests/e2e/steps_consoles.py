@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+from tests.e2e.conftest import set_language
+
 
 def sign_in(page, base_url: str, role: str, subject: str, heading: str) -> None:
     """The dev sign-in page's role picker, as a person uses it; waits for the role's home page."""
     page.goto(base_url + "/#/sign-in")
     page.get_by_role("heading", name=re.compile("登录|Sign in")).wait_for()
+    set_language(page, "zh")     # the steps read the Chinese texts, whatever an earlier step left
     names = {"agency": "审核部门", "bank": "银行", "window": "综合窗口"}
     page.get_by_role("radio", name=names[role], exact=True).check()
     if role == "bank":
