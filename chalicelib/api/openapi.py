@@ -16,7 +16,8 @@ ERROR = {"type": "object", "required": ["errors"], "properties": {"errors": {
     "type": "array", "minItems": 1, "items": {
         "type": "object", "required": ["path", "code", "message_zh", "message_en"],
         "properties": {"path": {"type": "string"}, "code": {"type": "string"},
-                       "message_zh": {"type": "string"}, "message_en": {"type": "string"}}}}}}
+                       "message_zh": {"type": "string"}, "message_en": {"type": "string"},
+                       "line": {"type": "integer", "description": "the line of a rule file the error is on"}}}}}}
 BODIES = {
     ("POST", "/applications/{app_id}/bank-decision"): BANK_DECISION,
     ("POST", "/applications/{app_id}/amend"): AMENDMENT,
@@ -168,7 +169,8 @@ RESPONSES = {
                          "properties": {"key": STRING, **STATS_FIGURES["properties"]}})})]},
     ("POST", "/auth/dev-token"): _object({"token": STRING, "expires_in": INTEGER}),
     ("GET", "/rules"): _object({"evaluation_order": STRINGS, "rulesets": _list(RULE_VERSION)}),
-    ("POST", "/rules/simulate"): _object({"checked": INTEGER, "changed": INTEGER, "changes": _list({"type": "object"})}),
+    ("POST", "/rules/simulate"): _object({"checked": INTEGER, "changed": INTEGER, "changes": _list({"type": "object"})},
+                                         cases=_list(_object({"case": STRING, "passed": {"type": "boolean"}}))),
     ("PUT", "/rules/{ruleset}"): _object({"ruleset": STRING, "version": STRING, "sha256": STRING, "status": STRING,
                                           "impact": {"type": "object"}}),
     ("GET", "/rules/{ruleset}/versions/{version}"): _object({"ruleset": STRING, "version": STRING, "status": STRING,

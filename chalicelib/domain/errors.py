@@ -14,9 +14,13 @@ class FieldError:
     code: str          # stable machine-readable code, e.g. "required", "uscc_check_digit"
     message_zh: str
     message_en: str
+    line: int | None = None   # the line of a text the request carried (a rule file), for an editor
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if out["line"] is None:
+            del out["line"]
+        return out
 
 
 # Every route that takes a body refuses anything but an object with this one error.

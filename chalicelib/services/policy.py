@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from pathlib import Path
 
 from ..domain.errors import BODY_NOT_AN_OBJECT, BusinessRuleViolated, Conflict, FieldError, NotFound, ValidationFailed
 from ..domain.decision import Decision, thawed
@@ -28,7 +29,7 @@ def _rule_file_error(path: str, exc) -> ValidationFailed:
     line = getattr(exc, "line", 0)
     message = getattr(exc, "message", str(exc))
     return ValidationFailed(FieldError(path, "rule_file", f"规则文件第 {line} 行：{message}",
-                                       f"Rule file, line {line}: {message}"))
+                                       f"Rule file, line {line}: {message}", line=line or None))
 
 
 def _draft_files(body) -> list[tuple[str, bytes]]:
@@ -181,14 +182,31 @@ def version_detail(deps, ruleset_name: str, version: str) -> dict:
     """A proposed or approved version and, while proposed, what it would change (for the approver)."""
     proposal = next((p for p in deps.store.rule_proposals(ruleset_name) if p.version == version), None)
     if proposal is None:
-        raise NotFound.single("", "not_found", f"{ruleset_name} 没有版本 {version} 的提议",
-                              f"{ruleset_name} has no proposal of version {version}")
+        return _version_on_record(deps, ruleset_name, version)
     book = _book_with(deps, [("proposed-version.yaml", proposal.content.encode("utf-8"))], lambda _file: "")
     mine = next(r for r in book.rulesets if r.path.endswith("proposed-version.yaml"))
     view = _proposal_view(proposal, mine) | {"content": proposal.content}
     if proposal.status == "proposed":
         view["impact"] = impact(deps, book, mine)
     return view
+
+
+def _version_on_record(deps, ruleset_name: str, version: str) -> dict:
+    """A version in the rule book that was never proposed through the API (a repository file) or
+    whose proposal is gone from the store: its text, so an editor can start a draft from it."""
+    mine = next((r for r in deps.engine.book.rulesets if (r.name, r.version) == (ruleset_name, version)), None)
+    if mine is None:
+        raise NotFound.single("", "not_found", f"{ruleset_name} 没有版本 {version}",
+                              f"{ruleset_name} has no version {version}")
+    published = next((p for p in deps.store.published_rulesets() if (p.ruleset, p.version) == (mine.name, version)),
+                     None)
+    content = published.content if published else Path(mine.path).read_text(encoding="utf-8")
+    return {"ruleset": mine.name, "version": mine.version, "sha256": mine.sha256,
+            "status": "approved" if published else "repository", "effective_from": mine.effective_from.isoformat(),
+            "effective_to": mine.effective_to.isoformat() if mine.effective_to else None,
+            "author": published.author if published else None, "proposed_at": None,
+            "approved_by": published.approved_by if published else None,
+            "approved_at": published.published_at if published else None, "content": content}
 
 
 def _proposal_view(proposal: RuleProposal, ruleset) -> dict:
@@ -300,7 +318,22 @@ def simulate(deps, body) -> dict:
     drafted = [r for r in book.rulesets if r.path.rsplit("/", 1)[-1].startswith("draft-")]
     return {"checked": checked, "changed": len(changes), "changes": changes,
             "as_of": as_of.isoformat() if as_of else None,
-            "drafts": [{"ruleset": r.name, "version": r.version, "sha256": r.sha256} for r in drafted]}
+            "drafts": [{"ruleset": r.name, "version": r.version, "sha256": r.sha256} for r in drafted],
+            "cases": draft_cases(draft_engine, {r.name for r in drafted})}
+
+
+def draft_cases(engine, rulesets: set[str]) -> list[dict]:
+    """The test cases written beside the rules (`rules/tests/`, as `make rules-check` runs them)
+    for the drafted rulesets, run with the draft in the book: a draft that changes a decision
+    a case pins down shows which clause it now contradicts."""
+    from ..rules_engine.cases import load_cases, run_case
+    out = []
+    for case in load_cases(engine.book.directory):
+        if case.ruleset in rulesets:
+            problems = run_case(engine, case)
+            out.append({"ruleset": case.ruleset, "case": case.name, "cites": case.cites, "where": case.where,
+                        "as_of": case.as_of.isoformat(), "passed": not problems, "problems": problems})
+    return out
 
 
 def replay(deps, app_id: str) -> dict:

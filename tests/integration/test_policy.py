@@ -254,3 +254,36 @@ def test_a_version_the_two_engines_decide_differently_is_not_published(world, mo
     listed = world.call("GET", "/rules", as_=POLICY).json["rulesets"]
     assert "2031.1" not in {r["version"] for r in listed}
     assert history(world) == []
+
+
+def test_a_broken_draft_names_its_line_for_the_editor(world):
+    """The portal's editor marks the line: the error carries it as a number, not only in the text."""
+    lines = rule_text("loan_prime_rate.yaml").splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if "{fact: scenario," in line)
+    lines[at - 1] = lines[at - 1].replace("{fact: scenario,", "{fact: scenarioo,")
+    reply = world.call("POST", "/rules/simulate", as_=POLICY, body={"files": ["\n".join(lines)]})
+    assert reply.status == 400
+    assert reply.json["errors"][0]["line"] == at, reply.json
+    fine = world.call("GET", "/rules/nothing/versions/1", as_=POLICY)
+    assert "line" not in fine.json["errors"][0], "errors about no text carry no line"
+
+
+def test_a_draft_runs_the_cases_written_for_its_ruleset(world):
+    same = world.call("POST", "/rules/simulate", as_=POLICY,
+                      body={"files": [rule_text("first_loan_subsidy_2022.yaml")]}).json["cases"]
+    assert same and all(c["passed"] and c["ruleset"] == "first_loan_subsidy" for c in same), same
+    draft = rule_text("first_loan_subsidy_2022.yaml").replace(
+        "hard_hit_rate: {value: 0.40,", "hard_hit_rate: {value: 0.30,")
+    cases = world.call("POST", "/rules/simulate", as_=POLICY, body={"files": [draft]}).json["cases"]
+    failed = [c for c in cases if not c["passed"]]
+    assert failed and any("0.3" in p for c in failed for p in c["problems"]), cases
+    assert len(cases) == len(same)
+
+
+def test_the_text_of_a_version_on_record_opens_for_editing(world):
+    listed = world.call("GET", "/rules", as_=POLICY).json["rulesets"]
+    lpr = next(r for r in listed if r["ruleset"] == "loan_prime_rate")
+    reply = world.call("GET", f"/rules/loan_prime_rate/versions/{lpr['version']}", as_=POLICY)
+    assert reply.status == 200, reply.json
+    assert reply.json["status"] == "repository" and reply.json["content"] == rule_text("loan_prime_rate.yaml")
+    assert world.call("GET", "/rules/loan_prime_rate/versions/1999.1", as_=POLICY).status == 404
