@@ -36,6 +36,10 @@ export const routes = [
   { path: "/window/complaints", roles: ["window"], nav: ["投诉", "Complaints"], page: () => import("./pages/window/complaints.jsx") },
   { path: "/window/stats", roles: ["window"], nav: ["统计", "Statistics"], page: () => import("./pages/window/stats.jsx") },
   { path: "/policy", roles: ["policy"], nav: ["规则版本", "Rule versions"], page: () => import("./pages/policy/home.jsx") },
+  { path: "/policy/edit/:ruleset/:version", roles: ["policy"], page: () => import("./pages/policy/edit.jsx") },
+  { path: "/policy/rules/:ruleset/versions/:version", roles: ["policy"],
+    page: () => import("./pages/policy/version.jsx") },
+  { path: "/policy/history/:ruleset", roles: ["policy"], page: () => import("./pages/policy/history.jsx") },
 ];
 
 // Where each role lands after signing in.
