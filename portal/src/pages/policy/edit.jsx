@@ -17,7 +17,7 @@ export default function Edit({ params }) {
   const [result, setResult] = useState(null);     // the simulation
   const [proposed, setProposed] = useState(null); // the proposal, with its impact
   const [busy, setBusy] = useState("");
-  const [status, setStatus] = useState("");
+  const [status, setStatus] = useState(null);
   const area = useRef(null);
 
   useEffect(() => {
@@ -34,26 +34,27 @@ export default function Edit({ params }) {
   async function run(kind) {
     setBusy(kind);
     setErrors([]);
-    setStatus(kind === "simulate" ? t("正在检查并模拟…", "Checking and simulating…") : t("正在提交…", "Proposing…"));
+    setStatus({ text: () => (kind === "simulate" ? t("正在检查并模拟…", "Checking and simulating…")
+      : t("正在提交…", "Proposing…")) });
     try {
       if (kind === "simulate") {
         const on = asOf || effectiveFrom(text);
         const reply = await api("POST", "/rules/simulate", { body: { files: [text], ...(on ? { as_of: on } : {}) } });
         setResult(reply);
         const failed = (reply.cases || []).filter((c) => !c.passed).length;
-        setStatus(t(`规则文件可以加载。模拟：检查 ${reply.checked} 件申请，${reply.changed} 件的决定会改变；` +
+        setStatus({ text: () => t(`规则文件可以加载。模拟：检查 ${reply.checked} 件申请，${reply.changed} 件的决定会改变；` +
                     `测试用例 ${(reply.cases || []).length} 个，未通过 ${failed} 个。`,
                     `The rule file loads. Simulation: ${reply.checked} applications checked, ${reply.changed} ` +
-                    `decided otherwise; ${(reply.cases || []).length} test cases, ${failed} failing.`));
+                    `decided otherwise; ${(reply.cases || []).length} test cases, ${failed} failing.`) });
       } else {
         const reply = await api("PUT", `/rules/${encodeURIComponent(ruleset)}`, { body: { content: text } });
         setProposed(reply);
-        setStatus(t(`已提出 ${reply.ruleset} 版本 ${reply.version}，须由另一位政策人员审批后生效。`,
-                    `${reply.ruleset} version ${reply.version} is proposed; another policy user must approve it.`));
+        setStatus({ text: () => t(`已提出 ${reply.ruleset} 版本 ${reply.version}，须由另一位政策人员审批后生效。`,
+                    `${reply.ruleset} version ${reply.version} is proposed; another policy user must approve it.`) });
       }
     } catch (e) {
       setErrors(listed(e));
-      setStatus("");
+      setStatus(null);
     } finally {
       setBusy("");
     }
@@ -73,7 +74,7 @@ export default function Edit({ params }) {
     return (
       <section aria-labelledby="page-title">
         <h1 id="page-title">{t("编辑规则草稿", "Edit a rule draft")}</h1>
-        {errors.length ? <p role="alert" className="error">{errors.map((e) => e.text).join("；")}</p>
+        {errors.length ? <p role="alert" className="error">{errors.map(shown).join(t("；", "; "))}</p>
           : <p>{t("正在加载…", "Loading…")}</p>}
       </section>
     );
@@ -98,7 +99,7 @@ export default function Edit({ params }) {
                     {t(`第 ${e.line} 行`, `Line ${e.line}`)}
                   </button>
                 ) : null}
-                {e.line ? t("：", ": ") : null}{e.text}
+                {e.line ? t("：", ": ") : null}{shown(e)}
               </li>
             ))}
           </ul>
@@ -116,7 +117,7 @@ export default function Edit({ params }) {
           {t("提出此版本", "Propose this version")}
         </button>
       </div>
-      <p role="status" aria-live="polite" className={status ? "notice" : undefined}>{status}</p>
+      <p role="status" aria-live="polite" className={status ? "notice" : undefined}>{status?.text()}</p>
       {result && <Simulation result={result} />}
       {proposed && (
         <section aria-labelledby="proposed-title" className="card">
@@ -187,8 +188,12 @@ function Simulation({ result }) {
 
 // The API's errors as [{line, text}]: rule-file errors carry the line they are on.
 function listed(error) {
-  return error.errors ? error.errors.map((e) => ({ line: e.line, text: pick(e, "message") }))
-    : [{ line: null, text: errorText(error) }];
+  return error.errors ? error.errors.map((e) => ({ line: e.line, error: e })) : [{ line: null, error }];
+}
+
+// Worded at render time, so the language switch rewords an error already shown.
+function shown({ error }) {
+  return error.message_zh ? pick(error, "message") : errorText(error);
 }
 
 function effectiveFrom(text) {

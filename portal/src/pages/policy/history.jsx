@@ -12,14 +12,14 @@ export default function History({ params }) {
   const [history, setHistory] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
-    api("GET", `/rules/${encodeURIComponent(ruleset)}/history`).then(setHistory).catch((e) => setError(errorText(e)));
+    api("GET", `/rules/${encodeURIComponent(ruleset)}/history`).then(setHistory).catch(setError);
   }, [ruleset]);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t(`${ruleset} 的发布历史`, `History of ${ruleset}`)}</h1>
       <p className="hint">{t("记录只增不改：任何人都不能修改或删除已有的记录。代码库中的规则文件的历史见 git。",
                              "Entries are only ever added: nobody can change or remove one. The repository's rule files have git's history.")}</p>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && <p role="alert" className="error">{errorText(error)}</p>}
       {!history && !error && <p>{t("正在加载…", "Loading…")}</p>}
       {history && history.items.length === 0 && <p>{t("尚无通过平台提出或审批的版本。", "No version was proposed or approved here yet.")}</p>}
       {history && history.items.length > 0 && (

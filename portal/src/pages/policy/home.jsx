@@ -12,12 +12,12 @@ export default function Home() {
   const [rules, setRules] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
-    api("GET", "/rules").then(setRules).catch((e) => setError(errorText(e)));
+    api("GET", "/rules").then(setRules).catch(setError);
   }, []);
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("规则版本", "Rule versions")}</h1>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && <p role="alert" className="error">{errorText(error)}</p>}
       {!rules && !error && <p>{t("正在加载…", "Loading…")}</p>}
       {rules && <Proposals proposals={rules.proposals || []} />}
       {rules && rules.evaluation_order.map((name) => (

@@ -14,24 +14,24 @@ export default function Version({ params }) {
   const address = `/rules/${encodeURIComponent(ruleset)}/versions/${encodeURIComponent(version)}`;
   const [detail, setDetail] = useState(null);
   const [error, setError] = useState(null);
-  const [status, setStatus] = useState("");
+  const [status, setStatus] = useState(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api("GET", address).then(setDetail).catch((e) => setError(errorText(e)));
+    api("GET", address).then(setDetail).catch(setError);
   }, [address]);
 
   async function approve() {
     setBusy(true);
     setError(null);
-    setStatus("");
+    setStatus(null);
     try {
       const reply = await api("POST", `${address}/approve`);
       setDetail({ ...detail, ...reply, impact: null });
-      setStatus(t(`已审批：${reply.ruleset} 版本 ${reply.version} 自 ${reply.effective_from} 起生效。`,
-                  `Approved: ${reply.ruleset} version ${reply.version} is in force from ${reply.effective_from}.`));
+      setStatus({ text: () => t(`已审批：${reply.ruleset} 版本 ${reply.version} 自 ${reply.effective_from} 起生效。`,
+                  `Approved: ${reply.ruleset} version ${reply.version} is in force from ${reply.effective_from}.`) });
     } catch (e) {
-      setError(errorText(e));
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -40,8 +40,8 @@ export default function Version({ params }) {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t(`${ruleset} 版本 ${version}`, `${ruleset} version ${version}`)}</h1>
-      {error && <p role="alert" className="error-summary">{error}</p>}
-      <p role="status" aria-live="polite" className={status ? "notice" : undefined}>{status}</p>
+      {error && <p role="alert" className="error-summary">{errorText(error)}</p>}
+      <p role="status" aria-live="polite" className={status ? "notice" : undefined}>{status?.text()}</p>
       {!detail && !error && <p>{t("正在加载…", "Loading…")}</p>}
       {detail && (
         <>
