@@ -40,6 +40,13 @@ class Settings:
     datazone_size: int = 50_000
     datazone_seed: int = 2022
     portal_sign_in_url: str | None = None   # the hosted sign-in page (Cognito) the portal links to
+    # Cognito's hosted UI, which the portal signs people in through (code + PKCE, public client):
+    # the user pool domain (an https origin), the app client, and the portal's registered
+    # callback and sign-out URLs. The domain is the one origin the page's CSP lets it call.
+    portal_auth_domain: str | None = None
+    portal_client_id: str | None = None
+    portal_redirect_url: str | None = None
+    portal_logout_url: str | None = None
 
     @property
     def dev_tokens_enabled(self) -> bool:
@@ -113,7 +120,27 @@ class Settings:
             datazone_size=zone_size,
             datazone_seed=zone_seed,
             portal_sign_in_url=env.get("GC_PORTAL_SIGN_IN_URL") or None,
+            portal_auth_domain=auth_domain_of(env, stage),
+            portal_client_id=env.get("GC_PORTAL_CLIENT_ID") or None,
+            portal_redirect_url=env.get("GC_PORTAL_REDIRECT_URL") or None,
+            portal_logout_url=env.get("GC_PORTAL_LOGOUT_URL") or None,
         )
+
+
+AUTH_DOMAIN = re.compile(r"https://[a-z0-9.-]+(:[0-9]{1,5})?")
+LOCAL_AUTH_DOMAIN = re.compile(r"http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?")   # a fake one, in tests
+
+
+def auth_domain_of(env: Mapping[str, str], stage: str) -> str | None:
+    """GC_PORTAL_AUTH_DOMAIN as an origin (it goes into the CSP): https, no path; plain http on
+    this machine only in the local and test stages."""
+    domain = (env.get("GC_PORTAL_AUTH_DOMAIN") or "").rstrip("/")
+    if not domain:
+        return None
+    if AUTH_DOMAIN.fullmatch(domain) or (stage in DEV_STAGES and LOCAL_AUTH_DOMAIN.fullmatch(domain)):
+        return domain
+    raise SettingsError(f"GC_PORTAL_AUTH_DOMAIN {domain!r} must be an https origin such as "
+                        "https://<prefix>.auth.<region>.amazoncognito.com (no path)")
 
 
 def stage_of(env: Mapping[str, str]) -> str:

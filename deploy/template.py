@@ -161,10 +161,11 @@ PARAMETERS = {
                         "Description": "China partition only: the issuer's JWKS URL"},
     "ExternalAudience": {"Type": "String", "Default": "",
                          "Description": "China partition only: the portal client's audience"},
-    "PortalCallbackUrl": {"Type": "String", "Default": "http://localhost:3000/callback",
-                          "Description": "The portal's OAuth callback for the hosted UI"},
+    "PortalCallbackUrl": {"Type": "String", "Default": "http://localhost:3000/",
+                          "Description": "The portal's OAuth callback for the hosted UI: the API's root URL "
+                                         "(https://<api-id>.execute-api.<region>.amazonaws.com/v1/), which serves the portal"},
     "PortalLogoutUrl": {"Type": "String", "Default": "http://localhost:3000/",
-                        "Description": "Where the hosted UI sends a user after signing out"},
+                        "Description": "Where the hosted UI sends a user after signing out (the same root URL)"},
 }
 
 
@@ -214,6 +215,10 @@ def _pool_or(value: dict, parameter: str) -> dict:
     return {"Fn::If": ["HasUserPools", value, {"Ref": parameter}]}
 
 
+# The hosted UI's address: the domain prefix (Ref of the UserPoolDomain) under Cognito's own host.
+HOSTED_UI = "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"
+
+
 def _environment(prefix: str) -> dict:
     issuer = "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${UserPool}"
     return {
@@ -221,6 +226,11 @@ def _environment(prefix: str) -> dict:
         "GC_JWT_AUDIENCE": _pool_or({"Ref": "PortalClient"}, "ExternalAudience"),
         "GC_COGNITO_JWKS_URL": _pool_or({"Fn::Sub": issuer + "/.well-known/jwks.json"}, "ExternalJwksUrl"),
         "GC_CURSOR_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"},
+        # the portal signs in through the hosted UI (code + PKCE); its origin goes into the CSP
+        "GC_PORTAL_AUTH_DOMAIN": {"Fn::If": ["HasUserPools", {"Fn::Sub": HOSTED_UI}, {"Ref": "AWS::NoValue"}]},
+        "GC_PORTAL_CLIENT_ID": _pool_or({"Ref": "PortalClient"}, "ExternalAudience"),
+        "GC_PORTAL_REDIRECT_URL": {"Ref": "PortalCallbackUrl"},
+        "GC_PORTAL_LOGOUT_URL": {"Ref": "PortalLogoutUrl"},
         # a dynamic reference is resolved only when its resource changes: bumping this changes it
         "GC_SECRETS_REVISION": {"Ref": "SecretsRevision"},
     }
@@ -284,6 +294,7 @@ def finish(sam: dict, resources: Resources, bank_codes) -> dict:
     sam.setdefault("Outputs", {}).update({
         "UserPoolId": {"Condition": "HasUserPools", "Value": {"Ref": "UserPool"}},
         "PortalClientId": {"Condition": "HasUserPools", "Value": {"Ref": "PortalClient"}},
+        "PortalSignInDomain": {"Condition": "HasUserPools", "Value": {"Fn::Sub": HOSTED_UI}},
         "TableName": {"Value": {"Ref": "MainTable"}},
     })
     return sam

@@ -49,9 +49,10 @@ def index_response() -> Response:
 
 
 def _upload_origin() -> str:
-    """Where the browser sends material uploads (presigned POST): the local S3 endpoint here."""
-    endpoint_url = deps().settings.aws_endpoint_url
-    return f" {endpoint_url}" if endpoint_url else ""
+    """Where the browser sends material uploads (presigned POST): the local S3 endpoint here; and
+    the hosted UI's domain, whose token endpoint the sign-in page calls (code + PKCE)."""
+    settings = deps().settings
+    return "".join(f" {origin}" for origin in (settings.aws_endpoint_url, settings.portal_auth_domain) if origin)
 
 
 @lru_cache(maxsize=1)
@@ -63,11 +64,23 @@ def built_files() -> frozenset:
 def portal_config(request, actor):
     """How the portal signs people in here: the dev-token role picker, or the hosted sign-in page."""
     settings = deps().settings
-    body = {"dev_sign_in": settings.dev_tokens_enabled, "sign_in_url": settings.portal_sign_in_url}
+    body = {"dev_sign_in": settings.dev_tokens_enabled, "sign_in_url": settings.portal_sign_in_url,
+            "hosted_ui": hosted_ui(settings)}
     if settings.dev_tokens_enabled and settings.datazone == "file":
         body["sample_enterprises"] = sample_enterprises(settings.datazone_seed)
     return Response(body=body, status_code=200,
                     headers={"Content-Type": "application/json", "Cache-Control": "no-cache"})
+
+
+def hosted_ui(settings) -> dict | None:
+    """Cognito's hosted UI as the portal's sign-in page uses it (authorization code with PKCE, no
+    client secret), or None where it is not configured. `redirect_uri`/`logout_uri` may be null:
+    the page then uses its own address, which must be one the app client lists."""
+    if not (settings.portal_auth_domain and settings.portal_client_id):
+        return None
+    return {"domain": settings.portal_auth_domain, "client_id": settings.portal_client_id,
+            "redirect_uri": settings.portal_redirect_url, "logout_uri": settings.portal_logout_url,
+            "scope": "openid email profile"}
 
 
 SAMPLES = 5

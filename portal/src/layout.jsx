@@ -21,6 +21,13 @@ function skipToMain(event) {
   main.scrollIntoView();
 }
 
+// Sign out here, and at the hosted UI too when the person signed in there (it comes back to the portal).
+function leave(who) {
+  signOut();
+  if (who.logout) location.assign(who.logout);
+  else navigate("/sign-in");
+}
+
 export function Layout({ path, children }) {
   const who = session();
   const menu = who ? routes.filter((r) => r.nav && r.roles?.includes(who.role)) : [];
@@ -51,7 +58,7 @@ export function Layout({ path, children }) {
           {who && (
             <>
               <span className="who">{roleName(who.role)} · {who.subject}</span>
-              <button type="button" className="link-button" onClick={() => { signOut(); navigate("/sign-in"); }}>
+              <button type="button" className="link-button" onClick={() => leave(who)}>
                 {t("退出", "Sign out")}
               </button>
             </>

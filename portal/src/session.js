@@ -1,4 +1,5 @@
-// Who is signed in: {token, role, subject}, kept in sessionStorage (gone when the tab closes).
+// Who is signed in: {token, role, subject, logout?}, kept in sessionStorage (gone when the tab
+// closes); `logout` is the hosted UI's sign-out address when the person signed in there.
 const KEY = "gc.session";
 
 export function session() {
@@ -9,8 +10,8 @@ export function session() {
   }
 }
 
-export function signIn(token, role, subject) {
-  sessionStorage.setItem(KEY, JSON.stringify({ token, role, subject }));
+export function signIn(token, role, subject, logout = null) {
+  sessionStorage.setItem(KEY, JSON.stringify({ token, role, subject, logout }));
 }
 
 export function signOut() {

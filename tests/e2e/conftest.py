@@ -28,8 +28,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def stack():
+    yield from started_stack()
+
+
+def started_stack(settings: dict | None = None):
+    """Start the local stack (with these GC_* settings, if any), yield (url, process), stop it."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "GC_"))} | {"PORT": str(port)}
+    env |= settings or {}
     proc = subprocess.Popen([sys.executable, "-m", "scripts.local_stack"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"

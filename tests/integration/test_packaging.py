@@ -336,3 +336,18 @@ def test_the_translated_template_creates_a_stack_on_motos_cloudformation(package
         (mapping,) = boto3.client("lambda", region_name=REGION).list_event_source_mappings()["EventSourceMappings"]
         assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         assert mapping["EventSourceArn"] == table["LatestStreamArn"]
+
+
+@pytest.mark.slow
+def test_the_portal_signs_in_through_the_hosted_ui_and_api_gateway_compresses_its_files(packaged):
+    """The portal's first page is ≤ 300 KB gzipped only if API Gateway gzips it; its sign-in page
+    needs the hosted UI's domain and the app client (GET /portal/config.json gives them)."""
+    from deploy.template import HOSTED_UI
+    template = _template(packaged)
+    assert template["Resources"]["RestAPI"]["Properties"]["MinimumCompressionSize"] == 1024
+    for fn in _of_type(template, "AWS::Serverless::Function").values():
+        env = fn["Properties"]["Environment"]["Variables"]
+        assert env["GC_PORTAL_AUTH_DOMAIN"]["Fn::If"][1] == {"Fn::Sub": HOSTED_UI}
+        assert env["GC_PORTAL_CLIENT_ID"]["Fn::If"][1] == {"Ref": "PortalClient"}
+        assert env["GC_PORTAL_REDIRECT_URL"] == {"Ref": "PortalCallbackUrl"}
+    assert template["Outputs"]["PortalSignInDomain"]["Value"] == {"Fn::Sub": HOSTED_UI}

@@ -64,4 +64,5 @@ def test_the_config_offers_the_dev_sign_in_with_enterprises_of_the_data_zone(wor
     status, headers, body = get(world, "/portal/config.json")
     config = json.loads(body)
     assert status == 200 and config["dev_sign_in"] is True and config["sign_in_url"] is None
+    assert config["hosted_ui"] is None, "no hosted UI unless GC_PORTAL_AUTH_DOMAIN and GC_PORTAL_CLIENT_ID say so"
     assert any(e["patents"] > 0 for e in config["sample_enterprises"])

@@ -60,3 +60,18 @@ def test_the_deployed_app_has_no_dev_token_route():
                          capture_output=True, text=True, check=True).stdout
     routes = json.loads(out)
     assert "/applications" in routes and "/auth/dev-token" not in routes
+
+
+PROD = {"GC_STAGE": "prod", "GC_COGNITO_JWKS_URL": "https://example/jwks.json", "GC_CURSOR_SECRET": "c" * 32}
+
+
+def test_the_hosted_ui_domain_is_an_https_origin_because_it_goes_into_the_portals_csp():
+    domain = "https://gc-prod-123456789012.auth.eu-west-1.amazoncognito.com"
+    assert Settings.from_env(PROD | {"GC_PORTAL_AUTH_DOMAIN": domain + "/"}).portal_auth_domain == domain
+    for bad in ("http://gc.auth.example.com", "https://gc.example.com/oauth2", "https://*.amazoncognito.com",
+                "https://a.example.com 'unsafe-inline'", "http://127.0.0.1:9000"):
+        with pytest.raises(SettingsError):
+            Settings.from_env(PROD | {"GC_PORTAL_AUTH_DOMAIN": bad})
+    local = Settings.from_env({"GC_STAGE": "local", "GC_PORTAL_AUTH_DOMAIN": "http://127.0.0.1:9000"})
+    assert local.portal_auth_domain == "http://127.0.0.1:9000", "a stand-in hosted UI on this machine, in tests"
+    assert Settings.from_env(PROD).portal_auth_domain is None

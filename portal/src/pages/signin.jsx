@@ -1,5 +1,6 @@
 // Sign-in. Locally (and in tests) a role picker mints a dev token with POST /auth/dev-token; in
-// AWS there is no such route and /portal/config.json gives the hosted sign-in page to link to.
+// AWS there is no such route and /portal/config.json names Cognito's hosted UI, which the page
+// signs in through (code + PKCE, hosted-ui.js), or else a sign-in page to link to.
 import { useEffect, useState } from "react";
 import { api, message } from "../api.js";
 import { t } from "../i18n.js";
@@ -7,6 +8,7 @@ import { roleName } from "../layout.jsx";
 import { navigate } from "../router.js";
 import { HOME } from "../routes.js";
 import { signIn } from "../session.js";
+import { completeSignIn, returnedFromHostedUi, startSignIn } from "../hosted-ui.js";
 
 const ROLES = ["enterprise", "agency", "bank", "window", "policy"];
 const AGENCIES = [["ipo", "知识产权局", "IP office"], ["hr", "人力社保局", "HR & social security bureau"],
@@ -19,6 +21,7 @@ export default function SignIn() {
   const [role, setRole] = useState("enterprise");
   const [subject, setSubject] = useState("");
   const [error, setError] = useState(null);
+  const [returning] = useState(returnedFromHostedUi); // the code leaves the address once read
 
   useEffect(() => {
     api("GET", "/portal/config.json").then((c) => {
@@ -30,13 +33,21 @@ export default function SignIn() {
   }, []);
 
   if (!config) return <p>{t("正在加载…", "Loading…")}</p>;
+  if (config.hosted_ui && (returnedFromHostedUi() || returning)) {
+    return <Returning hosted={config.hosted_ui} />;
+  }
+  const hosted = config.hosted_ui && (
+    <p><button type="button" className="button" onClick={() => startSignIn(config.hosted_ui)}>
+      {t("使用统一身份认证登录", "Sign in with the city's account")}
+    </button></p>
+  );
   if (!config.dev_sign_in) {
     return (
       <section aria-labelledby="signin-title">
         <h1 id="signin-title">{t("登录", "Sign in")}</h1>
-        {config.sign_in_url
+        {hosted || (config.sign_in_url
           ? <p><a className="button" href={config.sign_in_url}>{t("使用统一身份认证登录", "Sign in with the city's account")}</a></p>
-          : <p role="alert">{t("本环境尚未配置登录页面。", "No sign-in page is configured here.")}</p>}
+          : <p role="alert">{t("本环境尚未配置登录页面。", "No sign-in page is configured here.")}</p>)}
       </section>
     );
   }
@@ -62,6 +73,7 @@ export default function SignIn() {
   return (
     <section aria-labelledby="signin-title">
       <h1 id="signin-title">{t("登录（本地开发）", "Sign in (local development)")}</h1>
+      {hosted}
       <form onSubmit={submit} className="card">
         <fieldset>
           <legend>{t("身份", "Role")}</legend>
@@ -128,5 +140,30 @@ function SubjectField({ role, subject, setSubject, banks, enterprises }) {
     <label className="field">{t("工号", "Staff id")}
       <input value={subject} onChange={(e) => setSubject(e.target.value)} />
     </label>
+  );
+}
+
+// Back from the hosted UI with a code: trade it for the ID token, then go to the role's home.
+let completing = null; // one exchange per code, even if the page renders twice
+
+function Returning({ hosted }) {
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    completing = completing || completeSignIn(hosted);
+    completing.then((role) => navigate(HOME[role])).catch((e) => setError(e.message))
+      .finally(() => { completing = null; });
+  }, [hosted]);
+  return (
+    <section aria-labelledby="signin-title">
+      <h1 id="signin-title">{t("登录", "Sign in")}</h1>
+      {error ? (
+        <>
+          <p role="alert" className="error">{t(`登录未完成：${error}`, `Sign-in did not complete: ${error}`)}</p>
+          <p><button type="button" className="button" onClick={() => startSignIn(hosted)}>
+            {t("重新登录", "Sign in again")}
+          </button></p>
+        </>
+      ) : <p role="status">{t("正在完成登录…", "Completing sign-in…")}</p>}
+    </section>
   );
 }
