@@ -316,10 +316,13 @@ def simulate(deps, body) -> dict:
         if before != after:
             changes.append({"application_id": app.id, "as_of": on.isoformat(), "before": before, "after": after})
     drafted = [r for r in book.rulesets if r.path.rsplit("/", 1)[-1].startswith("draft-")]
-    return {"checked": checked, "changed": len(changes), "changes": changes,
-            "as_of": as_of.isoformat() if as_of else None,
-            "drafts": [{"ruleset": r.name, "version": r.version, "sha256": r.sha256} for r in drafted],
-            "cases": draft_cases(draft_engine, {r.name for r in drafted})}
+    out = {"checked": checked, "changed": len(changes), "changes": changes,
+           "as_of": as_of.isoformat() if as_of else None,
+           "drafts": [{"ruleset": r.name, "version": r.version, "sha256": r.sha256} for r in drafted],
+           "cases": draft_cases(draft_engine, {r.name for r in drafted})}
+    if len(drafted) == 1:   # one version, as it would be proposed: what its approver would be shown
+        out["impact"] = impact(deps, book, drafted[0])
+    return out
 
 
 def draft_cases(engine, rulesets: set[str]) -> list[dict]:

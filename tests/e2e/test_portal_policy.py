@@ -101,4 +101,6 @@ def test_a_draft_shows_its_load_error_on_its_line_and_its_changes_side_by_side(p
     row = table.get_by_role("row").filter(has_text=app_id)
     cells = row.get_by_role("cell").all_inner_texts()
     assert "首贷贴息：20%" in cells[0] and "首贷贴息：25%" in cells[1], cells
+    approver_view = page.get_by_role("table", name="各贷款场景的示例申请：修改前后")   # the approver's summary, before proposing
+    assert "首贷贴息" not in approver_view.inner_text() and approver_view.get_by_role("row").count() == 6
     screenshots_in_both_languages(page, "policy-simulation")

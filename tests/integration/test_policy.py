@@ -287,3 +287,14 @@ def test_the_text_of_a_version_on_record_opens_for_editing(world):
     assert reply.status == 200, reply.json
     assert reply.json["status"] == "repository" and reply.json["content"] == rule_text("loan_prime_rate.yaml")
     assert world.call("GET", "/rules/loan_prime_rate/versions/1999.1", as_=POLICY).status == 404
+
+
+def test_simulating_one_version_shows_what_its_approver_will_be_warned_of(world):
+    rules = rule_text("required_reviews.yaml")
+    head, _, tail = rules.partition("  - id: reviews.ip_pledge.ipo\n")
+    dropped = (head + tail[tail.index("  - id: "):]).replace('version: "2022.1"', 'version: "2031.1"').replace(
+        "effective_from: 2022-01-01", "effective_from: 2031-01-01")
+    reply = world.call("POST", "/rules/simulate", as_=POLICY, body={"files": [dropped]})
+    assert reply.status == 200, reply.json
+    assert [w["code"] for w in reply.json["impact"]["warnings"]] == ["reviews_changed"]
+    assert reply.json["impact"]["as_of"] == "2031-01-01"

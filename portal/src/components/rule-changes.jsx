@@ -82,7 +82,7 @@ export function ChangesTable({ changes, caption }) {
 }
 
 // What the approver sees: warnings, then each scenario's example application before and after.
-export function ImpactSummary({ impact }) {
+export function ImpactSummary({ impact, withChanges = true }) {
   const { scenarios } = useNames();
   if (!impact) return null;
   return (
@@ -127,8 +127,8 @@ export function ImpactSummary({ impact }) {
           </tbody>
         </table>
       </div>
-      <ChangesTable changes={impact.changes}
-                    caption={t("决定会改变的已存申请", "Stored applications decided otherwise")} />
+      {withChanges && <ChangesTable changes={impact.changes}
+                                    caption={t("决定会改变的已存申请", "Stored applications decided otherwise")} />}
     </div>
   );
 }

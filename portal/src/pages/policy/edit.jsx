@@ -182,6 +182,12 @@ function Simulation({ result }) {
             `${result.changed} decided otherwise.`)}</p>
       <ChangesTable changes={result.changes}
                     caption={t("现行规则与草稿的决定对照", "Decisions under the rules in force and under the draft")} />
+      {result.impact && (
+        <>
+          <h3>{t("审批人将看到的摘要", "What the approver will be shown")}</h3>
+          <ImpactSummary impact={result.impact} withChanges={false} />
+        </>
+      )}
     </section>
   );
 }
