@@ -169,8 +169,10 @@ def errors_in_the_contract_shape(ctx, response, case):
     assert isinstance(body, dict) and set(body) == {"errors"}, f"not the contract's error shape: {body!r}"
     assert isinstance(body["errors"], list) and body["errors"], f"no error listed: {body!r}"
     for error in body["errors"]:
-        assert isinstance(error, dict) and set(error) == {"path", "code", "message_zh", "message_en"}, error
-        assert all(isinstance(value, str) for value in error.values()), error
+        # `line`: only on an error about a rule file's text (the portal's editor marks that line)
+        assert isinstance(error, dict) and set(error) - {"line"} == {"path", "code", "message_zh", "message_en"}, error
+        assert isinstance(error.get("line", 1), int) and error.get("line", 1) > 0, error
+        assert all(isinstance(value, str) for key, value in error.items() if key != "line"), error
         assert error["code"] and error["message_zh"] and error["message_en"], error
         assert error["path"] == "" or error["path"].startswith("/"), f"path is not a JSON pointer: {error}"
     return True
