@@ -18,7 +18,7 @@ export function useLoad(load, deps) {
 }
 
 export function errorText(error) {
-  return error?.errors ? error.errors.map(message).join("；") : error ? String(error.message || error) : "";
+  return error?.errors ? error.errors.map(message).join(t("；", "; ")) : error ? String(error.message || error) : "";
 }
 
 // The errors whose path is `path` (for beside a field); `rest` those that name no field shown.

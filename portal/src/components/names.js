@@ -5,12 +5,17 @@ import { api } from "../api.js";
 import { pick, t } from "../i18n.js";
 import { STATUSES } from "../pages/enterprise/application.jsx";
 
-const AGENCIES = { ipo: ["知识产权局", "IP office"], hr: ["人力社保局", "HR & social security bureau"],
-                   realestate: ["不动产登记中心", "Real-estate registry"] };
+// The reviewing agencies a decision names (rules/outcomes.yaml), for every page that shows one and
+// the sign-in page's picker; a purchasing unit is `purchaser:<its id>` (in a rule: `purchaser:{…}`).
+export const AGENCIES = { ipo: ["知识产权局", "IP office"], hr: ["人力资源和社会保障局", "HR & social-security bureau"],
+                          realestate: ["不动产登记中心", "Real-estate registration center"] };
 
 export function agencyName(code) {
   if (AGENCIES[code]) return t(...AGENCIES[code]);
-  if (code && code.startsWith("purchaser:")) return t(`采购单位 ${code.slice(10)}`, `Purchasing unit ${code.slice(10)}`);
+  if (code && code.startsWith("purchaser:")) {
+    const unit = code.slice(10);
+    return unit.startsWith("{") ? t("采购单位", "Purchasing unit") : t(`采购单位 ${unit}`, `Purchasing unit ${unit}`);
+  }
   return code;
 }
 

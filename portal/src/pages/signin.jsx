@@ -8,11 +8,10 @@ import { roleName } from "../layout.jsx";
 import { navigate } from "../router.js";
 import { HOME } from "../routes.js";
 import { signIn } from "../session.js";
+import { AGENCIES } from "../components/names.js";
 import { completeSignIn, returnedFromHostedUi, startSignIn } from "../hosted-ui.js";
 
 const ROLES = ["enterprise", "agency", "bank", "window", "policy"];
-const AGENCIES = [["ipo", "知识产权局", "IP office"], ["hr", "人力社保局", "HR & social security bureau"],
-                  ["realestate", "不动产登记中心", "Real-estate registry"]];
 const DEFAULT_SUBJECT = { agency: "ipo", window: "w001", policy: "p001" };
 
 export default function SignIn() {
@@ -108,7 +107,7 @@ function SubjectField({ role, subject, setSubject, banks, enterprises }) {
       <label className="field">{t("审核部门（编号）", "Agency (id)")}
         <input list="agency-ids" value={subject} onChange={(e) => setSubject(e.target.value)} />
         <datalist id="agency-ids">
-          {AGENCIES.map(([id, zh, en]) => <option key={id} value={id}>{t(zh, en)}</option>)}
+          {Object.entries(AGENCIES).map(([id, name]) => <option key={id} value={id}>{t(...name)}</option>)}
         </datalist>
       </label>
     );

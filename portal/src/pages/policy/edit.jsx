@@ -4,7 +4,8 @@
 // after), then propose it (PUT /rules/{ruleset}): it decides nothing until another policy user approves.
 import { useEffect, useRef, useState } from "react";
 import { api } from "../../api.js";
-import { ChangesTable, ImpactSummary, errorText } from "../../components/rule-changes.jsx";
+import { ChangesTable, ImpactSummary } from "../../components/rule-changes.jsx";
+import { errorText } from "../../components/console.jsx";
 import { pick, t } from "../../i18n.js";
 
 const LINE_HEIGHT = 1.5; // rem, the same in the numbers and the text area (styles.css .yaml-editor)

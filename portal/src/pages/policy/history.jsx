@@ -2,7 +2,7 @@
 // version, when, and the version in force before. The API keeps it append-only; this page only reads.
 import { useEffect, useState } from "react";
 import { api } from "../../api.js";
-import { errorText } from "../../components/rule-changes.jsx";
+import { errorText } from "../../components/console.jsx";
 import { t } from "../../i18n.js";
 
 const ACTIONS = { proposed: ["提出", "proposed"], approved: ["审批通过", "approved"], published: ["发布", "published"] };

@@ -3,7 +3,7 @@
 // each ruleset its history and a new draft started from any version.
 import { useEffect, useState } from "react";
 import { api } from "../../api.js";
-import { errorText } from "../../components/rule-changes.jsx";
+import { errorText } from "../../components/console.jsx";
 import { t } from "../../i18n.js";
 
 const path = (...parts) => parts.map(encodeURIComponent).join("/");

@@ -3,7 +3,8 @@
 // approval by a second policy user. The API refuses the proposer's own approval: shown as it says.
 import { useEffect, useState } from "react";
 import { api } from "../../api.js";
-import { ImpactSummary, errorText } from "../../components/rule-changes.jsx";
+import { ImpactSummary } from "../../components/rule-changes.jsx";
+import { errorText } from "../../components/console.jsx";
 import { t } from "../../i18n.js";
 
 const STATUS = { proposed: ["待审批", "proposed, awaiting approval"], approved: ["已审批", "approved"],
