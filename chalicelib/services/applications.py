@@ -19,7 +19,6 @@ from ..domain.errors import (BusinessRuleViolated, Conflict, FieldError, Forbidd
                              ValidationFailed)
 from ..domain.facts import facts_from_application
 from ..domain.offers import DEFAULT_REPAYMENT
-from .cursors import bad_cursor
 from .ports import Deps, IdempotencyKeyTaken, IdempotencyRecord, Snapshot, StaleVersion
 from . import views
 
@@ -275,18 +274,13 @@ def list_applications(deps: Deps, actor: Actor, status: str | None, cursor: str 
     if status is not None and status not in {s.value for s in Status}:
         raise ValidationFailed.single("/status", "enum", "状态取值无效", "Unknown status")
     listing = f"{actor.label}:applications:{status if actor.role == 'window' else ''}"
-    position = deps.cursors.open(listing, cursor)
-    try:
-        if actor.role == "window":
-            page = deps.store.list_all(status, limit, position)
-        else:
-            page = deps.store.list_for_owner(actor.subject, limit, position)
-    except ValueError:
-        raise bad_cursor() from None
-    items = [views.application_summary(a) for a in page.items]
+    found, next_cursor = deps.cursors.page(listing, cursor, lambda at: (
+        deps.store.list_all(status, limit, at) if actor.role == "window"
+        else deps.store.list_for_owner(actor.subject, limit, at)))
+    items = [views.application_summary(a) for a in found]
     if status and actor.role != "window":
         items = [i for i in items if i["status"] == status]
-    return {"items": items, "cursor": deps.cursors.seal(listing, page.cursor)}
+    return {"items": items, "cursor": next_cursor}
 
 
 # ---- changes ----------------------------------------------------------------------------------
@@ -360,15 +354,10 @@ def list_reviews(deps: Deps, actor: Actor, status: str | None, cursor: str | Non
         raise ValidationFailed.single("/status", "enum", f"此角色只能查看 status={allowed} 的审核",
                                       f"This role lists only status={allowed}")
     listing = f"{actor.label}:reviews:{status}"
-    position = deps.cursors.open(listing, cursor)
-    try:
-        if actor.role == "window":
-            page = deps.store.overdue_reviews(limit, position)
-        else:
-            page = deps.store.pending_reviews(actor.subject, limit, position)
-    except ValueError:
-        raise bad_cursor() from None
-    return {"items": [r.to_dict() for r in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}
+    items, next_cursor = deps.cursors.page(listing, cursor, lambda at: (
+        deps.store.overdue_reviews(limit, at) if actor.role == "window"
+        else deps.store.pending_reviews(actor.subject, limit, at)))
+    return {"items": [r.to_dict() for r in items], "cursor": next_cursor}
 
 
 def decide_review(deps: Deps, actor: Actor, review_id: str, body: dict, idempotency_key: str | None = None) -> dict:
@@ -424,12 +413,8 @@ def bank_pending(deps: Deps, actor: Actor, code: str, cursor: str | None, limit:
     if actor.subject != code or deps.catalog.bank(code) is None:
         raise NotFound.single("", "not_found", "该银行不存在或无权访问", "No such bank for you")
     listing = f"{actor.label}:bank-pending"
-    position = deps.cursors.open(listing, cursor)
-    try:
-        page = deps.store.bank_pending(code, limit, position)
-    except ValueError:
-        raise bad_cursor() from None
-    return {"items": [b.to_dict() for b in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}
+    items, next_cursor = deps.cursors.page(listing, cursor, lambda at: deps.store.bank_pending(code, limit, at))
+    return {"items": [b.to_dict() for b in items], "cursor": next_cursor}
 
 
 def _offer(body) -> BankOffer:

@@ -15,7 +15,6 @@ from ..domain.application import Actor
 from ..domain.complaints import STATUSES, Complaint, ComplaintRules
 from ..domain.errors import BusinessRuleViolated, Forbidden, NotFound, ValidationFailed
 from .applications import Idempotent, attempts, checked, not_found, now_iso, replayed, today
-from .cursors import bad_cursor
 from .ports import IdempotencyKeyTaken, StaleVersion
 
 RULES_FILE = "complaints.yaml"
@@ -131,19 +130,15 @@ def list_complaints(deps, actor: Actor, status: str | None, cursor: str | None, 
         raise ValidationFailed.single("/status", "enum", "状态须为 open、overdue 或 closed",
                                       "status must be open, overdue or closed")
     listing = f"{actor.label}:complaints:{status if actor.role == 'window' else ''}"
-    position = deps.cursors.open(listing, cursor)
-    try:
+    def fetch(at):
         if actor.role == "window":
-            page = deps.store.complaints(status, limit, position)
-        elif actor.role == "enterprise":
-            page = deps.store.complaints_for_owner(actor.subject, limit, position)
-        else:
-            page = deps.store.complaints_for_agency(actor.subject, limit, position)
-    except ValueError:
-        raise bad_cursor() from None
+            return deps.store.complaints(status, limit, at)
+        if actor.role == "enterprise":
+            return deps.store.complaints_for_owner(actor.subject, limit, at)
+        return deps.store.complaints_for_agency(actor.subject, limit, at)
+    found, next_cursor = deps.cursors.page(listing, cursor, fetch)
     rules = complaint_rules()
-    items = [c.to_view(rules) for c in page.items if status is None or c.status == status]
-    return {"items": items, "cursor": deps.cursors.seal(listing, page.cursor)}
+    return {"items": [c.to_view(rules) for c in found if status is None or c.status == status], "cursor": next_cursor}
 
 
 def get_complaint(deps, actor: Actor, complaint_id: str) -> dict:

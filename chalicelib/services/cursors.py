@@ -44,3 +44,13 @@ class CursorSeal:
         if sealed_for != listing or not isinstance(position, str):
             raise bad_cursor()
         return position
+
+    def page(self, listing: str, cursor: str | None, fetch) -> tuple[list, str | None]:
+        """One page of a listing: `fetch(position)` from where the client's cursor says (a position
+        the store refuses is a bad cursor too); the page's items and the next page's cursor."""
+        position = self.open(listing, cursor)
+        try:
+            found = fetch(position)
+        except ValueError:
+            raise bad_cursor() from None
+        return found.items, self.seal(listing, found.cursor)

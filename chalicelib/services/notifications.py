@@ -14,7 +14,6 @@ from pathlib import Path
 from ..domain.application import Actor
 from ..domain.errors import NotFound, ValidationFailed
 from ..domain.notifications import Notice, Notification
-from .cursors import bad_cursor
 
 TEXTS_FILE = "notifications.yaml"
 LANGUAGES = ("zh", "en")
@@ -149,12 +148,9 @@ def list_notifications(deps, actor: Actor, unread: str | None, cursor: str | Non
         raise ValidationFailed.single("/unread", "enum", "unread 只能是 true 或 false", "unread must be true or false")
     only_unread = unread == "true"
     listing = f"{actor.label}:notifications:{'unread' if only_unread else 'all'}"
-    position = deps.cursors.open(listing, cursor)
-    try:
-        page = deps.store.notifications(actor.subject, only_unread, limit, position)
-    except ValueError:
-        raise bad_cursor() from None
-    return {"items": [n.to_view() for n in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}
+    items, next_cursor = deps.cursors.page(
+        listing, cursor, lambda at: deps.store.notifications(actor.subject, only_unread, limit, at))
+    return {"items": [n.to_view() for n in items], "cursor": next_cursor}
 
 
 def mark_read(deps, actor: Actor, notification_id: str) -> dict:

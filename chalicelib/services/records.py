@@ -15,7 +15,6 @@ from ..domain.application import Actor, Application, Status
 from ..domain.errors import BusinessRuleViolated, NotFound, ValidationFailed
 from ..forms.identifiers import uscc_error
 from .applications import may_see, not_found, now_iso, today
-from .cursors import bad_cursor
 from .ports import Deps, RecordsRead, WhitelistEntry
 
 PARTIES = ("bank", "agency")     # read only through an application they hold, and logged
@@ -123,12 +122,8 @@ def reads(deps: Deps, actor: Actor, uscc: str, cursor: str | None, limit: int) -
     if not (actor.role == "window" or actor.subject == uscc):
         raise no_records()
     listing = f"{actor.label}:reads:{uscc}"
-    position = deps.cursors.open(listing, cursor)
-    try:
-        page = deps.records_log.reads(uscc, limit, position)
-    except ValueError:
-        raise bad_cursor() from None
-    return {"items": [r.to_dict() for r in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}
+    items, next_cursor = deps.cursors.page(listing, cursor, lambda at: deps.records_log.reads(uscc, limit, at))
+    return {"items": [r.to_dict() for r in items], "cursor": next_cursor}
 
 
 def prefill(deps: Deps, actor: Actor, scenario: str) -> dict:
@@ -175,12 +170,8 @@ def whitelist_remove(deps: Deps, actor: Actor, uscc: str) -> dict:
 
 def whitelist(deps: Deps, actor: Actor, cursor: str | None, limit: int) -> dict:
     listing = f"{actor.label}:ip-whitelist"
-    position = deps.cursors.open(listing, cursor)
-    try:
-        page = deps.records_log.whitelist(limit, position)
-    except ValueError:
-        raise bad_cursor() from None
-    return {"items": [e.to_dict() for e in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}
+    items, next_cursor = deps.cursors.page(listing, cursor, lambda at: deps.records_log.whitelist(limit, at))
+    return {"items": [e.to_dict() for e in items], "cursor": next_cursor}
 
 
 def _only_ipo(actor: Actor) -> None:

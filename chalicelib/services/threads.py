@@ -15,7 +15,6 @@ from ..domain.application import Actor
 from ..domain.errors import NotFound, ValidationFailed
 from ..domain.threads import SUBJECT_MAX, TEXT_MAX, ServiceHours, Thread, ThreadMessage, trimmed
 from .applications import (SERVICE_BUSY, Idempotent, attempts, checked, not_found, now_iso, owned, replayed)
-from .cursors import bad_cursor
 from .ports import Deps, IdempotencyKeyTaken, StaleVersion
 
 HOURS_FILE = "service_hours.yaml"
@@ -99,13 +98,10 @@ def list_threads(deps: Deps, actor: Actor, unanswered: str | None, cursor: str |
                                       "Only window staff list threads by whether they are answered")
     only = unanswered == "true"
     listing = f"{actor.label}:threads:{'unanswered' if only else 'all'}"
-    position = deps.cursors.open(listing, cursor)
-    try:
-        page = (deps.store.all_threads(only, limit, position) if actor.role == "window"
-                else deps.store.threads_for_owner(actor.subject, limit, position))
-    except ValueError:
-        raise bad_cursor() from None
-    result = {"items": [t.summary() for t in page.items], "cursor": deps.cursors.seal(listing, page.cursor)}
+    items, next_cursor = deps.cursors.page(listing, cursor, lambda at: (
+        deps.store.all_threads(only, limit, at) if actor.role == "window"
+        else deps.store.threads_for_owner(actor.subject, limit, at)))
+    result = {"items": [t.summary() for t in items], "cursor": next_cursor}
     if actor.role == "enterprise":
         result["unread"] = deps.store.thread_unread_total(actor.subject)
     return result
