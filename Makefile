@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast rules-check bench soak package clean portal browser-deps
+.PHONY: run test test-fast rules-check rules-source bench soak package clean portal browser-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (durable-rules does not build on newer versions); set PYTHON=/path/to/python3.11")'
@@ -49,6 +49,10 @@ test-fast: $(STAMP)
 
 rules-check: $(STAMP)
 	$(PY) -m chalicelib.rules_engine.cli check
+
+# The Python a ruleset version runs as on the request path: RULESET=enterprise_size or first_loan_subsidy@2023.1
+rules-source: $(STAMP)
+	@$(PY) -m chalicelib.rules_engine.cli source $(RULESET)
 
 # Performance figures and their targets (not part of `make test`); BENCH="decision --quick" for a part.
 bench: $(STAMP)

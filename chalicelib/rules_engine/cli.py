@@ -1,4 +1,5 @@
-"""`python -m chalicelib.rules_engine.cli check [folder]`: what policy staff run before publishing.
+"""`python -m chalicelib.rules_engine.cli check [folder]`: what policy staff run before publishing;
+`… source NAME[@VERSION]`: the Python a version runs as on the request path (source.py).
 
 Loads every rule file (refusing a broken one with its file, line and reason), runs every case in
 `rules/tests/`, checks that every rule is exercised by at least one case, and that durable-rules
@@ -47,11 +48,28 @@ def check(directory: Path | None = None) -> int:
     return 1 if failures or untested or disagreeing else 0
 
 
+def source(wanted: str) -> int:
+    """Print the module of the version named (`name@version`), or of every version of `name`."""
+    from .source import module_source
+    name, _, version = wanted.partition("@")
+    found = [r for r in RuleBook.load().versions(name) if not version or r.version == version]
+    if not found:
+        print(f"no ruleset version {wanted!r} in rules/")
+        return 1
+    print("\n\n".join(module_source(ruleset)[0] for ruleset in found), end="")
+    return 0
+
+
+USAGE = "usage: python -m chalicelib.rules_engine.cli check [rules-folder] | source NAME[@VERSION]"
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] != "check":
-        print("usage: python -m chalicelib.rules_engine.cli check [rules-folder]")
-        return 2
-    return check(Path(argv[1]) if len(argv) > 1 else None)
+    if argv[:1] == ["check"]:
+        return check(Path(argv[1]) if len(argv) > 1 else None)
+    if argv[:1] == ["source"] and len(argv) == 2:
+        return source(argv[1])
+    print(USAGE)
+    return 2
 
 
 if __name__ == "__main__":

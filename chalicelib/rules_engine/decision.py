@@ -20,7 +20,8 @@ from ..domain.decision import Decision, frozen
 
 from ..domain.errors import BusinessRuleViolated, FieldError
 from .engine import CompiledRuleset, RulesHost, version_in_force
-from .native import NativeRuleset, run_in_order, top_conditions
+from .native import NativeRuleset, run_in_order
+from .source import top_conditions
 from .probes import probe_facts
 from .catalogs import load_facts, load_may_lapse, load_order, load_outcomes
 from .consistency import check_versions, find_conflicts
@@ -275,12 +276,13 @@ class NoRulesInForce(BusinessRuleViolated):
 
 
 STANDS_IN_FOR_TODAY = ("loan_contract_year", "loan_disbursement_year")
+_BOTH_DATES = frozenset(STANDS_IN_FOR_TODAY)
 
 
 def with_application_date(facts: dict, as_of: date) -> dict:
     """A loan date the form does not give is taken to be the application date (the loan is signed
     and paid out from now on), so the subsidy's loan-date window tests the year decided for."""
-    if all(name in facts for name in STANDS_IN_FOR_TODAY):
+    if facts.keys() >= _BOTH_DATES:
         return facts
     return {**{name: as_of.year for name in STANDS_IN_FOR_TODAY}, **facts}
 
@@ -320,8 +322,8 @@ def explained(trace, reasons: dict) -> Shown:
                 review_sources.append(reason["source"])
             if IP_SUBSIDY in then:
                 ip_sources.append({"source": reason["source"], "note": reason.get("note")})
-    used = frozen([{"ruleset": rs.name, "version": rs.version, "sha256": rs.sha256} for rs, _ in trace])
-    return Shown(tuple(shown), tuple(refusing), used, tuple(review_sources), tuple(ip_sources))
+    return Shown(tuple(shown), tuple(refusing), tuple([rs.cited for rs, _ in trace]), tuple(review_sources),
+                 tuple(ip_sources))
 
 
 def reasons_of(ruleset: RulesetFile) -> dict[str, Mapping]:
@@ -450,7 +452,10 @@ _NO_GRANTING_RULE = ("no granting rule",)
 
 
 def _subsidy_of(trace) -> RulesetFile | None:
-    return next((ruleset for ruleset, _ in trace if ruleset.name == SUBSIDY), None)
+    for ruleset, _ in trace:
+        if ruleset.name == SUBSIDY:
+            return ruleset
+    return None
 
 
 def miss_shape(engine: DecisionEngine, trace, known: dict) -> tuple:

@@ -1,8 +1,8 @@
 """Rule files as typed values, and the one Python evaluator of their conditions.
 
 The same condition tree is compiled to durable-rules (the engine of record, see compiler.py) and
-composed here into closures (`Condition.test`), which decisions, explanations and the checks of
-rule files all run on. Both treat a missing fact alike:
+written out as Python (source.py: `Condition.test` and each version's `fired`), which decisions,
+explanations and the checks of rule files all run on. Both treat a missing fact alike:
 
 - a positive test (`equals`, `in`, `gte`, `between`, `starts_with_any`, …) on a missing fact is
   false: nothing is known to satisfy it;
@@ -13,11 +13,11 @@ rule files all run on. Both treat a missing fact alike:
 """
 from __future__ import annotations
 
-import operator
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
+from types import MappingProxyType
 
 COMPARISONS = ("equals", "not_equals", "gte", "gt", "lte", "lt", "in", "not_in", "between",
                "starts_with_any", "not_starts_with_any", "exists")
@@ -82,9 +82,9 @@ class Condition:
 
     @cached_property
     def test(self):
-        """This condition as a function of the facts, composed once from the tree: the fast
-        evaluator decisions run on (durable-rules, compiler.py, is the engine of record)."""
-        return _closure(self)
+        """This condition as a function of the facts, compiled once (source.py)."""
+        from .source import condition_function   # source.py reads this module's NEGATIVE
+        return condition_function(self)
 
     def holds(self, facts: dict) -> bool:
         return self.test(facts)
@@ -124,72 +124,6 @@ class Condition:
             return (f"{self.fact} 已提供", f"{self.fact} is provided") if self.value else \
                    (f"{self.fact} 未提供", f"{self.fact} is not provided")
         return f"{self.fact} {zh} {value}", f"{self.fact} {en} {value}"
-
-
-# How each comparison tests a fact that is present (a missing fact, None, fails a positive test
-# and passes a NEGATIVE one); a comparison that raises TypeError (a fact of an unexpected type)
-# does not hold. A new comparison is a line here and one in compiler.py.
-PRESENT = {
-    "equals": operator.eq, "not_equals": operator.ne,
-    "gte": operator.ge, "gt": operator.gt, "lte": operator.le, "lt": operator.lt,
-    "in": lambda actual, v: actual in v, "not_in": lambda actual, v: actual not in v,
-    "between": lambda actual, v: v[0] <= actual <= v[1],
-    "starts_with_any": lambda actual, v: isinstance(actual, str) and actual.startswith(v),
-    "not_starts_with_any": lambda actual, v: isinstance(actual, str) and not actual.startswith(v),
-}
-
-
-def _closure(c: Condition):
-    if c.op == "always":
-        return lambda facts: True
-    if c.op in ("all", "any"):
-        return all_of([p.test for p in c.parts]) if c.op == "all" else _any([p.test for p in c.parts])
-    name = c.fact
-    if c.op == "exists":
-        wanted = bool(c.value)
-        return lambda facts: (facts.get(name) is not None) is wanted
-    compare, value, when_missing = PRESENT[c.op], c.value, c.op in NEGATIVE
-    if c.op in ("starts_with_any", "not_starts_with_any"):
-        value = tuple(value)              # str.startswith takes a tuple of prefixes
-    elif c.op == "equals" and value is not None:
-        return lambda facts: facts.get(name) == value   # the commonest test, and it never raises
-
-    def leaf(facts: dict) -> bool:
-        actual = facts.get(name)
-        if actual is None:
-            return when_missing
-        try:
-            return compare(actual, value)
-        except TypeError:
-            return False
-    return leaf
-
-
-def all_of(tests: list):
-    """One test that holds when each of `tests` holds (in order, stopping at the first that fails)."""
-    if len(tests) == 1:
-        return tests[0]
-    if not tests:
-        return lambda facts: True
-    if len(tests) == 2:
-        first, second = tests
-        return lambda facts: first(facts) and second(facts)
-
-    def all_hold(facts: dict) -> bool:
-        for test in tests:
-            if not test(facts):
-                return False
-        return True
-    return all_hold
-
-
-def _any(tests: list):
-    def any_holds(facts: dict) -> bool:
-        for test in tests:
-            if test(facts):
-                return True
-        return False
-    return any_holds
 
 
 @dataclass(frozen=True)
@@ -261,6 +195,11 @@ class RulesetFile:
 
     def rule(self, rule_id: str) -> Rule:
         return self._rules_by_id[rule_id]
+
+    @cached_property
+    def cited(self) -> MappingProxyType:
+        """How a decision names this version (read-only: every decision it makes shares it)."""
+        return MappingProxyType({"ruleset": self.name, "version": self.version, "sha256": self.sha256})
 
     @cached_property
     def templated(self) -> frozenset[str]:

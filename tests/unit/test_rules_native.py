@@ -80,3 +80,29 @@ def test_replay_runs_on_durable_rules(engine):
     before = engine.host._ids
     replayed = engine.replay(facts, date(2025, 1, 1), decision["rules"]).to_json()
     assert replayed == decision and engine.host._ids is before and int(next(engine.host._ids)) > 0
+
+
+def test_make_rules_source_prints_the_module_a_version_runs_as(engine, capsys):
+    from chalicelib.rules_engine import cli
+    from chalicelib.rules_engine.source import RUNTIME, module_source
+    assert cli.main(["source", "enterprise_size@2011.1"]) == 0
+    printed = capsys.readouterr().out
+    size = next(r for r in engine.book.rulesets if r.key == "enterprise_size@2011.1")
+    text, constants = module_source(size)
+    assert printed == text and printed.startswith("# enterprise_size@2011.1 (rules/enterprise_size.yaml")
+    namespace = {**RUNTIME, **constants}
+    exec(compile(printed, "printed", "exec"), namespace)
+    facts = {"industry_code": "2611", "employees": 350, "annual_revenue_wan": 5000}
+    assert namespace["fired"](facts) == engine.native(size).fired_ids(facts) == (
+        "size.industry.medium", "size.industry.small")
+    assert cli.main(["source", "enterprise_size@1999.1"]) == 1 and cli.main(["source"]) == 2
+
+
+def test_numbers_of_every_kind_are_ordered_and_values_of_unlike_types_never_are():
+    from decimal import Decimal
+    from chalicelib.rules_engine.model import Condition
+    at_least_ten = Condition("gte", "employees", 10)
+    readings = [at_least_ten.holds({"employees": v}) for v in (10, 10.5, Decimal("10"), 9, True, "10", None, [10])]
+    assert readings == [True, True, True, False, False, False, False, False]
+    between = Condition("between", "employees", (1, 5))
+    assert [between.holds({"employees": v}) for v in (1, 5, 6, "3", None)] == [True, True, False, False, False]
