@@ -236,15 +236,18 @@ def renewal_due(deps: Deps, day: date) -> str:
     return deps.calendar.add_working_days(day, PREVIOUS_BANK_WORKING_DAYS).isoformat()
 
 
-def _with_materials(deps: Deps, actor: Actor, body: dict, decision: Decision) -> Decision:
+def _with_materials(deps: Deps, actor: Actor, body: dict, decision: Decision,
+                    kept: frozenset[str] = frozenset()) -> Decision:
     """The decision once the applicant's materials are counted; 422 with every missing kind and
-    every unusable material at once (一次性告知)."""
+    every unusable material at once (一次性告知). Materials in `kept` (those the application
+    named before an amendment) were taken out of the bucket's expiry then and stay out: they
+    are not retagged."""
     from . import materials
     found, errors = materials.usable(deps, actor.subject, body.get("materials") or ())
     decision = decision.with_provided(m.kind for m in found)
     errors += materials.missing_errors(decision)
     if not errors:
-        errors = materials.keep(deps, found)
+        errors = materials.keep(deps, [m for m in found if m.id not in kept])
     if errors:
         raise BusinessRuleViolated(*errors)
     return decision
@@ -332,7 +335,7 @@ def amend(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: str | No
         decision = decide(deps, form, as_of)
         if not decision.eligible:
             raise _ineligible(decision)
-        decision = _with_materials(deps, actor, form, decision)
+        decision = _with_materials(deps, actor, form, decision, kept=frozenset(app.form.get("materials") or ()))
         days = {**app.decision.review_deadlines, **decision.review_deadlines}
         reviews = [(deps.ids.new_id(), agency, deps.calendar.add_working_days(as_of, days[agency]).isoformat())
                    for agency in app.agencies_to_review_again(list(decision.required_reviews))]

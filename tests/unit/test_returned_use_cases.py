@@ -140,3 +140,22 @@ def test_nobody_but_the_owner_can_amend(deps):
         with pytest.raises(NotFound):
             use_cases.amend(deps, stranger, app["id"], {})
     assert use_cases.get_application(deps, ME, app["id"])["status"] == "returned"
+
+
+def test_an_amendment_keeps_the_material_it_adds_and_does_not_retag_the_kept_ones(deps):
+    import hashlib
+    from chalicelib.services import materials
+    from tests.builders import SAMPLE_PDF
+    app = submitted(deps)
+    give_back(deps, IPO, review_of(app, IPO), ASK_IPO)
+    approve(deps, HR, review_of(app, HR))
+    created = materials.create(deps, ME, {"kind": "patent_certificate", "filename": "new.pdf",
+                                          "content_type": "application/pdf", "size": len(SAMPLE_PDF),
+                                          "sha256": hashlib.sha256(SAMPLE_PDF).hexdigest()})
+    assert deps.files.receive_post(created["upload"]["fields"], SAMPLE_PDF) == 204
+    added = deps.store.material(created["id"]).material.key
+    asked, keep = [], deps.files.keep
+    deps.files.keep = lambda key: asked.append(key) or keep(key)
+    amended = use_cases.amend(deps, ME, app["id"], {"materials": [*app["materials"], created["id"]]})
+    assert amended["status"] == "in_review" and amended["materials"][-1] == created["id"]
+    assert asked == [added] and deps.files.tags[added] == "kept"
