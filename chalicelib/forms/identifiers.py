@@ -181,6 +181,4 @@ def is_resident_id(value) -> bool:
     return not isinstance(value, str) or resident_id_problem(value) is None
 
 
-def is_yuan(value) -> bool:
-    """Money: yuan with at most two decimals (fen). Not a number: the type check says so."""
-    return is_whole_fen(value)
+is_yuan = is_whole_fen   # money: yuan with at most two decimals (fen); not a number: the type check says so

@@ -253,18 +253,19 @@ _MISSING = object()
 
 
 def _check_of(node: dict, checks: dict):
-    """The check of one place and what lies under it. Numbers, the commonest places, are tested
-    in place by their parent (in range, and whole where the schema says integer), not by a call."""
+    """The check of one place and what lies under it. A place with nothing under it (a number,
+    an identifier: most places) is tested by its parent in its loop, not by a call of its own."""
     names = node.get("", ())
     bounded, whole = _BOUNDED in names, _WHOLE in names
     here = [checks[name] for name in names if name not in _NUMBER_CHECKS]
     each = _check_of(node[None], checks) if None in node else None
-    numbers, named = [], []
+    leaves, named = [], []
     for step, sub in node.items():
         if step in ("", None):
             continue
-        if set(sub) == {""} and set(sub[""]) <= _NUMBER_CHECKS:
-            numbers.append((step, _WHOLE in sub[""]))
+        if set(sub) == {""}:
+            leaves.append((step, _BOUNDED in sub[""], _WHOLE in sub[""],
+                           [checks[name] for name in sub[""] if name not in _NUMBER_CHECKS]))
         else:
             named.append((step, _check_of(sub, checks)))
 
@@ -279,9 +280,15 @@ def _check_of(node: dict, checks: dict):
                 if not each(item):
                     return False
         if type(value) is dict:
-            for step, whole_only in numbers:
-                if not _number_holds(value.get(step), whole_only):
+            for step, a_number, whole_only, formats in leaves:
+                child = value.get(step, _MISSING)
+                if child is _MISSING:
+                    continue
+                if a_number and not _number_holds(child, whole_only):
                     return False
+                for holds in formats:
+                    if not holds(child):
+                        return False
             for step, sub in named:
                 child = value.get(step, _MISSING)
                 if child is not _MISSING and not sub(child):
