@@ -430,7 +430,11 @@ class DynamoApplicationStore(DynamoThreadStore):
         except self._db.exceptions.ConditionalCheckFailedException as exc:
             raise MaterialTaken(material.id) from exc
 
-    def material(self, material_id: str) -> MaterialRecord | None:
+    def material(self, material_id: str, *, uses: bool = True) -> MaterialRecord | None:
+        if not uses:
+            item = self._db.get_item(TableName=self._table, Key={"PK": _s(f"MAT#{material_id}"), "SK": _s("M")},
+                                     ConsistentRead=True).get("Item")
+            return MaterialRecord(Material.from_record(json.loads(item["doc"]["S"]))) if item else None
         items = self._query_all(KeyConditionExpression="PK = :pk",
                                 ExpressionAttributeValues={":pk": _s(f"MAT#{material_id}")}, ConsistentRead=True)
         found = [i for i in items if i["SK"]["S"] == "M"]
@@ -445,7 +449,7 @@ class DynamoApplicationStore(DynamoThreadStore):
                               ConditionExpression="#st = :awaiting", ExpressionAttributeNames={"#st": "status"},
                               ExpressionAttributeValues={":awaiting": _s(AWAITING_UPLOAD)})
         except self._db.exceptions.ConditionalCheckFailedException:
-            return self.material(material.id).material
+            return self.material(material.id, uses=False).material
         return material
 
     @staticmethod

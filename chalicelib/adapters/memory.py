@@ -256,10 +256,12 @@ class InMemoryApplicationStore(InMemoryThreadStore):
                 raise MaterialTaken(material.id)
             self._materials[material.id] = material
 
-    def material(self, material_id: str) -> MaterialRecord | None:
+    def material(self, material_id: str, *, uses: bool = True) -> MaterialRecord | None:
         with self._lock:
             found = self._materials.get(material_id)
-            return MaterialRecord(found, tuple(sorted(self._material_uses.get(material_id, ())))) if found else None
+            if found is None:
+                return None
+            return MaterialRecord(found, tuple(sorted(self._material_uses.get(material_id, ()))) if uses else ())
 
     def settle_material(self, material: Material) -> Material:
         with self._lock:

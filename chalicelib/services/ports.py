@@ -290,7 +290,9 @@ class MaterialTaken(Exception):
 class MaterialStore(Protocol):
     def add_material(self, material: Material) -> None:
         """Store a new material; MaterialTaken if the id exists."""
-    def material(self, material_id: str) -> MaterialRecord | None: ...
+    def material(self, material_id: str, *, uses: bool = True) -> MaterialRecord | None:
+        """The material and the applications naming it; with `uses=False` the material alone
+        (`application_ids` empty), one item however many applications name it."""
     def settle_material(self, material: Material) -> Material:
         """Record a settled material (uploaded or rejected) if it is still awaiting its upload;
         returns what is stored afterwards (a concurrent settlement wins, never both)."""

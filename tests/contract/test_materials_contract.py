@@ -76,6 +76,10 @@ def test_a_new_application_links_the_materials_it_names_and_an_amendment_its_new
               [("A1-R1", "hr", "2026-12-09")], "2026-11-26T09:00:00.000+08:00")
     save(store, app)
     assert store.material("M1").application_ids == ("A1",) and store.material("M2").application_ids == ("A1",)
+    # Read to check it, a material comes alone: the same one item however many applications name it.
+    alone = store.material("M1", uses=False)
+    assert alone.material == store.material("M1").material and alone.application_ids == ()
+    assert store.material("nope", uses=False) is None
 
 
 def test_the_bucket_stores_only_the_declared_size_and_type_and_digests_it(sides):
