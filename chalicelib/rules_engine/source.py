@@ -119,7 +119,7 @@ def module_source(ruleset) -> tuple[str, dict]:
     """The module of one ruleset version, and the constants it names."""
     derived = {d.fact: f"_d{n}" for n, d in enumerate(ruleset.derive)}
     writer = Writer(read=lambda fact: derived.get(fact) or f"get({fact!r})")
-    lines = [f"# {ruleset.key} (rules/{Path(ruleset.path).name}, sha256 {ruleset.sha256[:12]}): "
+    lines = [f"# {ruleset.key!r} from {Path(ruleset.path).name!r}, sha256 {ruleset.sha256[:12]}: "
              "written by chalicelib/rules_engine/source.py", "", "",
              "def fired(facts):", '    """The ids of the rules that hold, in file order."""',
              "    get = facts.get", *_derivations(ruleset, derived, "    "), "    out = []"]
@@ -139,7 +139,7 @@ def module_source(ruleset) -> tuple[str, dict]:
     lines += ["    return tuple(out)", ""]
     held = []
     for n, rule in enumerate(ruleset.rules):
-        lines += ["", f"def held_{n}(facts):", f'    """{rule.id}: which of its top-level conditions hold."""',
+        lines += ["", f"def held_{n}(facts):", f"    # which of the top-level conditions of {rule.id!r} hold",
                   "    get = facts.get", *_derivations(ruleset, derived, "    "), "    return ("]
         lines += [f"        {writer.condition(part)}," for part in top_conditions(rule)]
         lines += ["    )", ""]
@@ -151,7 +151,7 @@ def module_source(ruleset) -> tuple[str, dict]:
 
 
 def _derivations(ruleset, derived: dict, indent: str) -> list[str]:
-    return [f"{indent}{derived[d.fact]} = _derive{n}({derived.get(d.source) or f'get({d.source!r})'})  # {d.fact}"
+    return [f"{indent}{derived[d.fact]} = _derive{n}({derived.get(d.source) or f'get({d.source!r})'})  # {d.fact!r}"
             for n, d in enumerate(ruleset.derive)]
 
 

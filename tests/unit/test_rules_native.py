@@ -89,7 +89,7 @@ def test_make_rules_source_prints_the_module_a_version_runs_as(engine, capsys):
     printed = capsys.readouterr().out
     size = next(r for r in engine.book.rulesets if r.key == "enterprise_size@2011.1")
     text, constants = module_source(size)
-    assert printed == text and printed.startswith("# enterprise_size@2011.1 (rules/enterprise_size.yaml")
+    assert printed == text and printed.startswith("# 'enterprise_size@2011.1' from 'enterprise_size.yaml'")
     namespace = {**RUNTIME, **constants}
     exec(compile(printed, "printed", "exec"), namespace)
     facts = {"industry_code": "2611", "employees": 350, "annual_revenue_wan": 5000}
@@ -106,3 +106,18 @@ def test_numbers_of_every_kind_are_ordered_and_values_of_unlike_types_never_are(
     assert readings == [True, True, True, False, False, False, False, False]
     between = Condition("between", "employees", (1, 5))
     assert [between.holds({"employees": v}) for v in (1, 5, 6, "3", None)] == [True, True, False, False, False]
+
+
+def test_names_in_a_rule_file_are_never_code_in_its_module():
+    # A policy user writes rule ids, versions and fact names: in the written-out module each is a
+    # quoted literal, so none can end a comment or a string and run as code.
+    from chalicelib.rules_engine.model import Condition, Derivation, Rule, RulesetFile
+    from chalicelib.rules_engine.native import NativeRuleset
+    sneaky = 'x"""\nraise SystemExit("ran")\n#\''
+    rule = Rule(sneaky, Condition("equals", "group\nraise SystemExit('ran')", "a"), {"eligible": False}, "z", "e", 1)
+    ruleset = RulesetFile("probe", "1\nraise SystemExit('ran')", date(2000, 1, 1), None, {}, "collect", {}, {},
+                          (Derivation("group\nraise SystemExit('ran')", "code", {"1": "a"}, "b"),), (rule,),
+                          "probe\nraise SystemExit('ran').yaml", "0" * 64)
+    native = NativeRuleset(ruleset)
+    assert native.fired_ids({"code": "12"}) == (sneaky,) and native.fired_ids({"code": "2"}) == ()
+    assert native.nearest_miss({"code": "2"}, "eligible") is None   # it sets `eligible` false: no granting rule
