@@ -181,7 +181,7 @@ def test_every_kind_of_test_and_its_negation_reads_a_missing_fact_alike_in_durab
                   {"scenario": 7, "amount": "100", "industry_code": 6210}):   # wrong types: holds says False
         expected = [r.id for r in rules if r.when.holds(facts)]
         assert list(native.outcomes(facts)[1]) == expected, facts
-        if all(isinstance(facts.get(k), str) for k in ("scenario", "industry_code")):
+        if all(isinstance(facts.get(k, ""), str) for k in ("scenario", "industry_code")):   # missing too; skip wrong types
             assert list(durable.outcomes(facts)[1]) == expected, facts
     for n, t in enumerate(tests[:len(tests) // 2]):  # a test and its negation: exactly one holds
         for facts in ({}, {"scenario": "credit", "amount": 100, "industry_code": "6210"}):
