@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .engine import resolve
 from .model import RulesetFile
-from .source import compiled, top_conditions
+from .source import fired_function, held_function
 
 _REMEMBERED = 4096   # combinations of fired rules whose outcomes a ruleset keeps
 
@@ -32,8 +32,7 @@ class NativeRuleset:
 
     def __init__(self, ruleset: RulesetFile):
         self.ruleset = ruleset
-        module = compiled(ruleset)
-        self.fired_ids, self._held = module["fired"], module["HELD"]
+        self.fired_ids = self._compile_and_fire   # `fired_ids(facts) -> (rule id, …)`, file order
         self._combined: dict[tuple, dict] = {}
         self._granting: dict[str, list] = {}
         self._read_by: dict[str, tuple[str, ...]] = {}
@@ -44,7 +43,7 @@ class NativeRuleset:
         candidates = self._granting.get(outcome)
         if candidates is None:
             candidates = self._granting[outcome] = [
-                (rule, self._held[rule.id]) for rule in self.ruleset.rules if rule.then.get(outcome)]
+                (rule, held_function(self.ruleset, rule)) for rule in self.ruleset.rules if rule.then.get(outcome)]
         best, fewest = None, None
         for rule, held_by in candidates:
             held = held_by(facts)
@@ -64,6 +63,14 @@ class NativeRuleset:
     def derived(self, facts: dict) -> dict:
         """The facts as this ruleset's rules see them (its `derive` tables applied)."""
         return self.ruleset.derived(facts) if self.ruleset.derive else facts
+
+    def _compile_and_fire(self, facts: dict) -> tuple[str, ...]:
+        """`fired_ids` until a decision first runs this version: an engine holds every version on
+        file and most decisions use the few in force, so each is compiled when first needed (a
+        plain attribute afterwards, not a cached_property: the request path reads it seven times a
+        decision). Two threads compiling at once each store the same function."""
+        self.fired_ids = fired_function(self.ruleset)
+        return self.fired_ids(facts)
 
     def outcomes(self, facts: dict) -> tuple[dict, tuple[str, ...]]:
         """Outcomes per the hit policy (shared: read them, never change them), and the ids of

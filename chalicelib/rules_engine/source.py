@@ -2,10 +2,10 @@
 
 durable-rules is the engine of record (engine.py). For the request path a version is written out
 as Python source from the rule model and compiled once: `fired(facts)` tests every rule in file
-order, each condition an inline expression (a derived fact is computed once, into a local), and
-`HELD[rule id](facts)` says which of a rule's top-level conditions hold (to explain a near
-miss). `make rules-source RULESET=name[@version]` prints the module. Written out rather than
-composed from closures because it takes about half the instructions (bench/README.md).
+order, each condition an inline expression (a derived fact is computed once, into a local).
+`make rules-source RULESET=name[@version]` prints the module. To explain a near miss,
+`held_function` writes the same expressions for one rule's top-level conditions. Written out
+rather than composed from closures because it takes about half the instructions (bench/README.md).
 `Condition.test` (model.py) compiles its expression here too: a condition has one meaning in
 Python, `EXPRESSIONS`.
 
@@ -115,14 +115,28 @@ def top_conditions(rule) -> tuple:
     return rule.when.parts if rule.when.op == "all" else (rule.when,)
 
 
+class RulesetWriter(Writer):
+    """A `Writer` for one ruleset version: its derived facts read from locals (`_d0`, …)
+    computed at the top of each function by its `derive` tables (`_derive0`, …)."""
+
+    def __init__(self, ruleset):
+        self.ruleset = ruleset
+        self.derived = {d.fact: f"_d{n}" for n, d in enumerate(ruleset.derive)}
+        super().__init__(read=lambda fact: self.derived.get(fact) or f"get({fact!r})")
+        self.constants.update({f"_derive{n}": d.value_for for n, d in enumerate(ruleset.derive)})
+
+    def function_start(self, signature: str, docstring: str) -> list[str]:
+        return [f"def {signature}:", f'    """{docstring}"""', "    get = facts.get",
+                *(f"    {self.derived[d.fact]} = _derive{n}({self.read(d.source)})  # {d.fact!r}"
+                  for n, d in enumerate(self.ruleset.derive))]
+
+
 def module_source(ruleset) -> tuple[str, dict]:
     """The module of one ruleset version, and the constants it names."""
-    derived = {d.fact: f"_d{n}" for n, d in enumerate(ruleset.derive)}
-    writer = Writer(read=lambda fact: derived.get(fact) or f"get({fact!r})")
+    writer = RulesetWriter(ruleset)
     lines = [f"# {ruleset.key!r} from {Path(ruleset.path).name!r}, sha256 {ruleset.sha256[:12]}: "
              "written by chalicelib/rules_engine/source.py", "", "",
-             "def fired(facts):", '    """The ids of the rules that hold, in file order."""',
-             "    get = facts.get", *_derivations(ruleset, derived, "    "), "    out = []"]
+             *writer.function_start("fired(facts)", "The ids of the rules that hold, in file order."), "    out = []"]
     key = index_fact(ruleset.rules)
     if key is None:
         for rule in ruleset.rules:
@@ -136,23 +150,28 @@ def module_source(ruleset) -> tuple[str, dict]:
             lines.append(f"    {'if' if n == 0 else 'elif'} group == {writer.value(value)}:")
             for rule in members:   # within its group, a rule's first condition holds already
                 lines += _append_if(list(map(writer.condition, top_conditions(rule)[1:])), rule, "        ")
-    lines += ["    return tuple(out)", ""]
-    held = []
-    for n, rule in enumerate(ruleset.rules):
-        lines += ["", f"def held_{n}(facts):", f"    # which of the top-level conditions of {rule.id!r} hold",
-                  "    get = facts.get", *_derivations(ruleset, derived, "    "), "    return ("]
-        lines += [f"        {writer.condition(part)}," for part in top_conditions(rule)]
-        lines += ["    )", ""]
-        held.append(f"    {rule.id!r}: held_{n},")
-    lines += ["", "HELD = {", *held, "}"]
-    constants = {**writer.constants, **{name: d.value_for for d, name in
-                                        zip(ruleset.derive, (f"_derive{n}" for n in range(len(ruleset.derive))))}}
-    return "\n".join(lines) + "\n", constants
+    lines += ["    return tuple(out)"]
+    return "\n".join(lines) + "\n", writer.constants
 
 
-def _derivations(ruleset, derived: dict, indent: str) -> list[str]:
-    return [f"{indent}{derived[d.fact]} = _derive{n}({derived.get(d.source) or f'get({d.source!r})'})  # {d.fact!r}"
-            for n, d in enumerate(ruleset.derive)]
+def fired_function(ruleset):
+    """`fired(facts) -> (rule id, …)`: the module of one ruleset version, compiled."""
+    return _function(*module_source(ruleset), ruleset, "fired")
+
+
+def held_function(ruleset, rule):
+    """`held(facts) -> (bool, …)`: which of a rule's top-level conditions hold, to explain its
+    near miss; written when an explanation first asks for the rule (few rules ever are)."""
+    writer = RulesetWriter(ruleset)
+    lines = [*writer.function_start("held(facts)", "Which top-level conditions hold, in order."),
+             "    return (", *(f"        {writer.condition(part)}," for part in top_conditions(rule)), "    )"]
+    return _function("\n".join(lines) + "\n", writer.constants, ruleset, "held")
+
+
+def _function(text: str, constants: dict, ruleset, name: str):
+    namespace = {**RUNTIME, **constants}
+    exec(compile(text, f"<rules {ruleset.key}>", "exec"), namespace)
+    return namespace[name]
 
 
 def _append_if(conditions: list[str], rule, indent: str) -> list[str]:
@@ -164,11 +183,3 @@ def _append_if(conditions: list[str], rule, indent: str) -> list[str]:
         return [f"{indent}if {conditions[0]}:", "    " + append[0]]
     return [f"{indent}if (", f"{indent}    {conditions[0]}",
             *(f"{indent}    and {c}" for c in conditions[1:]), f"{indent}):", "    " + append[0]]
-
-
-def compiled(ruleset) -> dict:
-    """The module of one ruleset version, compiled: its namespace (`fired`, `HELD`)."""
-    text, constants = module_source(ruleset)
-    namespace = {**RUNTIME, **constants}
-    exec(compile(text, f"<rules {ruleset.key}>", "exec"), namespace)
-    return namespace
