@@ -35,7 +35,6 @@ class NativeRuleset:
         self.fired_ids = self._compile_and_fire   # `fired_ids(facts) -> (rule id, …)`, file order
         self._combined: dict[tuple, dict] = {}
         self._granting: dict[str, list] = {}
-        self._read_by: dict[str, tuple[str, ...]] = {}
 
     def nearest_miss(self, facts: dict, outcome: str):
         """Of the rules that set `outcome` true, the one failing the fewest top-level conditions
@@ -51,14 +50,6 @@ class NativeRuleset:
             if missed and (fewest is None or missed < fewest):
                 best, fewest = (rule, held), missed
         return best
-
-    def read_by(self, outcome: str) -> tuple[str, ...]:
-        """The facts the rules setting `outcome` true read (what their near misses depend on)."""
-        found = self._read_by.get(outcome)
-        if found is None:
-            found = self._read_by[outcome] = tuple(sorted(set().union(
-                *(rule.when.facts() for rule in self.ruleset.rules if rule.then.get(outcome)))))
-        return found
 
     def derived(self, facts: dict) -> dict:
         """The facts as this ruleset's rules see them (its `derive` tables applied)."""
