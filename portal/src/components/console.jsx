@@ -184,3 +184,30 @@ export function useApplications(ids) {
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
   return apps;
 }
+
+/** A captioned table that scrolls sideways on a phone (keyboard too); `row(item)` draws one row. */
+export function Table({ caption, columns, items, row }) {
+  return (
+    <div className="table-wrap" tabIndex={0}>
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>{columns.map((label) => <th scope="col" key={label}>{label}</th>)}</tr>
+        </thead>
+        <tbody>{items.map(row)}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A console's list from the API: loading, its error, `empty` when there is nothing, else the table. */
+export function ListTable({ data, error, empty, ...table }) {
+  return (
+    <>
+      <Problem error={error} />
+      {!data && !error && <Loading />}
+      {data && table.items.length === 0 && <p role="status">{empty}</p>}
+      {table.items.length > 0 && <Table {...table} />}
+    </>
+  );
+}

@@ -2,7 +2,7 @@
 // long each has waited; each opens the case.
 import { api } from "../../api.js";
 import { formatYuan, t } from "../../i18n.js";
-import { Loading, Problem, formatTime, todayInBeijing, useApplications, useLoad } from "../../components/console.jsx";
+import { ListTable, formatTime, todayInBeijing, useApplications, useLoad } from "../../components/console.jsx";
 import { useNames } from "../../components/names.js";
 import { session } from "../../session.js";
 
@@ -21,43 +21,28 @@ export default function Home() {
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t("待办申请", "Pending applications")}</h1>
       <p className="hint">{names.bank(code)} · {t("最早推送的排在最前。", "Oldest first.")}</p>
-      <Problem error={error} />
-      {!data && !error && <Loading />}
-      {data && items.length === 0 && <p role="status">{t("没有待审批的申请。", "No applications are waiting.")}</p>}
-      {items.length > 0 && (
-        <div className="table-wrap" tabIndex={0}>
-          <table>
-            <caption className="visually-hidden">{t("待审批申请列表", "Applications waiting")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("企业", "Enterprise")}</th>
-                <th scope="col">{t("贷款类型", "Loan type")}</th>
-                <th scope="col">{t("申请金额", "Amount")}</th>
-                <th scope="col">{t("推送时间", "Received")}</th>
-                <th scope="col">{t("已等待", "Waiting")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((b) => {
-                const days = waited(b.sent_at);
-                return (
-                  <tr key={b.application_id} data-application={b.application_id}>
-                    <th scope="row">
-                      <a href={`#/bank/applications/${encodeURIComponent(b.application_id)}`}>
-                        {apps[b.application_id]?.enterprise?.name || b.application_id}
-                      </a>
-                    </th>
-                    <td>{names.scenario(b.scenario)}</td>
-                    <td>{formatYuan(b.amount)}</td>
-                    <td>{formatTime(b.sent_at)}</td>
-                    <td>{t(`${days} 天`, `${days} days`)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        data={data} error={error} items={items}
+        empty={t("没有待审批的申请。", "No applications are waiting.")}
+        caption={t("待审批申请列表", "Applications waiting")}
+        columns={[t("企业", "Enterprise"), t("贷款类型", "Loan type"), t("申请金额", "Amount"), t("推送时间", "Received"), t("已等待", "Waiting")]}
+        row={(b) => {
+          const days = waited(b.sent_at);
+          return (
+            <tr key={b.application_id} data-application={b.application_id}>
+              <th scope="row">
+                <a href={`#/bank/applications/${encodeURIComponent(b.application_id)}`}>
+                  {apps[b.application_id]?.enterprise?.name || b.application_id}
+                </a>
+              </th>
+              <td>{names.scenario(b.scenario)}</td>
+              <td>{formatYuan(b.amount)}</td>
+              <td>{formatTime(b.sent_at)}</td>
+              <td>{t(`${days} 天`, `${days} days`)}</td>
+            </tr>
+          );
+        }}
+      />
     </section>
   );
 }

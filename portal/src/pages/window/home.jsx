@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { api } from "../../api.js";
 import { formatYuan, t } from "../../i18n.js";
-import { Loading, Problem, formatTime } from "../../components/console.jsx";
+import { Loading, Problem, Table, formatTime } from "../../components/console.jsx";
 import { statusName, useNames } from "../../components/names.js";
 import { STATUSES } from "../enterprise/application.jsx";
 
@@ -50,33 +50,21 @@ export default function Home() {
       {!rows && !error && <Loading />}
       <p role="status" aria-live="polite">{rows && t(`显示 ${shown.length} 件`, `${shown.length} shown`)}</p>
       {shown.length > 0 && (
-        <div className="table-wrap" tabIndex={0}>
-          <table>
-            <caption className="visually-hidden">{t("申请列表", "Applications")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("企业", "Enterprise")}</th>
-                <th scope="col">{t("贷款类型", "Loan type")}</th>
-                <th scope="col">{t("状态", "Status")}</th>
-                <th scope="col">{t("申请金额", "Amount asked")}</th>
-                <th scope="col">{t("银行", "Banks")}</th>
-                <th scope="col">{t("提交时间", "Submitted")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((a) => (
-                <tr key={a.id} data-application={a.id}>
-                  <th scope="row"><a href={`#/window/applications/${encodeURIComponent(a.id)}`}>{a.enterprise?.name || a.id}</a></th>
-                  <td>{names.scenario(a.scenario)}</td>
-                  <td>{statusName(a.status)}</td>
-                  <td>{formatYuan(a.amount)}</td>
-                  <td>{(a.banks || []).map(names.bank).join(t("、", ", "))}</td>
-                  <td>{formatTime(a.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          items={shown}
+          caption={t("申请列表", "Applications")}
+          columns={[t("企业", "Enterprise"), t("贷款类型", "Loan type"), t("状态", "Status"), t("申请金额", "Amount asked"), t("银行", "Banks"), t("提交时间", "Submitted")]}
+          row={(a) => (
+            <tr key={a.id} data-application={a.id}>
+              <th scope="row"><a href={`#/window/applications/${encodeURIComponent(a.id)}`}>{a.enterprise?.name || a.id}</a></th>
+              <td>{names.scenario(a.scenario)}</td>
+              <td>{statusName(a.status)}</td>
+              <td>{formatYuan(a.amount)}</td>
+              <td>{(a.banks || []).map(names.bank).join(t("、", ", "))}</td>
+              <td>{formatTime(a.created_at)}</td>
+            </tr>
+          )}
+        />
       )}
       {cursor && <button type="button" className="button secondary" onClick={() => load(cursor)}>{t("加载更多", "Load more")}</button>}
     </section>
