@@ -16,8 +16,13 @@ export default function Products() {
       .catch((e) => setError(errorText(e)));
   }, []);
   useEffect(() => {
+    // A filter changed while an earlier list was on its way: only the latest request's answer is shown.
+    let latest = true;
+    setProducts(null);
     const query = new URLSearchParams(Object.entries({ scenario: filter.scenario, bank: filter.bank }).filter(([, v]) => v));
-    api("GET", `/products${query.size ? `?${query}` : ""}`).then(setProducts).catch((e) => setError(errorText(e)));
+    api("GET", `/products${query.size ? `?${query}` : ""}`)
+      .then((list) => latest && setProducts(list)).catch((e) => latest && setError(errorText(e)));
+    return () => { latest = false; };
   }, [filter.scenario, filter.bank]);
   const amount = Number(filter.amount) || null;
   const term = Number(filter.term) || null;
