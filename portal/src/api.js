@@ -1,6 +1,7 @@
 // The one way pages call the API: the bearer token, an Idempotency-Key where the contract takes
 // one (kept across the retry of a request that got no answer), and the API's error shape
 // {errors: [{path, code, message_zh, message_en}]} turned into an ApiError pages can show.
+import { useCallback, useRef } from "react";
 import { pick } from "./i18n.js";
 import { session, signOut } from "./session.js";
 
@@ -14,6 +15,17 @@ export class ApiError extends Error {
 
 function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+// A page that asks again when a filter or page changes shows only its latest request's answer; an
+// earlier one still on its way (a slow network) is dropped rather than shown over it:
+//   const latest = useLatest(); … const current = latest(); api(…).then((r) => current() && show(r))
+export function useLatest() {
+  const counter = useRef(0);
+  return useCallback(() => {
+    const mine = ++counter.current;
+    return () => mine === counter.current;
+  }, []);
 }
 
 // api("GET", "/banks"); api("POST", "/applications", {body, idempotent: true})

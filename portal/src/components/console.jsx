@@ -1,20 +1,19 @@
 // Shared parts of the agency, bank and window consoles: loading a resource, the API's errors,
 // dates with deadlines and overdue marks, an application's details, materials, history.
-import { useCallback, useEffect, useRef, useState } from "react";
-import { api, message } from "../api.js";
+import { useCallback, useEffect, useState } from "react";
+import { api, message, useLatest } from "../api.js";
 import { formatYuan, lang, pick, t } from "../i18n.js";
 import { actionName, agencyName, sizeName, statusName, useDistricts, useNames } from "./names.js";
 
-// useLoad(() => api(...), [deps]) -> {data, error, reload}. When a filter changes while an earlier
-// answer is on its way, only the latest request's answer is shown.
+// useLoad(() => api(...), [deps]) -> {data, error, reload}; only the latest request's answer is shown.
 export function useLoad(load, deps) {
   const [state, setState] = useState({ data: null, error: null });
-  const latest = useRef(0);
+  const latest = useLatest();
   const run = useCallback(() => {
-    const request = ++latest.current;
+    const current = latest();
     setState((s) => ({ data: s.data, error: null }));
-    load().then((data) => request === latest.current && setState({ data, error: null }))
-      .catch((e) => request === latest.current && setState({ data: null, error: e }));
+    load().then((data) => current() && setState({ data, error: null }))
+      .catch((e) => current() && setState({ data: null, error: e }));
   }, deps); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(run, [run]);
   return { ...state, reload: run };

@@ -1,6 +1,6 @@
 // My applications (GET /applications, the enterprise's own, newest first), a page at a time.
 import { useEffect, useState } from "react";
-import { api, errorText } from "../../api.js";
+import { api, errorText, useLatest } from "../../api.js";
 import { formatYuan, pick, t } from "../../i18n.js";
 import { statusName } from "./application.jsx";
 
@@ -13,13 +13,16 @@ export default function Applications() {
   const [forms, setForms] = useState([]);
   const [error, setError] = useState(null);
   useEffect(() => { api("GET", "/forms").then(setForms).catch(() => setForms([])); }, []);
+  const latest = useLatest();
   useEffect(() => {
+    const current = latest();
     const cursor = pages[at];
     api("GET", `/applications?limit=${LIMIT}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)
       .then((r) => {
+        if (!current()) return;
         setData(r);
         if (r.cursor && pages.length === at + 1) setPages((old) => [...old, r.cursor]);
-      }).catch((e) => setError(errorText(e)));
+      }).catch((e) => current() && setError(errorText(e)));
   }, [at]);
   const scenario = (id) => pick(forms.find((f) => f.id === id), "name") || id;
   return (

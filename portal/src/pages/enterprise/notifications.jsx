@@ -1,7 +1,7 @@
 // Notifications (GET /notifications, newest first): unread ones first shown, each markable read
 // (POST /notifications/{id}/read); the header's badge follows.
-import { useEffect, useRef, useState } from "react";
-import { api, errorText } from "../../api.js";
+import { useEffect, useState } from "react";
+import { api, errorText, useLatest } from "../../api.js";
 import { pick, t } from "../../i18n.js";
 import { NOTIFICATIONS_CHANGED } from "../../components/unread.jsx";
 
@@ -11,16 +11,16 @@ export default function Notifications() {
   const [cursor, setCursor] = useState(null);
   const [error, setError] = useState(null);
   const [announce, setAnnounce] = useState(null); // [zh, en]
-  const latest = useRef(0); // "unread only" switched while a list was on its way: only the latest is shown
+  const latest = useLatest();
   const load = (more) => {
-    const request = ++latest.current;
+    const current = latest();
     api("GET", `/notifications?limit=20${onlyUnread ? "&unread=true" : ""}${more ? `&cursor=${encodeURIComponent(more)}` : ""}`)
       .then((r) => {
-        if (request !== latest.current) return;
+        if (!current()) return;
         setData((old) => (more ? [...old, ...r.items] : r.items));
         setCursor(r.cursor);
       })
-      .catch((e) => request === latest.current && setError(errorText(e)));
+      .catch((e) => current() && setError(errorText(e)));
   };
   useEffect(() => { load(null); }, [onlyUnread]);
 

@@ -1,7 +1,7 @@
 // Banks and their loan products (GET /banks, GET /products), filtered by kind of loan, bank,
 // amount and term (each product's ranges); a product starts an application with its bank ticked.
 import { useEffect, useState } from "react";
-import { api, errorText } from "../../api.js";
+import { api, errorText, useLatest } from "../../api.js";
 import { formatYuan, pick, t } from "../../i18n.js";
 import { percent } from "./precheck.jsx";
 
@@ -15,14 +15,13 @@ export default function Products() {
     Promise.all([api("GET", "/banks"), api("GET", "/forms")]).then(([b, f]) => { setBanks(b); setForms(f); })
       .catch((e) => setError(errorText(e)));
   }, []);
+  const latest = useLatest();
   useEffect(() => {
-    // A filter changed while an earlier list was on its way: only the latest request's answer is shown.
-    let latest = true;
+    const current = latest();
     setProducts(null);
     const query = new URLSearchParams(Object.entries({ scenario: filter.scenario, bank: filter.bank }).filter(([, v]) => v));
     api("GET", `/products${query.size ? `?${query}` : ""}`)
-      .then((list) => latest && setProducts(list)).catch((e) => latest && setError(errorText(e)));
-    return () => { latest = false; };
+      .then((list) => current() && setProducts(list)).catch((e) => current() && setError(errorText(e)));
   }, [filter.scenario, filter.bank]);
   const amount = Number(filter.amount) || null;
   const term = Number(filter.term) || null;

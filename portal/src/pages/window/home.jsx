@@ -1,7 +1,7 @@
 // Window staff: every application, newest first, filtered by status (the API's filter) and by
 // loan type (on the rows loaded), with "more" following the API's cursor; each opens the case.
 import { useEffect, useState } from "react";
-import { api } from "../../api.js";
+import { api, useLatest } from "../../api.js";
 import { formatYuan, t } from "../../i18n.js";
 import { Loading, Problem, Table, formatTime } from "../../components/console.jsx";
 import { statusName, useNames } from "../../components/names.js";
@@ -15,15 +15,18 @@ export default function Home() {
   const [cursor, setCursor] = useState(null);
   const [error, setError] = useState(null);
 
+  const latest = useLatest();
   async function load(from) {
+    const current = latest();
     setError(null);
     const query = new URLSearchParams({ limit: "50", ...(status && { status }), ...(from && { cursor: from }) });
     try {
       const page = await api("GET", `/applications?${query}`);
+      if (!current()) return;
       setRows((old) => (from ? [...(old || []), ...page.items] : page.items));
       setCursor(page.cursor);
     } catch (e) {
-      setError(e);
+      if (current()) setError(e);
     }
   }
   useEffect(() => { setRows(null); load(null); }, [status]); // eslint-disable-line react-hooks/exhaustive-deps
