@@ -73,8 +73,9 @@ def _who_and_how(actor: Actor, body: dict, rules: ComplaintRules) -> tuple[str, 
                                           "Recording a complaint for an enterprise needs its uscc and the channel")
         channel = body["channel"]
     if channel not in allowed:
-        raise ValidationFailed.single("/channel", "enum", f"投诉渠道须为：{'、'.join(allowed)}",
-                                      f"The channel must be one of: {', '.join(allowed)}")
+        named = [rules.channels[c] for c in allowed]
+        raise ValidationFailed.single("/channel", "enum", f"投诉渠道须为以下之一：{'、'.join(c.zh for c in named)}",
+                                      f"The channel must be one of: {'; '.join(f'{c.en} ({c.id})' for c in named)}")
     return body.get("uscc", actor.subject), channel
 
 

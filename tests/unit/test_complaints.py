@@ -101,6 +101,18 @@ def test_a_complaint_that_does_not_say_enough_is_400_and_stores_nothing(deps, wh
     assert complaints.list_complaints(deps, WINDOW, None, None, 10)["items"] == []
 
 
+def test_a_channel_the_filer_may_not_use_is_refused_naming_the_channels_it_may_in_words(deps):
+    with pytest.raises(ValidationFailed) as caught:
+        complaints.file_complaint(deps, WINDOW, {"about": "service", "text": "太慢", "uscc": ME.subject,
+                                                 "channel": "wechat"})
+    [error] = caught.value.errors
+    rules = complaints.complaint_rules()
+    for channel_id in rules.channels_for("window"):
+        channel = rules.channels[channel_id]
+        assert channel.zh in error.message_zh and channel.en in error.message_en, (channel, error)
+    assert "beijingtong_app" not in error.message_zh, "the people reading it are not told codes alone"
+
+
 def test_an_enterprise_complains_only_for_itself_and_about_its_own_applications(deps):
     theirs = submit(deps, OTHER, "credit")
     with pytest.raises(Forbidden):
