@@ -51,3 +51,10 @@ class ChinaWorkingCalendar:
 
     def is_working_day(self, day: date) -> bool:
         return self._cal().is_working_day(day)
+
+    def working_days_until(self, today: date, due: date) -> int:
+        """The working days after `today` up to and including `due` (0: due today); once `due` has
+        passed, minus the working days from `due` up to yesterday."""
+        if due >= today:
+            return sum(self.is_working_day(today + timedelta(days=n)) for n in range(1, (due - today).days + 1))
+        return -sum(self.is_working_day(due + timedelta(days=n)) for n in range((today - due).days))

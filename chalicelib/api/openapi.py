@@ -92,7 +92,7 @@ WHITELIST_ENTRY = _object({"uscc": STRING, "name": STRING, "pledgeable_patents":
     {"number": STRING, "title": STRING, "type": STRING, "valid_until": STRING})), "added_at": STRING,
     "added_by": STRING})
 REVIEW = _object({"id": STRING, "application_id": STRING, "agency": STRING, "status": STRING, "due": STRING},
-                 overdue_at=NULLABLE_STRING, round=INTEGER)
+                 overdue_at=NULLABLE_STRING, round=INTEGER, working_days_left=INTEGER)
 NOTICE = _object({"round": INTEGER, "since": STRING,
                   "items": _list(_object({"agency": STRING, "note": STRING}, kind=STRING))})
 NOTIFICATION = _object({"id": STRING, "kind": STRING, "at": STRING, "text_zh": STRING, "text_en": STRING,

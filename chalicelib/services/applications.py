@@ -37,6 +37,13 @@ def today(deps: Deps) -> date:
     return deps.clock.now().astimezone(BEIJING).date()
 
 
+def application_view(deps: Deps, app: Application, history: list, actor: Actor) -> dict:
+    """The application as `actor` sees it, a pending review's working days left counted from today."""
+    now = today(deps)
+    return views.application_view(app, history, actor, deps.catalog,
+                                  lambda due: deps.calendar.working_days_until(now, date.fromisoformat(due)))
+
+
 def not_found(what: str = "application") -> NotFound:
     zh = {"application": "申请不存在", "review": "审核任务不存在"}.get(what, "资源不存在")
     return NotFound.single("", "not_found", zh, f"No such {what}")
@@ -224,7 +231,7 @@ def submit(deps: Deps, actor: Actor, body, idempotency_key: str | None = None) -
                for agency in decision.required_reviews]
     app = Application.submit(app_id=deps.ids.new_id(), owner=actor, form=body, decision=decision,
                              now=now, reviews=reviews, renewal_due=renewal_due(deps, as_of))
-    response = views.application_view(app, list(app.new_history), actor, deps.catalog)
+    response = application_view(deps, app, list(app.new_history), actor)
     # A new application cannot be stale: a lost round was a transient transaction conflict.
     for _ in attempts(busy=SERVICE_BUSY):
         if (sent := commit(deps, app, response, request, status=201)) is not None:
@@ -270,7 +277,7 @@ def get_application(deps: Deps, actor: Actor, app_id: str) -> dict:
     snapshot = deps.store.get_with_history(app_id)
     if snapshot is None or not may_see(snapshot.application, actor):
         raise not_found()
-    return views.application_view(snapshot.application, snapshot.history, actor, deps.catalog)
+    return application_view(deps, snapshot.application, snapshot.history, actor)
 
 
 def list_applications(deps: Deps, actor: Actor, status: str | None, cursor: str | None, limit: int) -> dict:
@@ -340,7 +347,7 @@ def amend(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: str | No
         reviews = [(deps.ids.new_id(), agency, deps.calendar.add_working_days(as_of, days[agency]).isoformat())
                    for agency in app.agencies_to_review_again(list(decision.required_reviews))]
         app.amend(actor, form, decision, reviews, now_iso(deps))
-        response = views.application_view(app, [*snapshot.history, *app.new_history], actor, deps.catalog)
+        response = application_view(deps, app, [*snapshot.history, *app.new_history], actor)
         if (sent := commit(deps, app, response, request)) is not None:
             return sent
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from ..domain.application import Actor, Application, BankStatus
 from ..domain.offers import DEFAULT_REPAYMENT, OfferTerms, SubsidyTerms, compare, decimal
 from . import views
-from .applications import Idempotent, attempts, checked, commit, not_found, now_iso, own_snapshot, owned, replayed
+from .applications import (Idempotent, application_view, attempts, checked, commit, not_found, now_iso, own_snapshot,
+                           owned, replayed)
 from .ports import Deps
 
 
@@ -35,6 +36,6 @@ def accept(deps: Deps, actor: Actor, app_id: str, body, idempotency_key: str | N
         snapshot = own_snapshot(deps, actor, app_id)
         app = snapshot.application
         app.accept(actor, body["bank"], now_iso(deps))
-        response = views.application_view(app, [*snapshot.history, *app.new_history], actor, deps.catalog)
+        response = application_view(deps, app, [*snapshot.history, *app.new_history], actor)
         if (sent := commit(deps, app, response, request)) is not None:
             return sent

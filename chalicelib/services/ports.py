@@ -409,6 +409,8 @@ class WorkingCalendar(Protocol):
     def add_working_days(self, start: date, days: int) -> date: ...
     def is_working_day(self, day: date) -> bool:
         """A PRC working day: not a public holiday, a weekday or a 调休 make-up weekend day."""
+    def working_days_until(self, today: date, due: date) -> int:
+        """Working days left to `due` (0 on the day), negative once it has passed."""
 
 
 class ThreadStore(Protocol):

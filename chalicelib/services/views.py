@@ -108,10 +108,14 @@ def status_text(app: Application) -> dict:
 
 
 # ---- pieces -------------------------------------------------------------------------------------
-def review_view(app: Application, review) -> dict:
+def review_view(app: Application, review, countdown=None) -> dict:
+    """`countdown(due)`: the working days left to a due day on the service's calendar (holidays
+    and 调休 make-up days counted), shown on a pending review."""
     view = {"id": review.id, "application_id": app.id, "agency": review.agency,
             "status": review.status.value, "due": review.due, "decided_at": review.decided_at,
             "reason": review.reason, "round": review.round}
+    if countdown is not None and review.status is ReviewStatus.PENDING:
+        view["working_days_left"] = countdown(review.due)
     if review.missing is not None:
         view["missing"] = [dict(item) for item in review.missing]
     return view
@@ -181,15 +185,15 @@ def _shared(entry: HistoryEntry) -> tuple[HistoryEntry, str, dict] | None:
 
 
 # ---- the three views ----------------------------------------------------------------------------
-def application_view(app: Application, history: list[HistoryEntry], actor: Actor, catalog) -> dict:
+def application_view(app: Application, history: list[HistoryEntry], actor: Actor, catalog, countdown=None) -> dict:
     if actor.role == "bank":
         return bank_application_view(app, history, actor.subject, catalog)
     if actor.role == "agency":
-        return agency_application_view(app, history, actor.subject)
-    return full_application_view(app, history, catalog)
+        return agency_application_view(app, history, actor.subject, countdown)
+    return full_application_view(app, history, catalog, countdown)
 
 
-def full_application_view(app: Application, history: list[HistoryEntry], catalog) -> dict:
+def full_application_view(app: Application, history: list[HistoryEntry], catalog, countdown=None) -> dict:
     """The owner's and the service window's view: everything."""
     form = {k: v for k, v in app.form.items() if k != "banks"}
     bank_views = [bank_view(b, catalog) for b in app.banks]
@@ -198,7 +202,7 @@ def full_application_view(app: Application, history: list[HistoryEntry], catalog
         "created_at": app.created_at, "updated_at": app.updated_at, "round": app.round,
         "notice": thawed(app.notice),
         "decision": app.decision.to_json(),
-        "reviews": [review_view(app, r) for r in app.reviews],
+        "reviews": [review_view(app, r, countdown) for r in app.reviews],
         "banks": bank_views,
         "result": {
             "status": app.status.value,
@@ -315,7 +319,7 @@ def agency_history(history: list[HistoryEntry], agency: str) -> list[dict]:
     return _perspective_history(kept)
 
 
-def agency_application_view(app: Application, history: list[HistoryEntry], agency: str) -> dict:
+def agency_application_view(app: Application, history: list[HistoryEntry], agency: str, countdown=None) -> dict:
     form = _form_fields(app, AGENCY_FORM_FIELDS, full_ids=agency.split(":", 1)[0] in PERSON_CHECKING_AGENCIES)
     seen_history = agency_history(history, agency)
     return {
@@ -323,7 +327,7 @@ def agency_application_view(app: Application, history: list[HistoryEntry], agenc
         "created_at": app.created_at,
         "updated_at": seen_history[-1]["at"] if seen_history else app.created_at,
         "decision": {k: v for k, v in app.decision.to_json().items() if k in AGENCY_DECISION_FIELDS},
-        "reviews": [review_view(app, r) if r.agency == agency else review_outcome(r) for r in app.reviews],
+        "reviews": [review_view(app, r, countdown) if r.agency == agency else review_outcome(r) for r in app.reviews],
         "history": seen_history,
     }
 

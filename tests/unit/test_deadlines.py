@@ -59,6 +59,31 @@ def test_a_make_up_working_saturday_or_sunday_counts_and_an_ordinary_weekend_doe
     assert calendar.add_working_days(date(2025, 10, 17), 1) == date(2025, 10, 20)   # an ordinary weekend
 
 
+def test_working_days_left_count_the_holiday_calendar_not_weekdays():
+    calendar = ChinaWorkingCalendar()
+    # From Tuesday 30 September 2025 to Tuesday 14 October: 10 weekdays, but 1–8 October are off
+    # and Saturday 11 October is a make-up working day: 5 working days left
+    assert calendar.working_days_until(date(2025, 9, 30), date(2025, 10, 14)) == 5
+    assert calendar.working_days_until(date(2025, 10, 14), date(2025, 10, 14)) == 0       # due today
+    assert calendar.working_days_until(date(2025, 10, 15), date(2025, 10, 14)) == -1      # a day late
+    # due Thursday 9 October, first seen again on Monday 13 October: the 9th, 10th and the make-up
+    # Saturday 11th are working days gone by
+    assert calendar.working_days_until(date(2025, 10, 13), date(2025, 10, 9)) == -3
+
+
+def test_the_enterprise_sees_a_reviews_working_days_left_as_the_calendar_counts_them(deps):
+    app = submit_ip_pledge(deps, date(2025, 9, 30))
+    [review] = app["reviews"]
+    assert (review["due"], review["working_days_left"]) == ("2025-10-09", 1)   # not 7 weekdays
+    deps.clock.set(date(2025, 10, 8))                                          # the last day off
+    [review] = use_cases.get_application(deps, ME, app["id"])["reviews"]
+    assert review["working_days_left"] == 1
+    deps.clock.set(date(2025, 10, 9))
+    assert use_cases.get_application(deps, ME, app["id"])["reviews"][0]["working_days_left"] == 0
+    [own] = use_cases.get_application(deps, IPO, app["id"])["reviews"]          # the agency's own review
+    assert own["working_days_left"] == 0
+
+
 # ---- flagging -------------------------------------------------------------------------------------
 def test_a_deadline_across_national_day_is_late_only_after_the_first_working_day_back(deps):
     app = submit_ip_pledge(deps, date(2025, 9, 30))

@@ -40,6 +40,12 @@ class WeekdaysOnly:
             days -= day.weekday() < 5
         return day
 
+    def working_days_until(self, today, due) -> int:
+        from datetime import timedelta
+        if due >= today:
+            return sum((today + timedelta(days=n)).weekday() < 5 for n in range(1, (due - today).days + 1))
+        return -sum((due + timedelta(days=n)).weekday() < 5 for n in range((today - due).days))
+
 
 @pytest.fixture(scope="module")
 def engine():

@@ -33,26 +33,11 @@ export function agencyName(code) {
   return AGENCIES[code] ? t(...AGENCIES[code]) : code;
 }
 
-function beijingToday() {
-  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-}
-
-// Working days (Monday to Friday) from today to `due`, negative once past it.
-export function workingDaysLeft(due, today = beijingToday()) {
-  const step = due >= today ? 1 : -1;
-  let count = 0;
-  for (let d = new Date(`${today}T00:00:00Z`); d.toISOString().slice(0, 10) !== due; d.setUTCDate(d.getUTCDate() + step)) {
-    const next = new Date(d.getTime() + step * 86400e3);
-    if (next.getUTCDay() % 6 !== 0) count += step;
-    if (Math.abs(count) > 400) break;
-  }
-  return count;
-}
-
-export function Countdown({ due, open }) {
+// A review's due day and, while it is pending, the working days left as the service's calendar
+// counts them (public holidays and 调休 make-up days included: the API's `working_days_left`).
+export function Countdown({ due, left }) {
   if (!due) return null;
-  if (!open) return <>{t(`（期限 ${due}）`, ` (due ${due})`)}</>;
-  const left = workingDaysLeft(due);
+  if (left === undefined || left === null) return <>{t(`（期限 ${due}）`, ` (due ${due})`)}</>;
   const text = left > 0 ? t(`还剩 ${left} 个工作日`, `${left} working day${left === 1 ? "" : "s"} left`)
     : left === 0 ? t("今天到期", "due today") : t(`已超期 ${-left} 个工作日`, `${-left} working day${left === -1 ? "" : "s"} overdue`);
   return <>{t(`期限 ${due}，`, `due ${due}, `)}<strong className={left < 0 ? "error" : undefined}>{text}</strong></>;
@@ -131,7 +116,7 @@ function Reviews({ reviews }) {
             <strong>{agencyName(r.agency)}</strong>{t(`（第 ${r.round} 轮）：`, ` (round ${r.round}): `)}
             {REVIEW[r.status] ? t(...REVIEW[r.status]) : r.status}
             {r.overdue_at && r.status === "pending" && <span className="error">{t("（已超期）", " (overdue)")}</span>}
-            {" · "}<Countdown due={r.due} open={r.status === "pending"} />
+            {" · "}<Countdown due={r.due} left={r.working_days_left} />
             {r.reason && <div className="hint">{r.reason}</div>}
           </li>
         ))}
