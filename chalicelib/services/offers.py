@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from ..domain.application import Actor, Application, BankStatus
 from ..domain.offers import DEFAULT_REPAYMENT, OfferTerms, SubsidyTerms, compare, decimal
-from . import views
 from .applications import (Idempotent, application_view, attempts, checked, commit, not_found, now_iso, own_snapshot,
                            owned, replayed)
 from .ports import Deps
