@@ -18,13 +18,15 @@ function newKey() {
 }
 
 // A page that asks again when a filter or page changes shows only its latest request's answer; an
-// earlier one still on its way (a slow network) is dropped rather than shown over it:
-//   const latest = useLatest(); … const current = latest(); api(…).then((r) => current() && show(r))
+// earlier one still on its way (a slow network) never settles rather than being shown over it:
+//   const latest = useLatest(); … latest(api(…)).then(show).catch(showError)
 export function useLatest() {
   const counter = useRef(0);
-  return useCallback(() => {
+  return useCallback((request) => {
     const mine = ++counter.current;
-    return () => mine === counter.current;
+    return new Promise((resolve, reject) => request.then(
+      (answer) => mine === counter.current && resolve(answer),
+      (error) => mine === counter.current && reject(error)));
   }, []);
 }
 

@@ -10,10 +10,9 @@ export function useLoad(load, deps) {
   const [state, setState] = useState({ data: null, error: null });
   const latest = useLatest();
   const run = useCallback(() => {
-    const current = latest();
     setState((s) => ({ data: s.data, error: null }));
-    load().then((data) => current() && setState({ data, error: null }))
-      .catch((e) => current() && setState({ data: null, error: e }));
+    latest(load()).then((data) => setState({ data, error: null }))
+      .catch((e) => setState({ data: null, error: e }));
   }, deps); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(run, [run]);
   return { ...state, reload: run };

@@ -15,14 +15,12 @@ export default function Applications() {
   useEffect(() => { api("GET", "/forms").then(setForms).catch(() => setForms([])); }, []);
   const latest = useLatest();
   useEffect(() => {
-    const current = latest();
     const cursor = pages[at];
-    api("GET", `/applications?limit=${LIMIT}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)
+    latest(api("GET", `/applications?limit=${LIMIT}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`))
       .then((r) => {
-        if (!current()) return;
         setData(r);
         if (r.cursor && pages.length === at + 1) setPages((old) => [...old, r.cursor]);
-      }).catch((e) => current() && setError(errorText(e)));
+      }).catch((e) => setError(errorText(e)));
   }, [at]);
   const scenario = (id) => pick(forms.find((f) => f.id === id), "name") || id;
   return (

@@ -12,16 +12,9 @@ export default function Notifications() {
   const [error, setError] = useState(null);
   const [announce, setAnnounce] = useState(null); // [zh, en]
   const latest = useLatest();
-  const load = (more) => {
-    const current = latest();
-    api("GET", `/notifications?limit=20${onlyUnread ? "&unread=true" : ""}${more ? `&cursor=${encodeURIComponent(more)}` : ""}`)
-      .then((r) => {
-        if (!current()) return;
-        setData((old) => (more ? [...old, ...r.items] : r.items));
-        setCursor(r.cursor);
-      })
-      .catch((e) => current() && setError(errorText(e)));
-  };
+  const load = (more) => latest(api("GET", `/notifications?limit=20${onlyUnread ? "&unread=true" : ""}${more ? `&cursor=${encodeURIComponent(more)}` : ""}`))
+    .then((r) => { setData((old) => (more ? [...old, ...r.items] : r.items)); setCursor(r.cursor); })
+    .catch((e) => setError(errorText(e)));
   useEffect(() => { load(null); }, [onlyUnread]);
 
   async function markRead(n) {

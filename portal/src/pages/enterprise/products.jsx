@@ -17,11 +17,9 @@ export default function Products() {
   }, []);
   const latest = useLatest();
   useEffect(() => {
-    const current = latest();
     setProducts(null);
     const query = new URLSearchParams(Object.entries({ scenario: filter.scenario, bank: filter.bank }).filter(([, v]) => v));
-    api("GET", `/products${query.size ? `?${query}` : ""}`)
-      .then((list) => current() && setProducts(list)).catch((e) => current() && setError(errorText(e)));
+    latest(api("GET", `/products${query.size ? `?${query}` : ""}`)).then(setProducts).catch((e) => setError(errorText(e)));
   }, [filter.scenario, filter.bank]);
   const amount = Number(filter.amount) || null;
   const term = Number(filter.term) || null;

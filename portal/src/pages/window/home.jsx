@@ -17,16 +17,14 @@ export default function Home() {
 
   const latest = useLatest();
   async function load(from) {
-    const current = latest();
     setError(null);
     const query = new URLSearchParams({ limit: "50", ...(status && { status }), ...(from && { cursor: from }) });
     try {
-      const page = await api("GET", `/applications?${query}`);
-      if (!current()) return;
+      const page = await latest(api("GET", `/applications?${query}`));
       setRows((old) => (from ? [...(old || []), ...page.items] : page.items));
       setCursor(page.cursor);
     } catch (e) {
-      if (current()) setError(e);
+      setError(e);
     }
   }
   useEffect(() => { setRows(null); load(null); }, [status]); // eslint-disable-line react-hooks/exhaustive-deps
