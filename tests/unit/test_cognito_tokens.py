@@ -101,3 +101,29 @@ def test_a_dev_token_names_its_party_by_sub_alone():
                          "iat": now, "exp": now + 60}, settings.jwt_secret, algorithm="HS256")
     actor = auth.verify(forged, settings)
     assert (actor.role, actor.subject) == ("enterprise", "91110108MA01C2XY6E")
+
+
+def dev_token(settings, expires: int) -> str:
+    return jwt.encode({"sub": "w001", "role": "window", "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
+                       "iat": int(time.time()), "exp": expires}, settings.jwt_secret, algorithm="HS256")
+
+
+def test_a_token_already_verified_is_refused_from_the_moment_it_expires():
+    """Verified tokens are held for the session's later requests, until their `exp` and no longer."""
+    settings = Settings.from_env({"GC_STAGE": "test"})
+    expires = int(time.time()) + 2
+    short = dev_token(settings, expires)
+    assert auth.verify(short, settings).subject == "w001"
+    assert auth.verify(short, settings).subject == "w001"
+    time.sleep(max(0.0, expires - time.time()) + 0.05)
+    with pytest.raises(Unauthenticated):
+        auth.verify(short, settings)
+
+
+def test_a_token_verified_under_one_secret_is_not_accepted_under_another():
+    settings = Settings.from_env({"GC_STAGE": "test"})
+    rotated = Settings.from_env({"GC_STAGE": "test", "GC_JWT_SECRET": "a-rotated-dev-secret-of-32-bytes-or-more"})
+    signed = dev_token(settings, int(time.time()) + 60)
+    assert auth.verify(signed, settings).role == "window"
+    with pytest.raises(Unauthenticated):
+        auth.verify(signed, rotated)
