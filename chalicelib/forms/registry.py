@@ -162,12 +162,15 @@ def _may_be_a_number(node: dict) -> bool:
 
 
 _CONDITIONS = ("if", "then", "else")   # e.g. renewal: true needs details.previous_loan
+# e.g. a review decision: `approved` or `outcome`, not both; jsonschema-rs judges these itself
+# when all they ask is which fields are present
+_COMBINATIONS = ("anyOf", "oneOf", "allOf", "not", "dependentSchemas")
 
 
-def _names_a_format(node) -> bool:
+def _names_a_format(node, names: tuple = ("format", "$ref")) -> bool:
     if isinstance(node, dict):
-        return "format" in node or "$ref" in node or any(_names_a_format(v) for v in node.values())
-    return isinstance(node, list) and any(_names_a_format(v) for v in node)
+        return any(name in node for name in names) or any(_names_a_format(v, names) for v in node.values())
+    return isinstance(node, list) and any(_names_a_format(v, names) for v in node)
 
 
 def format_locations(schema: dict) -> list[tuple[tuple, str]]:
@@ -195,6 +198,8 @@ def format_locations(schema: dict) -> list[tuple[tuple, str]]:
                 found.append((steps, value))
             elif key in _CONDITIONS and not _names_a_format(value):
                 continue   # jsonschema-rs judges if/then itself; nothing in it for our formats
+            elif key in _COMBINATIONS and not _names_a_format(value, ("format", "$ref", "type")):
+                continue   # nor a format nor a number in it
             elif isinstance(value, (dict, list)) and key not in ("examples", "default", "const", "enum",
                                                                     "x-scenario", ENUM_LABELS, "required"):
                 raise NoFastPath(f"`{key}` at {'/'.join(map(str, steps))}")
