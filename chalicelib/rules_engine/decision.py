@@ -14,7 +14,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from ..domain.decision import Decision, frozen
 
@@ -125,8 +125,10 @@ class DecisionEngine:
         self._durable = {f.key: compiled[f.key] for f in book.rulesets if _same_version(compiled, f)}
         self._native = {f.key: native[f.key] if _same_version(native, f) else NativeRuleset(f)
                         for f in book.rulesets}
-        self.reasons = {f.key: reasons_of(f) for f in book.rulesets}   # each version's `reasons_of`
-        self._template_facts = tuple(sorted(set().union(*(f.template_facts for f in book.rulesets))))
+        self.said = {f.key: said_by(f) for f in book.rulesets}   # each version's `said_by`
+        # The facts a decision reads besides its trace: who borrows (the loan terms name them) and
+        # those an outcome is filled from ("purchaser:{purchasing_unit_id}").
+        self._key_facts = ("borrower", *sorted(set().union(*(f.template_facts for f in book.rulesets))))
         self._plans: dict[date, tuple[NativeRuleset, ...]] = {}
         # The same few decisions recur: each is made once per engine and shared (`decision_for`).
         self._decided: dict[tuple, Decision] = {}
@@ -206,7 +208,7 @@ class DecisionEngine:
         borrows (the loan terms name them) and the facts an outcome is filled from
         ("purchaser:{purchasing_unit_id}")."""
         miss = None if known.get(GRANTS_SUBSIDY) else miss_shape(self, trace, known)
-        key = (trace, miss, known.get("borrower"), *[known.get(name) for name in self._template_facts])
+        key = (trace, miss, *map(known.get, self._key_facts))
         found = self._decided.get(key)
         if found is None:
             if len(self._decided) > 4096:
@@ -297,8 +299,7 @@ def _answer(run) -> tuple:
     return tuple(sorted((k, repr(v)) for k, v in known.items())), tuple((rs.key, tuple(f)) for rs, f in trace)
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """What a trace shows: the fired rules' reasons, those that refuse, the versions used."""
     reasons: tuple
     refusing: tuple
@@ -307,23 +308,46 @@ class Shown:
     ip_sources: tuple = ()       # ({source, note}) of each IP-pledge subsidy rule that fired, in order
 
 
-def explained(trace, reasons: dict) -> Shown:
+class Said(NamedTuple):
+    """What one rule shows when it fires, worked out once per version (`said_by`) rather than
+    from its `then` each time a decision is explained."""
+    reason: Mapping                 # as `reasons_of` words it
+    refuses: bool                   # an eligibility rule setting `eligible` false
+    review_source: str | None       # a review rule's source
+    ip_source: Mapping | None       # an IP-pledge subsidy rule's {source, note}
+
+
+def explained(trace, said: dict) -> Shown:
     """What a trace shows (the reasons of the rules that fired, those refusing, the versions);
-    `reasons` holds each version's `reasons_of`."""
+    `said` holds each version's `said_by`."""
     shown, refusing, review_sources, ip_sources = [], [], [], []
     for ruleset, fired in trace:
-        said = reasons[ruleset.key]
+        by_rule = said[ruleset.key]
         for rule_id in fired:
-            reason, then = said[rule_id], ruleset.rule(rule_id).then
+            reason, refuses, review_source, ip_source = by_rule[rule_id]
             shown.append(reason)
-            if ruleset.name == ELIGIBILITY and then.get("eligible") is False:
+            if refuses:
                 refusing.append(reason)
-            if ruleset.name == REVIEWS and "review" in then:
-                review_sources.append(reason["source"])
-            if IP_SUBSIDY in then:
-                ip_sources.append({"source": reason["source"], "note": reason.get("note")})
+            if review_source is not None:
+                review_sources.append(review_source)
+            if ip_source is not None:
+                ip_sources.append(ip_source)
     return Shown(tuple(shown), tuple(refusing), tuple([rs.cited for rs, _ in trace]), tuple(review_sources),
                  tuple(ip_sources))
+
+
+def said_by(ruleset: RulesetFile) -> dict[str, Said]:
+    """What each rule of a version shows when it fires."""
+    reasons = reasons_of(ruleset)
+    out = {}
+    for rule in ruleset.rules:
+        reason, then = reasons[rule.id], rule.then
+        out[rule.id] = Said(
+            reason,
+            ruleset.name == ELIGIBILITY and then.get("eligible") is False,
+            reason["source"] if ruleset.name == REVIEWS and "review" in then else None,
+            frozen({"source": reason["source"], "note": reason.get("note")}) if IP_SUBSIDY in then else None)
+    return out
 
 
 def reasons_of(ruleset: RulesetFile) -> dict[str, Mapping]:
@@ -358,7 +382,7 @@ _NOT_GRANTED = {"eligible": False, "interest_subsidy_rate": None, "guarantee_fee
 
 def make_decision(known: dict, trace, miss: tuple | None, engine: DecisionEngine) -> Decision:
     """The decision a person and the agencies read (`miss`: the shape of a missed subsidy)."""
-    shown = explained(trace, engine.reasons)
+    shown = explained(trace, engine.said)
     if known.get(GRANTS_SUBSIDY):
         subsidy = {"eligible": True, "interest_subsidy_rate": known.get("interest_subsidy_rate"),
                    "guarantee_fee_subsidy_rate_cap": known.get("guarantee_fee_subsidy_rate_cap"),
@@ -460,8 +484,10 @@ def _subsidy_of(trace) -> RulesetFile | None:
 
 def miss_shape(engine: DecisionEngine, trace, known: dict) -> tuple:
     """What the explanation of a missed subsidy depends on: the granting rule closest to firing,
-    which of its conditions held, the first condition it failed on and whether that fact is
-    known at all (a handful of such shapes recur, whatever the facts' values)."""
+    how many of its conditions failed, where the first failed leaf lies in it and whether that
+    fact is known at all (a handful of such shapes recur, whatever the facts' values). The
+    shape keys the engine's decisions, so it holds only what the wording reads, as plain values:
+    a count, not which conditions held; a position, not the condition (hashed on every lookup)."""
     subsidy = _subsidy_of(trace)
     if subsidy is None:
         return _NO_SUBSIDY_POLICY
@@ -471,9 +497,17 @@ def miss_shape(engine: DecisionEngine, trace, known: dict) -> tuple:
     if granting is None:
         return _NO_GRANTING_RULE
     rule, held = granting
-    part = top_conditions(rule)[held.index(False)]
-    leaf = part.first_failure(facts) if part.op in ("all", "any") else part
-    return rule.id, held, leaf, facts.get(leaf.fact) is None
+    first = held.index(False)
+    part = top_conditions(rule)[first]
+    if part.parts:   # an `all` or `any`: the first leaf inside that failed
+        inside = part.first_failure_at(facts)
+        return rule.id, held.count(False), (first, *inside), facts.get(part.at(inside).fact) is None
+    return rule.id, held.count(False), (first,), facts.get(part.fact) is None
+
+
+def _leaf_at(rule, position: tuple[int, ...]):
+    """The leaf at a position in a rule: its top-level condition, then down its parts."""
+    return top_conditions(rule)[position[0]].at(position[1:])
 
 
 def worded_miss(engine: DecisionEngine, trace, miss: tuple) -> dict | None:
@@ -485,11 +519,13 @@ def worded_miss(engine: DecisionEngine, trace, miss: tuple) -> dict | None:
     return _worded(engine, _subsidy_of(trace), *miss)
 
 
-def _worded(engine: DecisionEngine, subsidy: RulesetFile, rule_id: str, held: tuple, leaf, unknown: bool) -> dict:
+def _worded(engine: DecisionEngine, subsidy: RulesetFile, rule_id: str, failed: int, position: tuple,
+            unknown: bool) -> dict:
     rule = subsidy.rule(rule_id)
+    leaf = _leaf_at(rule, position)
     zh, en = describe_for_people(leaf, engine.book.facts, unknown=unknown)
     return {"rule": rule.id, "condition": {"fact": leaf.fact, "op": leaf.op,
                                            "value": list(leaf.value) if isinstance(leaf.value, tuple) else leaf.value},
-            "failed_conditions": held.count(False),
+            "failed_conditions": failed,
             "zh": f"未获首贷贴息：{zh}。最接近的规则为 {rule.id}（{rule.reason_zh}）",
             "en": f"No first-loan subsidy: {en}. Nearest rule: {rule.id} ({rule.reason_en})"}

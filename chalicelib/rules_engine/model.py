@@ -101,13 +101,22 @@ class Condition:
             return None
         return self.holds(facts)
 
-    def first_failure(self, facts: dict) -> "Condition | None":
-        """The first leaf that keeps this condition from holding (for explanations)."""
-        if self.holds(facts):
-            return None
-        if self.op in ("all", "any"):  # of an `any`, every part failed: name the first
-            return next(p.first_failure(facts) for p in self.parts if not p.holds(facts))
-        return self
+    def first_failure_at(self, facts: dict) -> tuple[int, ...]:
+        """Where the first leaf that keeps this failing condition from holding lies, as indexes
+        into nested `parts` (() for a leaf): a position, so that an explanation's shape is a
+        few numbers rather than a condition to compare and hash (read it back with `at`)."""
+        if self.op not in ("all", "any"):
+            return ()
+        # of an `any`, every part failed: name the first
+        n = next(n for n, part in enumerate(self.parts) if not part.holds(facts))
+        return (n, *self.parts[n].first_failure_at(facts))
+
+    def at(self, position: tuple[int, ...]) -> "Condition":
+        """The part at a position `first_failure_at` gave."""
+        found = self
+        for n in position:
+            found = found.parts[n]
+        return found
 
     def describe(self) -> tuple[str, str]:
         if self.op == "always":
