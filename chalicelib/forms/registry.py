@@ -262,7 +262,7 @@ def _check_of(node: dict, checks: dict):
     an identifier: most places) is tested by its parent in its loop, not by a call of its own."""
     names = node.get("", ())
     bounded, whole = _BOUNDED in names, _WHOLE in names
-    here = [checks[name] for name in names if name not in _NUMBER_CHECKS]
+    here = _all_of([checks[name] for name in names if name not in _NUMBER_CHECKS])
     each = _check_of(node[None], checks) if None in node else None
     leaves, named = [], []
     for step, sub in node.items():
@@ -270,36 +270,44 @@ def _check_of(node: dict, checks: dict):
             continue
         if set(sub) == {""}:
             leaves.append((step, _BOUNDED in sub[""], _WHOLE in sub[""],
-                           [checks[name] for name in sub[""] if name not in _NUMBER_CHECKS]))
+                           _all_of([checks[name] for name in sub[""] if name not in _NUMBER_CHECKS])))
         else:
             named.append((step, _check_of(sub, checks)))
 
     def check(value) -> bool:
         if bounded and not _number_holds(value, whole):
             return False
-        for holds in here:
-            if not holds(value):
-                return False
+        if here is not None and not here(value):
+            return False
         if each is not None and type(value) is list:
             for item in value:
                 if not each(item):
                     return False
         if type(value) is dict:
-            for step, a_number, whole_only, formats in leaves:
+            for step, a_number, whole_only, holds in leaves:
                 child = value.get(step, _MISSING)
                 if child is _MISSING:
                     continue
-                if a_number and not _number_holds(child, whole_only):
-                    return False
-                for holds in formats:
-                    if not holds(child):
+                if a_number:   # `_number_holds` written out: every number of every body passes here
+                    kind = type(child)
+                    if (kind is int and not -_HUGE < child < _HUGE) or (whole_only and kind is float):
                         return False
+                if holds is not None and not holds(child):
+                    return False
             for step, sub in named:
                 child = value.get(step, _MISSING)
                 if child is not _MISSING and not sub(child):
                     return False
         return True
     return check
+
+
+def _all_of(checks: list):
+    """One check for a place's formats (a place has one, or none, but for a rare few): None
+    for none, rather than a loop over an empty list at every place of every body."""
+    if len(checks) < 2:
+        return checks[0] if checks else None
+    return lambda value: all(holds(value) for holds in checks)
 
 
 def _number_holds(value, whole: bool) -> bool:
