@@ -411,7 +411,7 @@ def make_decision(known: dict, trace, miss: tuple | None, engine: DecisionEngine
         loan_terms=frozen(loan_terms(known)),
         required_materials=required,
         # nothing provided yet: the service takes away the applicant's own uploaded kinds
-        missing_materials=tuple(engine.book.material_kinds[kind] for kind in required))
+        missing_materials=tuple(map(engine.book.material_kinds.__getitem__, required)))
 
 
 LOAN_TERMS = ("loan_amount_cap", "loan_term_cap_months", "lpr_1y", "borrower_rate_margin_below_lpr")
@@ -424,12 +424,12 @@ def loan_terms(known: dict) -> dict | None:
     The rate cap is the LPR in force (the `loan_prime_rate` ruleset) less the margin the policy
     names (the eligibility ruleset): both numbers live in rules/, only the subtraction here. With
     no LPR on file for the date the cap is unknown (None), never guessed."""
-    if all(known.get(name) is None for name in LOAN_TERMS):
+    amount_cap, term_cap, lpr, margin = map(known.get, LOAN_TERMS)
+    if amount_cap is None and term_cap is None and lpr is None and margin is None:
         return None
-    lpr, margin = known.get("lpr_1y"), known.get("borrower_rate_margin_below_lpr")
     return {"borrower": known.get("borrower"),
-            "amount_cap": known.get("loan_amount_cap"),
-            "term_cap_months": known.get("loan_term_cap_months"),
+            "amount_cap": amount_cap,
+            "term_cap_months": term_cap,
             "lpr": lpr,
             "rate_margin_below_lpr": margin,
             "borrower_rate_cap": round(lpr - margin, 6) if lpr is not None and margin is not None else None}
