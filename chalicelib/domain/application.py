@@ -7,7 +7,7 @@ Pure Python: no AWS, no clock, no id generator; callers pass `now` and ids in.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from enum import Enum
 
 from . import messages
@@ -573,8 +573,8 @@ class Application:
         return {
             "id": self.id, "owner": self.owner, "scenario": self.scenario, "form": self.form,
             "decision": self.decision.to_json(), "status": self.status.value,
-            "reviews": [asdict(r) | {"status": r.status.value} for r in self.reviews],
-            "banks": [asdict(b) | {"status": b.status.value} for b in self.banks],
+            "reviews": [_part_record(r) for r in self.reviews],
+            "banks": [_part_record(b) for b in self.banks],
             "created_at": self.created_at, "updated_at": self.updated_at,
             "version": self.version, "history_count": self.history_count,
             "round": self.round, "notice": self.notice, "first_bank": self.first_bank,
@@ -591,3 +591,10 @@ class Application:
             version=rec["version"], history_count=rec["history_count"],
             round=rec.get("round", 1), notice=rec.get("notice"), first_bank=rec.get("first_bank"),
         )
+
+
+def _part_record(part: Review | BankOutcome) -> dict:
+    """A review's or a bank's outcome as stored: its fields, the status as its value. Its own
+    fields rather than `dataclasses.asdict`, which copies every value recursively: a fifth of
+    saving an application's own time (`bench handler`), for values that are only read."""
+    return {**vars(part), "status": part.status.value}
