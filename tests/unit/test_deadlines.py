@@ -2,7 +2,7 @@
 included), a late review flagged exactly once, and the enterprise told."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -57,6 +57,15 @@ def test_a_make_up_working_saturday_or_sunday_counts_and_an_ordinary_weekend_doe
     assert calendar.add_working_days(date(2025, 10, 10), 1) == date(2025, 10, 11)   # Saturday, 调休
     assert calendar.add_working_days(date(2025, 9, 26), 1) == date(2025, 9, 28)     # Sunday, 调休
     assert calendar.add_working_days(date(2025, 10, 17), 1) == date(2025, 10, 20)   # an ordinary weekend
+
+
+def test_every_day_of_the_years_kept_is_judged_as_the_holidays_package_judges_it():
+    import holidays
+    package, calendar = holidays.China(), ChinaWorkingCalendar()
+    days = [date(2019, 12, 31) + timedelta(days=n) for n in range(8 * 366)]
+    differ = [d for d in days if calendar.is_working_day(d) != package.is_working_day(d)]
+    assert differ == [], "the kept working days differ from the package's"
+    assert calendar.add_working_days(date(9999, 12, 30), 1) == date(9999, 12, 31)   # the last year has no next
 
 
 def test_working_days_left_count_the_holiday_calendar_not_weekdays():
