@@ -238,12 +238,12 @@ def log_requests(event, get_response):
     with correlated(request_id=request_id, application_id=application_id):
         response = get_response(event)
         response.headers["X-Request-Id"] = request_id
-        role = context.get(VERIFIED_ROLE)
-        access_log.info(json.dumps({
-            "request_id": request_id, "method": getattr(event, "method", None),
-            "route": route, "status": response.status_code,
-            "ms": round((time.perf_counter() - started) * 1000, 2), "role": role,
-            **({"application_id": application_id} if application_id else {})}))
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(json.dumps({
+                "request_id": request_id, "method": getattr(event, "method", None),
+                "route": route, "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 2), "role": context.get(VERIFIED_ROLE),
+                **({"application_id": application_id} if application_id else {})}))
         request_metrics(getattr(event, "method", None), route, response.status_code)
     return response
 
