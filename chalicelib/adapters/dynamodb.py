@@ -443,6 +443,20 @@ class DynamoApplicationStore(DynamoThreadStore):
         uses = tuple(i["SK"]["S"][len("APP#"):] for i in items if i["SK"]["S"].startswith("APP#"))
         return MaterialRecord(Material.from_record(json.loads(found[0]["doc"]["S"])), uses)
 
+    def materials(self, material_ids: list[str]) -> dict[str, Material]:
+        found: dict[str, Material] = {}
+        unique = list(dict.fromkeys(material_ids))   # BatchGetItem refuses a key asked twice
+        for start in range(0, len(unique), 100):
+            request = {self._table: {"Keys": [{"PK": _s(f"MAT#{m}"), "SK": _s("M")} for m in unique[start:start + 100]],
+                                     "ProjectionExpression": "doc", "ConsistentRead": True}}
+            while request:
+                resp = self._db.batch_get_item(RequestItems=request)
+                for item in resp.get("Responses", {}).get(self._table, []):
+                    material = Material.from_record(json.loads(item["doc"]["S"]))
+                    found[material.id] = material
+                request = resp.get("UnprocessedKeys") or None
+        return found
+
     def settle_material(self, material: Material) -> Material:
         try:
             self._db.put_item(TableName=self._table, Item=self._material_item(material),

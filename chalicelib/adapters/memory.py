@@ -263,6 +263,10 @@ class InMemoryApplicationStore(InMemoryThreadStore):
                 return None
             return MaterialRecord(found, tuple(sorted(self._material_uses.get(material_id, ()))) if uses else ())
 
+    def materials(self, material_ids: list[str]) -> dict[str, Material]:
+        with self._lock:
+            return {m: self._materials[m] for m in material_ids if m in self._materials}
+
     def settle_material(self, material: Material) -> Material:
         with self._lock:
             if self._materials[material.id].status == AWAITING_UPLOAD:

@@ -83,14 +83,15 @@ def get(deps: Deps, actor: Actor, material_id: str) -> dict:
 def usable(deps: Deps, owner: str, material_ids) -> tuple[list[Material], list[FieldError]]:
     """The named materials that count for `owner`'s application, and an error for each that does not."""
     found, errors = [], []
+    stored = deps.store.materials(list(material_ids)) if material_ids else {}
     for n, material_id in enumerate(material_ids):
         path = f"/materials/{n}"
-        record = deps.store.material(material_id, uses=False)
-        if record is None or record.material.owner != owner:
+        material = stored.get(material_id)
+        if material is None or material.owner != owner:
             errors.append(FieldError(path, "material_not_found", "材料不存在（须为本企业上传的材料）",
                                      "No such material of yours"))
             continue
-        material = settle(deps, record.material)
+        material = settle(deps, material)
         if material.status == AWAITING_UPLOAD:
             errors.append(FieldError(path, "material_not_uploaded", f"材料“{material.filename}”尚未上传",
                                      f"The material {material.filename!r} has not been uploaded yet"))

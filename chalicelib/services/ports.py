@@ -293,6 +293,9 @@ class MaterialStore(Protocol):
     def material(self, material_id: str, *, uses: bool = True) -> MaterialRecord | None:
         """The material and the applications naming it; with `uses=False` the material alone
         (`application_ids` empty), one item however many applications name it."""
+    def materials(self, material_ids: list[str]) -> dict[str, Material]:
+        """Those of these materials that are stored, by id, read at once (an application names
+        several: one read for all, not one each)."""
     def settle_material(self, material: Material) -> Material:
         """Record a settled material (uploaded or rejected) if it is still awaiting its upload;
         returns what is stored afterwards (a concurrent settlement wins, never both)."""

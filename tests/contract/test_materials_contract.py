@@ -91,3 +91,12 @@ def test_the_bucket_stores_only_the_declared_size_and_type_and_digests_it(sides)
     assert post(upload, CONTENT) == 204
     assert files.digest("materials/M1") == (len(CONTENT), hashlib.sha256(CONTENT).hexdigest())
     assert files.keep("materials/M1") is True and files.keep("materials/none") is False
+
+
+def test_materials_named_together_are_read_together_and_unknown_ones_left_out(sides):
+    store, _, _ = sides
+    store.add_material(material("M1"))
+    store.add_material(material("M2", owner="U2"))
+    found = store.materials(["M2", "nope", "M1", "M2"])
+    assert found == {"M1": material("M1"), "M2": material("M2", owner="U2")}
+    assert store.materials([]) == {}
