@@ -25,7 +25,7 @@ def facts_from_application(body: dict) -> dict:
     amount, term, employees = body.get("amount"), body.get("term_months"), enterprise.get("employees")
     if Decimal in (type(amount), type(term), type(employees)):   # a form read back from DynamoDB
         amount, term, employees = plain_number(amount), plain_number(term), plain_number(employees)
-    revenue, assets, district = enterprise.get("annual_revenue"), enterprise.get("total_assets"), enterprise.get("district")
+    district = enterprise.get("district")
     facts = {
         "scenario": body.get("scenario"),
         "amount": amount,
@@ -34,9 +34,8 @@ def facts_from_application(body: dict) -> dict:
         "renewal": body.get("renewal"),
         "industry_code": enterprise.get("industry_code"),
         "employees": employees,
-        # (a JSON number divided here, anything else by `_wan`: a call saved on every submission)
-        "annual_revenue_wan": revenue / WAN if type(revenue) in _JSON_NUMBERS else _wan(revenue),
-        "total_assets_wan": assets / WAN if type(assets) in _JSON_NUMBERS else _wan(assets),
+        "annual_revenue_wan": _wan(enterprise.get("annual_revenue")),
+        "total_assets_wan": _wan(enterprise.get("total_assets")),
         "district": district,
         "registered_in_beijing": None if district is None else district != OUTSIDE_BEIJING,
         "purpose_category": body.get("purpose_category") or UNSPECIFIED_PURPOSE,
@@ -57,16 +56,13 @@ def facts_from_application(body: dict) -> dict:
 def _add_claim(facts: dict, claim: dict) -> None:
     """The first-loan subsidy claim: the loan's dates as years (the rules' window is whole years;
     a date not given is left out, and the decision puts the application date's year in its place)."""
-    contract_year, disbursement_year = _year(claim.get("contract_date")), _year(claim.get("disbursed_on"))
-    if contract_year is not None:
-        facts["loan_contract_year"] = contract_year
-    if disbursement_year is not None:
-        facts["loan_disbursement_year"] = disbursement_year
-    borrowed_personally, hard_hit = claim.get("borrowed_personally"), claim.get("hard_hit_confirmed")
-    if isinstance(borrowed_personally, bool):
-        facts["borrowed_personally"] = borrowed_personally
-    if isinstance(hard_hit, bool):
-        facts["hard_hit_confirmed"] = hard_hit
+    for field, fact in (("contract_date", "loan_contract_year"), ("disbursed_on", "loan_disbursement_year")):
+        year = _year(claim.get(field))
+        if year is not None:
+            facts[fact] = year
+    for field in ("borrowed_personally", "hard_hit_confirmed"):
+        if isinstance(claim.get(field), bool):
+            facts[field] = claim[field]
 
 
 def _year(value):
@@ -76,9 +72,9 @@ def _year(value):
 
 
 def _add_details(facts: dict, details: dict, employees) -> None:
-    new_hires = details.get("new_hires_last_year")
+    new_hires = plain_number(details.get("new_hires_last_year"))
     if new_hires is not None:
-        new_hires = facts["new_hires_last_year"] = plain_number(new_hires)
+        facts["new_hires_last_year"] = new_hires
         ratio = _ratio(new_hires, employees)
         if ratio is not None:
             facts["new_hire_ratio"] = ratio
@@ -92,9 +88,9 @@ def _add_details(facts: dict, details: dict, employees) -> None:
     trademarks = details.get("trademarks")
     if isinstance(trademarks, list):
         facts["trademarks_pledged"] = len(trademarks)
-    unit = details.get("purchasing_unit")
-    if isinstance(unit, dict) and unit.get("id") is not None:
-        facts["purchasing_unit_id"] = unit["id"]
+    unit = _mapping(details.get("purchasing_unit")).get("id")
+    if unit is not None:
+        facts["purchasing_unit_id"] = unit
 
 
 def plain_number(value):
@@ -115,10 +111,9 @@ def _number(value) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
-_JSON_NUMBERS = (int, float)
-
-
 def _wan(yuan):
+    if type(yuan) in (int, float):
+        return yuan / WAN
     return plain_number(yuan) / WAN if _number(yuan) else None
 
 
