@@ -344,18 +344,22 @@ class FastCheck:
             return False
 
 
-def _fast_checks(schemas: dict[str, dict]) -> dict[str, FastCheck]:
+def fast_check(schema: dict) -> FastCheck | None:
+    """The fast path for `schema`, or None where there is none (jsonschema-rs is optional, and
+    some shapes it cannot take): every body then takes jsonschema's path."""
     try:
-        import jsonschema_rs  # noqa: F401 - optional: without it every body takes jsonschema's path
+        import jsonschema_rs  # noqa: F401
     except ImportError:
-        return {}
-    out = {}
-    for sid, schema in schemas.items():
-        try:
-            out[sid] = FastCheck(schema)
-        except NoFastPath:
-            continue
-    return out
+        return None
+    try:
+        return FastCheck(schema)
+    except NoFastPath:
+        return None
+
+
+def _fast_checks(schemas: dict[str, dict]) -> dict[str, FastCheck]:
+    checks = {sid: fast_check(schema) for sid, schema in schemas.items()}
+    return {sid: check for sid, check in checks.items() if check is not None}
 
 
 class FormRegistry:

@@ -192,8 +192,8 @@ def _fast(name: str, material_kinds: tuple[str, ...]):
     """The loan forms' fast path for this schema (`registry.FastCheck`), or None where it has none:
     jsonschema-rs says "valid" in microseconds; any other verdict is jsonschema's to word. The
     pure-Python validator cost a review decision about 0.3 ms of its own code (`bench handler`)."""
-    from .registry import _fast_checks
-    return _fast_checks({name: schema(name, material_kinds)}).get(name)
+    from .registry import fast_check
+    return fast_check(schema(name, material_kinds))
 
 
 @lru_cache(maxsize=None)
