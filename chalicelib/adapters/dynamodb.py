@@ -59,6 +59,7 @@ from decimal import Decimal
 from ..domain.application import Application, HistoryEntry
 from ..domain.complaints import Complaint
 from ..domain.money import to_fen_decimal
+from ..jsontext import dumps
 from ..domain.messages import NOTIFICATION, message_type
 from ..domain.notifications import NOTIFICATIONS_QUEUE, Notification
 from ..domain.material import AWAITING_UPLOAD, Material
@@ -82,19 +83,10 @@ def _s(value: str) -> dict:
     return {"S": value}
 
 
-# Stored documents are JSON made from JSON, never circular: no check for cycles (a tenth of the
-# encoding of an application's 8 KB), Chinese as characters (3 bytes each, not a 6-byte escape).
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
-
-
-def _dumps(doc) -> str:
-    return _ENCODER.encode(doc)
-
-
 def _encode_cursor(key: dict | None) -> str | None:
     if not key:
         return None
-    return base64.urlsafe_b64encode(_dumps(key).encode()).decode().rstrip("=")
+    return base64.urlsafe_b64encode(dumps(key).encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None) -> dict | None:
@@ -283,7 +275,7 @@ class DynamoApplicationStore(DynamoThreadStore):
         record = app.to_record() | {"version": app.version + 1}
         order = f"{app.created_at}#{app.id}"
         item = {
-            "PK": _s(f"APP#{app.id}"), "SK": _s("A"), "doc": _s(_dumps(record)),
+            "PK": _s(f"APP#{app.id}"), "SK": _s("A"), "doc": _s(dumps(record)),
             "version": {"N": str(app.version + 1)}, "status": _s(app.status.value),
             "GSI1PK": _s(f"OWNER#{app.owner}"), "GSI1SK": _s(order),
             "GSI2PK": _s(f"STATUS#{app.status.value}"), "GSI2SK": _s(order),
@@ -303,11 +295,11 @@ class DynamoApplicationStore(DynamoThreadStore):
                "round": entry.round}
         return {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
                         "Item": {"PK": _s(f"APP#{app_id}"), "SK": _s(f"H#{entry.seq:06d}"),
-                                 "doc": _s(_dumps(doc))}}}
+                                 "doc": _s(dumps(doc))}}}
 
     def _put_review(self, app: Application, review) -> dict:
         entry = ReviewEntry.of(app.id, review)
-        item = {"PK": _s(f"REVIEW#{review.id}"), "SK": _s("R"), "doc": _s(_dumps(entry.to_dict())),
+        item = {"PK": _s(f"REVIEW#{review.id}"), "SK": _s("R"), "doc": _s(dumps(entry.to_dict())),
                 "GSI1PK": _s(f"AGENCY#{review.agency}"),
                 "GSI1SK": _s(f"{review.status.value}#{review.created_at}#{review.id}")}
         if entry.awaiting_deadline:
@@ -319,7 +311,7 @@ class DynamoApplicationStore(DynamoThreadStore):
     def _put_bank_entry(self, entry: BankEntry) -> dict:
         """The application as one bank has it, under that bank in GSI1 by status and sent time."""
         item = {"PK": _s(f"BANKAPP#{entry.application_id}#{entry.bank}"), "SK": _s("B"),
-                "doc": _s(_dumps(entry.to_dict())), "GSI1PK": _s(f"BANK#{entry.bank}"),
+                "doc": _s(dumps(entry.to_dict())), "GSI1PK": _s(f"BANK#{entry.bank}"),
                 "GSI1SK": _s(f"{entry.status}#{entry.sent_at}#{entry.application_id}")}
         return {"Put": {"TableName": self._table, "Item": item}}
 
@@ -329,13 +321,13 @@ class DynamoApplicationStore(DynamoThreadStore):
         item = {"PK": _s(f"RENEWAL#{app.id}"), "SK": _s("W")}
         entry = RenewalEntry.of(app)
         if entry is not None:
-            item |= {"doc": _s(_dumps({"application_id": entry.application_id, "due": entry.due})),
+            item |= {"doc": _s(dumps({"application_id": entry.application_id, "due": entry.due})),
                      "GSI2PK": _s(RENEWALS), "GSI2SK": _s(f"{entry.due}#{app.id}")}
         return {"Put": {"TableName": self._table, "Item": item}}
 
     def _put_notification(self, n: Notification) -> list[dict]:
         """The notification and its unread copy (see the layout)."""
-        doc = _s(_dumps(n.to_record()))
+        doc = _s(dumps(n.to_record()))
         return [{"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
                          "Item": {"PK": _s(f"NOTICES#{n.recipient}"), "SK": _s(f"{kind}#{n.id}"), "doc": doc}}}
                 for kind in ("N", "U")]
@@ -345,7 +337,7 @@ class DynamoApplicationStore(DynamoThreadStore):
             "PK": _s(f"OUTBOX#{message.message_id}"), "SK": _s("O"),
             "message_id": _s(message.message_id), "queue": _s(message.queue),
             "type": _s(message.type or message_type(message.queue, message.body)),
-            "body": _s(_dumps(message.body)),
+            "body": _s(dumps(message.body)),
             "GSI3PK": _s("OUTBOX"), "GSI3SK": _s(f"{now}#{message.message_id}")}}}
 
     def _count_groups(self, change: StatsChange) -> list[dict]:
@@ -422,7 +414,7 @@ class DynamoApplicationStore(DynamoThreadStore):
                "status_code": rec.status_code, "response": rec.response, "expires_at": rec.expires_at}
         return {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
                         "Item": {"PK": _s(f"IDEM#{rec.scope}#{rec.key}"), "SK": _s("I"),
-                                 "doc": _s(_dumps(doc)), "expires_at": {"N": str(rec.expires_at)}}}}
+                                 "doc": _s(dumps(doc)), "expires_at": {"N": str(rec.expires_at)}}}}
 
     def _put_material_use(self, material_id: str, app_id: str) -> dict:
         return {"Put": {"TableName": self._table, "Item": {"PK": _s(f"MAT#{material_id}"), "SK": _s(f"APP#{app_id}")}}}
@@ -474,7 +466,7 @@ class DynamoApplicationStore(DynamoThreadStore):
     @staticmethod
     def _material_item(material: Material) -> dict:
         return {"PK": _s(f"MAT#{material.id}"), "SK": _s("M"), "status": _s(material.status),
-                "doc": _s(_dumps(material.to_record()))}
+                "doc": _s(dumps(material.to_record()))}
 
     # ---- published rules (policy staff) ------------------------------------------------------
     def publish_ruleset(self, published: PublishedRuleset, entry: RulesetPublication) -> None:
@@ -489,10 +481,10 @@ class DynamoApplicationStore(DynamoThreadStore):
     def _publication_items(self, published: PublishedRuleset, entry: RulesetPublication) -> list[dict]:
         """The version, its history entry (neither overwritten) and the rules revision bump."""
         item = {"PK": _s(f"RULESET#{published.ruleset}"), "SK": _s(f"V#{published.version}"),
-                "doc": _s(_dumps(asdict(published))), "GSI3PK": _s("RULES"),
+                "doc": _s(dumps(asdict(published))), "GSI3PK": _s("RULES"),
                 "GSI3SK": _s(f"{published.published_at}#{published.ruleset}#{published.version}")}
         history = {"PK": _s(f"RULESET#{entry.ruleset}"), "SK": _s(f"H#{entry.seq:06d}"),
-                   "doc": _s(_dumps(asdict(entry)))}
+                   "doc": _s(dumps(asdict(entry)))}
         return [
             {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}},
             {"Put": {"TableName": self._table, "Item": history, "ConditionExpression": "attribute_not_exists(PK)"}},
@@ -504,11 +496,11 @@ class DynamoApplicationStore(DynamoThreadStore):
         try:
             self._db.transact_write_items(TransactItems=[
                 {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
-                         "Item": {**key, "SK": _s(f"P#{proposal.version}"), "doc": _s(_dumps(asdict(proposal)))}}},
+                         "Item": {**key, "SK": _s(f"P#{proposal.version}"), "doc": _s(dumps(asdict(proposal)))}}},
                 {"ConditionCheck": {"TableName": self._table, "Key": {**key, "SK": _s(f"V#{proposal.version}")},
                                     "ConditionExpression": "attribute_not_exists(PK)"}},
                 {"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
-                         "Item": {**key, "SK": _s(f"H#{entry.seq:06d}"), "doc": _s(_dumps(asdict(entry)))}}}])
+                         "Item": {**key, "SK": _s(f"H#{entry.seq:06d}"), "doc": _s(dumps(asdict(entry)))}}}])
         except self._db.exceptions.TransactionCanceledException as exc:
             codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
             if "ConditionalCheckFailed" in codes[:2]:
@@ -518,7 +510,7 @@ class DynamoApplicationStore(DynamoThreadStore):
     def approve_ruleset(self, proposal: RuleProposal, published: PublishedRuleset,
                         entry: RulesetPublication) -> None:
         key = {"PK": _s(f"RULESET#{proposal.ruleset}"), "SK": _s(f"P#{proposal.version}")}
-        approved = _dumps(asdict(proposal) | {"status": "approved", "approved_by": published.approved_by,
+        approved = dumps(asdict(proposal) | {"status": "approved", "approved_by": published.approved_by,
                                               "approved_at": published.published_at})
         try:
             self._db.transact_write_items(TransactItems=[
@@ -598,7 +590,7 @@ class DynamoApplicationStore(DynamoThreadStore):
 
     def _put_complaint(self, c: Complaint) -> dict:
         order = f"{c.created_at}#{c.id}"
-        item = {"PK": _s(f"COMPLAINT#{c.id}"), "SK": _s("C"), "doc": _s(_dumps(c.to_record())),
+        item = {"PK": _s(f"COMPLAINT#{c.id}"), "SK": _s("C"), "doc": _s(dumps(c.to_record())),
                 "version": {"N": str(c.version + 1)},
                 "GSI1PK": _s(f"COMPLAINTS#OWNER#{c.owner}"), "GSI1SK": _s(order),
                 "GSI2PK": _s(f"COMPLAINTS#{c.status}"), "GSI2SK": _s(f"{c.due}#{c.id}"),
@@ -614,7 +606,7 @@ class DynamoApplicationStore(DynamoThreadStore):
     def _put_complaint_copy(self, c: Complaint) -> dict:
         """The reviewer's listing: the same document under its agency (kept with the complaint)."""
         return {"Put": {"TableName": self._table, "Item": {
-            "PK": _s(f"COMPLAINT#{c.id}"), "SK": _s("AGENCY"), "doc": _s(_dumps(c.to_record())),
+            "PK": _s(f"COMPLAINT#{c.id}"), "SK": _s("AGENCY"), "doc": _s(dumps(c.to_record())),
             "version": {"N": str(c.version + 1)},
             "GSI1PK": _s(f"COMPLAINTS#AGENCY#{c.agency}"), "GSI1SK": _s(f"{c.created_at}#{c.id}")}}}
 

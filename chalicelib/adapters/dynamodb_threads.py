@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 
 from ..domain.threads import Thread, ThreadMessage
+from ..jsontext import dumps
 from ..services.ports import Page
 
 ALL_THREADS, UNANSWERED = "THREADS", "THREADS#UNANSWERED"
@@ -56,11 +57,11 @@ class DynamoThreadStore:
         return int(item["n"]["N"]) if item else 0
 
     def save_thread(self, thread: Thread, *, notifications=(), idempotency=None) -> None:
-        from .dynamodb import _dumps, gateway_message
+        from .dynamodb import gateway_message
         ops = [self._put_thread(thread)]
         ops += [{"Put": {"TableName": self._table, "ConditionExpression": "attribute_not_exists(PK)",
                          "Item": {"PK": _s(f"THREAD#{m.thread_id}"), "SK": _s(f"M#{m.id}"),
-                                  "doc": _s(_dumps(m.to_record()))}}} for m in thread.new_messages]
+                                  "doc": _s(dumps(m.to_record()))}}} for m in thread.new_messages]
         for n in notifications:
             ops += [*self._put_notification(n), self._put_outbox(gateway_message(n), n.at)]
         if thread.owner_unread_change:
@@ -70,10 +71,9 @@ class DynamoThreadStore:
         self._commit(ops, idempotency, f"thread {thread.id}")
 
     def _put_thread(self, thread: Thread) -> dict:
-        from .dynamodb import _dumps
         order = _s(f"{thread.last_at}#{thread.id}")
         record = thread.to_record() | {"version": thread.version + 1}
-        item = {"PK": _s(f"THREAD#{thread.id}"), "SK": _s("T"), "doc": _s(_dumps(record)),
+        item = {"PK": _s(f"THREAD#{thread.id}"), "SK": _s("T"), "doc": _s(dumps(record)),
                 "version": {"N": str(thread.version + 1)},
                 "GSI1PK": _s(f"THREADS#{thread.owner}"), "GSI1SK": order, "GSI3PK": _s(ALL_THREADS), "GSI3SK": order}
         if thread.awaits_window:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import threading
 
+from ..jsontext import dumps
 from ..services.ports import Page, RecordsRead, WhitelistEntry
-from .dynamodb import decode_cursor, _dumps, _encode_cursor
+from .dynamodb import decode_cursor, _encode_cursor
 from .memory import _page_after
 
 WHITELIST = "IPWHITELIST"
@@ -26,7 +27,7 @@ class DynamoRecordsLog:
     def log_read(self, read: RecordsRead) -> None:
         self._db.put_item(TableName=self._table, ConditionExpression="attribute_not_exists(PK)",
                           Item={"PK": {"S": f"READS#{read.uscc}"}, "SK": {"S": f"R#{read.id}"},
-                                "doc": {"S": _dumps(read.to_dict())}})
+                                "doc": {"S": dumps(read.to_dict())}})
 
     def reads(self, uscc: str, limit: int, cursor: str | None) -> Page:
         page = self._query(f"READS#{uscc}", "R#", limit, cursor, newest_first=True)
@@ -35,7 +36,7 @@ class DynamoRecordsLog:
     def whitelist_put(self, entry: WhitelistEntry) -> bool:
         old = self._db.put_item(TableName=self._table, ReturnValues="ALL_OLD",
                                 Item={"PK": {"S": WHITELIST}, "SK": {"S": f"E#{entry.uscc}"},
-                                      "doc": {"S": _dumps(entry.to_dict())}}).get("Attributes")
+                                      "doc": {"S": dumps(entry.to_dict())}}).get("Attributes")
         return not old
 
     def whitelist_remove(self, uscc: str) -> bool:

@@ -18,6 +18,7 @@ from chalice import Response
 
 from ..bootstrap import deps
 from ..domain.application import Actor
+from ..jsontext import dumps
 from ..domain.errors import (BODY_NOT_AN_OBJECT, DomainError, FieldError, Forbidden, PayloadTooLarge,
                              Unauthenticated, ValidationFailed)
 from . import auth
@@ -274,13 +275,9 @@ def normalize_errors(event, get_response):
                              headers=headers | {"Content-Type": "application/json"}))
 
 
-# A body is a view built from JSON, never circular: no check for cycles (a tenth of its encoding).
-_BODY_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
-
-
 def readable(response: Response) -> Response:
     """JSON with Chinese as characters, not \\u escapes: people read these bodies too."""
     if isinstance(response.body, (dict, list)):
-        response.body = _BODY_ENCODER.encode(response.body)
+        response.body = dumps(response.body)
         response.headers["Content-Type"] = "application/json; charset=utf-8"
     return response

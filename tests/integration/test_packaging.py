@@ -47,16 +47,17 @@ def test_the_zip_holds_rules_forms_and_catalog(packaged):
 
 
 @pytest.mark.slow
-def test_the_vendored_durable_rules_extension_imports_in_a_clean_interpreter(packaged, tmp_path):
+def test_the_zips_compiled_extensions_import_in_a_clean_interpreter(packaged, tmp_path):
     """A rules engine Lambda loads: the zip holds one durable-rules, the wheel built and audited by
     `make package`, and its C extension imports with nothing but the stdlib and the zip's files
-    on the path (-S: no site-packages, -E: no PYTHON* variables)."""
+    on the path (-S: no site-packages, -E: no PYTHON* variables); so do the other compiled
+    packages every request uses (orjson, jsonschema-rs), from the zip's Linux wheels."""
     names = zipfile.ZipFile(packaged / "deployment.zip").namelist()
     assert names.count("durable_rules_engine.cpython-311-x86_64-linux-gnu.so") == 1
     assert len(names) == len(set(names))
     zipfile.ZipFile(packaged / "deployment.zip").extractall(tmp_path)
-    code = ("import sys; sys.path.insert(0, '.'); import durable_rules_engine, durable.lang; "
-            "print(durable_rules_engine.__file__)")
+    code = ("import sys; sys.path.insert(0, '.'); import durable_rules_engine, durable.lang, orjson, jsonschema_rs; "
+            "assert orjson.dumps({'原因': 1}).decode() == '{\"原因\":1}'; print(durable_rules_engine.__file__)")
     done = subprocess.run([sys.executable, "-S", "-E", "-c", code], cwd=tmp_path, capture_output=True, text=True,
                           env={"PATH": os.environ["PATH"]})
     assert done.returncode == 0, done.stderr
